@@ -1,0 +1,40 @@
+package dev.herald.engineio;
+
+import java.util.List;
+
+/**
+ * One Engine.IO session, as the layer above (Socket.IO) sees it.
+ *
+ * <p>Threading: every method may be called from any thread and returns at once. Sends are handed
+ * to the session's home event loop, which writes them now: a WebSocket frame is flushed, a parked
+ * long-poll is completed. Messages from one thread keep their order.
+ */
+public interface EngineSocket {
+
+    /** The session id, as sent in the handshake. */
+    String id();
+
+    /** The Engine.IO protocol revision the client speaks: 3 or 4. */
+    int protocol();
+
+    /** The HTTP request that opened the session. */
+    HandshakeRequest request();
+
+    /** The current transport name: {@code "polling"} or {@code "websocket"}. */
+    String transport();
+
+    /** True until the session has closed. */
+    boolean isOpen();
+
+    /** Queues one message. Ignored once the session is closed. */
+    void send(Message message);
+
+    /**
+     * Queues several messages as one contiguous run: no message sent from another thread lands
+     * between them. Socket.IO uses this for a binary packet and its attachments.
+     */
+    void send(List<Message> messages);
+
+    /** Closes the session from the server side with reason {@link CloseReason#FORCED_CLOSE}. */
+    void close();
+}
