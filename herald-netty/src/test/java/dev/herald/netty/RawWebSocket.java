@@ -50,8 +50,13 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame with the given opcode (1 text, 2 binary). */
     void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendRaw(opcode, true, payload);
+    }
+
+    /** Sends one masked frame; {@code fin=false} starts or continues a fragmented message. */
+    void sendRaw(int opcode, boolean fin, byte[] payload) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write(0x80 | opcode);
+        f.write((fin ? 0x80 : 0) | opcode);
         int len = payload.length;
         if (len < 126) {
             f.write(0x80 | len);
