@@ -5,7 +5,6 @@ import dev.herald.engineio.parser.MalformedPacketException;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.parser.PayloadCodec;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
@@ -32,8 +31,6 @@ final class EngineSession implements EngineSocket {
     private static final String POLLING = "polling";
     private static final String WEBSOCKET = "websocket";
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
-    private static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
-    private static final String OCTET_STREAM = "application/octet-stream";
     /** How long a closed polling session waits for its last poll before its sid is forgotten. */
     private static final java.time.Duration LAST_POLL_GRACE = java.time.Duration.ofSeconds(1);
 
@@ -241,27 +238,7 @@ final class EngineSession implements EngineSocket {
     }
 
     private void respondPayload(EngineRequest get, List<Packet> packets) {
-        if (protocol == 3) {
-            if (get.query("b64").isPresent()) {
-                get.respond(200, TEXT_PLAIN, Eio3Codec.encodeTextPayload(packets).getBytes(StandardCharsets.UTF_8));
-            } else {
-                // Browser clients of EIO3 that support binary only read octet-stream answers.
-                get.respond(200, OCTET_STREAM, Eio3Codec.encodeBinaryPayload(packets));
-            }
-            return;
-        }
-        get.respond(200, TEXT_PLAIN, PayloadCodec.encode(packets).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private List<Packet> decodePayload(EngineRequest post) {
-        if (protocol != 3) {
-            return PayloadCodec.decode(post.body());
-        }
-        boolean binary = post.request().header("content-type")
-                .map(ct -> ct.toLowerCase(java.util.Locale.ROOT).startsWith(OCTET_STREAM))
-                .orElse(false);
-        return binary ? Eio3Codec.decodeBinaryPayload(post.body())
-                : Eio3Codec.decodeTextPayload(PayloadCodec.strictUtf8(post.body()));
+        PollingFormat.respond(get, protocol, packets);
     }
 
     // ---- polling (home) ----
@@ -325,7 +302,7 @@ final class EngineSession implements EngineSocket {
         }
         List<Packet> packets;
         try {
-            packets = decodePayload(post);
+            packets = PollingFormat.decode(post, protocol);
         } catch (MalformedPacketException e) {
             log.debug("sid {}: malformed polling payload: {}", id, e.getMessage());
             respondError(post, EngineError.BAD_REQUEST);

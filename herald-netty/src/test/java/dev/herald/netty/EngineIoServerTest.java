@@ -284,7 +284,7 @@ class EngineIoServerTest {
                 s.close();
                 assertThat(c.nextMessage(WAIT).text()).isEqualTo("last words");
                 c.awaitClosed(WAIT);
-                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.FORCED_CLOSE);
+                assertThat(server.awaitClose(c.sid())).isEqualTo(CloseReason.FORCED_CLOSE);
                 assertThat(s.isOpen()).isFalse();
             }
         }
@@ -298,9 +298,25 @@ class EngineIoServerTest {
                 server.nextOpened();
                 server.close();
                 c.awaitClosed(WAIT);
-                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+                assertThat(server.awaitClose(c.sid())).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
             } finally {
                 c.abort();
+            }
+        }
+
+        @Test
+        void aParkedPollWhoseConnectionDropsClosesTheSessionWithTransportError() throws Exception {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
+                try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+                    raw.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling&sid=" + c.sid()
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    raw.getOutputStream().flush();
+                    Thread.sleep(200);
+                    assertThat(server.closeReasons).doesNotContainKey(c.sid());
+                }
+                await().atMost(WAIT).until(() -> server.closeReasons.containsKey(c.sid()));
+                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.TRANSPORT_ERROR);
             }
         }
 
