@@ -209,11 +209,13 @@ class EngineIoServerTest {
         void aNumberedStreamCrossesTheUpgradeWithoutLossOrReordering() throws Exception {
             try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
                 EngineSocket s = server.nextOpened();
-                int total = 600;
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+                // Keep sending until well after the switch, however long the upgrade takes.
                 Thread sender = Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < total; i++) {
-                        s.send(Message.text(Integer.toString(i)));
-                        if (i % 20 == 0) {
+                    while (!stop.get()) {
+                        s.send(Message.text(Integer.toString(sent.getAndIncrement())));
+                        if (sent.get() % 20 == 0) {
                             try {
                                 Thread.sleep(2);
                             } catch (InterruptedException e) {
@@ -224,7 +226,11 @@ class EngineIoServerTest {
                 });
                 Thread.sleep(20);
                 c.upgrade();
+                await().atMost(WAIT).until(() -> s.transport().equals("websocket"));
+                Thread.sleep(50);
+                stop.set(true);
                 sender.join();
+                int total = sent.get();
                 boolean sawPolling = false;
                 boolean sawWebSocket = false;
                 for (int i = 0; i < total; i++) {
