@@ -62,9 +62,14 @@ public final class PacketCodec {
 
     static byte[] decodeBase64(String s, int from) {
         try {
-            // MIME decoding skips line breaks: the official Java client (engine.io-client 2.1)
-            // wraps its base64 with Android's DEFAULT flags, ending it with "\n"; Node accepts that.
-            return Base64.getMimeDecoder().decode(s.substring(from));
+            // Line breaks are skipped: the official Java client (engine.io-client 2.1) wraps its
+            // base64 with Android's DEFAULT flags, ending it with "\n", and Node accepts that. Any
+            // other stray character stays an error, which the MIME decoder would silently drop.
+            String encoded = s.substring(from);
+            if (encoded.indexOf('\n') >= 0 || encoded.indexOf('\r') >= 0) {
+                encoded = encoded.replace("\r", "").replace("\n", "");
+            }
+            return Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
             throw new MalformedPacketException("invalid base64 in binary packet");
         }
