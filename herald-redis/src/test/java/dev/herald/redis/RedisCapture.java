@@ -14,40 +14,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records every message published on channels that match a pattern, as raw bytes. */
 final class RedisCapture implements AutoCloseable {
 
-  /** One published message. */
-  record Published(String channel, byte[] message) {}
+    /** One published message. */
+    record Published(String channel, byte[] message) {}
 
-  private final RedisClient client;
-  private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
-  private final List<Published> published = new CopyOnWriteArrayList<>();
+    private final RedisClient client;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private final List<Published> published = new CopyOnWriteArrayList<>();
 
-  RedisCapture(String redisUri, String pattern) {
-    client = RedisClient.create(redisUri);
-    connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-    connection.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(byte[] pattern, byte[] channel, byte[] message) {
-            published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
-          }
-        });
-    connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
-  }
+    RedisCapture(String redisUri, String pattern) {
+        client = RedisClient.create(redisUri);
+        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        connection.addListener(
+                new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(byte[] pattern, byte[] channel, byte[] message) {
+                        published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
+                    }
+                });
+        connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+    }
 
-  /** Waits for the next message after the {@code seen} ones, and returns it. */
-  Published next(int seen) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> published.size() > seen);
-    return published.get(seen);
-  }
+    /** Waits for the next message after the {@code seen} ones, and returns it. */
+    Published next(int seen) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> published.size() > seen);
+        return published.get(seen);
+    }
 
-  /** How many messages arrived so far. */
-  int size() {
-    return published.size();
-  }
+    /** How many messages arrived so far. */
+    int size() {
+        return published.size();
+    }
 
-  @Override
-  public void close() {
-    connection.close();
-    client.shutdown();
-  }
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
 }

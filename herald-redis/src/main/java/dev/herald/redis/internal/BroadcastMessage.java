@@ -21,66 +21,66 @@ import java.util.Objects;
  * @param flags the broadcast flags ({@code volatile}, {@code compress}, {@code timeout}, …)
  */
 public record BroadcastMessage(
-    String uid, ObjectNode packet, List<String> rooms, List<String> except, ObjectNode flags) {
+        String uid, ObjectNode packet, List<String> rooms, List<String> except, ObjectNode flags) {
 
-  /** The uid Node's emitter sends. */
-  public static final String EMITTER_UID = "emitter";
+    /** The uid Node's emitter sends. */
+    public static final String EMITTER_UID = "emitter";
 
-  public BroadcastMessage {
-    Objects.requireNonNull(uid, "uid");
-    Objects.requireNonNull(packet, "packet");
-    rooms = List.copyOf(rooms);
-    except = List.copyOf(except);
-    Objects.requireNonNull(flags, "flags");
-  }
-
-  /** Encodes as {@code @socket.io/redis-adapter} does. */
-  public byte[] encode() {
-    var opts = Wire.NODES.objectNode();
-    opts.set("rooms", Wire.strings(rooms));
-    opts.set("except", Wire.strings(except));
-    opts.set("flags", flags);
-    return encode(opts);
-  }
-
-  /** Encodes as {@code @socket.io/redis-emitter} does. */
-  public byte[] encodeAsEmitter() {
-    var opts = Wire.NODES.objectNode();
-    opts.set("rooms", Wire.strings(rooms));
-    opts.set("flags", flags);
-    opts.set("except", Wire.strings(except));
-    return encode(opts);
-  }
-
-  private byte[] encode(ObjectNode opts) {
-    var array = JsonNodeFactory.instance.arrayNode(3);
-    array.add(uid);
-    array.add(packet);
-    array.add(opts);
-    return MsgPack.encode(array);
-  }
-
-  /**
-   * Decodes a broadcast; a packet without {@code nsp} is for {@code /}, as Node reads it.
-   *
-   * @throws IllegalArgumentException if the bytes are not a broadcast message
-   */
-  public static BroadcastMessage decode(byte[] bytes) {
-    var root = MsgPack.decode(bytes);
-    if (!root.isArray() || root.size() < 3 || !root.get(1).isObject() || !root.get(2).isObject()) {
-      throw new IllegalArgumentException("not a broadcast message");
+    public BroadcastMessage {
+        Objects.requireNonNull(uid, "uid");
+        Objects.requireNonNull(packet, "packet");
+        rooms = List.copyOf(rooms);
+        except = List.copyOf(except);
+        Objects.requireNonNull(flags, "flags");
     }
-    var packet = (ObjectNode) root.get(1);
-    if (!packet.has("nsp")) {
-      packet.put("nsp", "/");
+
+    /** Encodes as {@code @socket.io/redis-adapter} does. */
+    public byte[] encode() {
+        var opts = Wire.NODES.objectNode();
+        opts.set("rooms", Wire.strings(rooms));
+        opts.set("except", Wire.strings(except));
+        opts.set("flags", flags);
+        return encode(opts);
     }
-    var opts = root.get(2);
-    var flags = opts.get("flags");
-    return new BroadcastMessage(
-        root.get(0).asText(),
-        packet,
-        Wire.stringList(opts.get("rooms")),
-        Wire.stringList(opts.get("except")),
-        flags != null && flags.isObject() ? (ObjectNode) flags : Wire.NODES.objectNode());
-  }
+
+    /** Encodes as {@code @socket.io/redis-emitter} does. */
+    public byte[] encodeAsEmitter() {
+        var opts = Wire.NODES.objectNode();
+        opts.set("rooms", Wire.strings(rooms));
+        opts.set("flags", flags);
+        opts.set("except", Wire.strings(except));
+        return encode(opts);
+    }
+
+    private byte[] encode(ObjectNode opts) {
+        var array = JsonNodeFactory.instance.arrayNode(3);
+        array.add(uid);
+        array.add(packet);
+        array.add(opts);
+        return MsgPack.encode(array);
+    }
+
+    /**
+     * Decodes a broadcast; a packet without {@code nsp} is for {@code /}, as Node reads it.
+     *
+     * @throws IllegalArgumentException if the bytes are not a broadcast message
+     */
+    public static BroadcastMessage decode(byte[] bytes) {
+        var root = MsgPack.decode(bytes);
+        if (!root.isArray() || root.size() < 3 || !root.get(1).isObject() || !root.get(2).isObject()) {
+            throw new IllegalArgumentException("not a broadcast message");
+        }
+        var packet = (ObjectNode) root.get(1);
+        if (!packet.has("nsp")) {
+            packet.put("nsp", "/");
+        }
+        var opts = root.get(2);
+        var flags = opts.get("flags");
+        return new BroadcastMessage(
+                root.get(0).asText(),
+                packet,
+                Wire.stringList(opts.get("rooms")),
+                Wire.stringList(opts.get("except")),
+                flags != null && flags.isObject() ? (ObjectNode) flags : Wire.NODES.objectNode());
+    }
 }

@@ -16,61 +16,61 @@ import java.util.Objects;
  */
 public record Channels(String key, String nsp) {
 
-  /** The key prefix that Node's adapter and emitter use by default. */
-  public static final String DEFAULT_KEY = "socket.io";
+    /** The key prefix that Node's adapter and emitter use by default. */
+    public static final String DEFAULT_KEY = "socket.io";
 
-  public Channels {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(nsp, "nsp");
-  }
-
-  /** The channel of broadcasts to the whole namespace, or to several rooms. */
-  public String broadcast() {
-    return key + "#" + nsp + "#";
-  }
-
-  /** The channel of broadcasts to exactly one room. */
-  public String room(String room) {
-    return broadcast() + room + "#";
-  }
-
-  /** The channel a broadcast to these rooms is published on. */
-  public String broadcastTo(Collection<String> rooms) {
-    return rooms.size() == 1 ? room(rooms.iterator().next()) : broadcast();
-  }
-
-  /** The pattern that matches every broadcast channel of the namespace. */
-  public String broadcastPattern() {
-    return broadcast() + "*";
-  }
-
-  /**
-   * The room a broadcast channel names: empty for the namespace-wide channel, {@code null} if the
-   * channel is not a broadcast channel of this namespace.
-   */
-  public String roomOf(String channel) {
-    var prefix = broadcast();
-    if (!channel.startsWith(prefix)) {
-      return null;
+    public Channels {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(nsp, "nsp");
     }
-    if (channel.length() == prefix.length()) {
-      return "";
+
+    /** The channel of broadcasts to the whole namespace, or to several rooms. */
+    public String broadcast() {
+        return key + "#" + nsp + "#";
     }
-    return channel.endsWith("#") ? channel.substring(prefix.length(), channel.length() - 1) : null;
-  }
 
-  /** The channel of requests between nodes. */
-  public String request() {
-    return key + "-request#" + nsp + "#";
-  }
+    /** The channel of broadcasts to exactly one room. */
+    public String room(String room) {
+        return broadcast() + room + "#";
+    }
 
-  /** The channel every node reads responses on. */
-  public String response() {
-    return key + "-response#" + nsp + "#";
-  }
+    /** The channel a broadcast to these rooms is published on. */
+    public String broadcastTo(Collection<String> rooms) {
+        return rooms.size() == 1 ? room(rooms.iterator().next()) : broadcast();
+    }
 
-  /** The response channel specific to one node. */
-  public String response(String uid) {
-    return response() + uid + "#";
-  }
+    /** The pattern that matches every broadcast channel of the namespace. */
+    public String broadcastPattern() {
+        return broadcast() + "*";
+    }
+
+    /**
+     * The room a broadcast channel names: empty for the namespace-wide channel, {@code null} if the
+     * channel is not a broadcast channel of this namespace.
+     */
+    public String roomOf(String channel) {
+        var prefix = broadcast();
+        if (!channel.startsWith(prefix)) {
+            return null;
+        }
+        if (channel.length() == prefix.length()) {
+            return "";
+        }
+        return channel.endsWith("#") ? channel.substring(prefix.length(), channel.length() - 1) : null;
+    }
+
+    /** The channel of requests between nodes. */
+    public String request() {
+        return key + "-request#" + nsp + "#";
+    }
+
+    /** The channel every node reads responses on. */
+    public String response() {
+        return key + "-response#" + nsp + "#";
+    }
+
+    /** The response channel specific to one node. */
+    public String response(String uid) {
+        return response() + uid + "#";
+    }
 }
