@@ -21,7 +21,17 @@ final class RedisCapture implements AutoCloseable {
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
     private final List<Published> published = new CopyOnWriteArrayList<>();
 
+    /** Records the channels matching a pattern. */
     RedisCapture(String redisUri, String pattern) {
+        this(redisUri, pattern, true);
+    }
+
+    /** Records one channel, as a plain subscriber (counted by {@code PUBSUB NUMSUB}). */
+    static RedisCapture channel(String redisUri, String channel) {
+        return new RedisCapture(redisUri, channel, false);
+    }
+
+    private RedisCapture(String redisUri, String pattern, boolean isPattern) {
         client = RedisClient.create(redisUri);
         connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
         connection.addListener(
@@ -30,8 +40,17 @@ final class RedisCapture implements AutoCloseable {
                     public void message(byte[] pattern, byte[] channel, byte[] message) {
                         published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
                     }
+
+                    @Override
+                    public void message(byte[] channel, byte[] message) {
+                        published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
+                    }
                 });
-        connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+        if (isPattern) {
+            connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
+        } else {
+            connection.sync().subscribe(pattern.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Waits for the next message after the {@code seen} ones, and returns it. */

@@ -1,0 +1,149 @@
+package dev.herald.redis.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two Redis connections one server's adapters share, as Node's adapter shares a pub and a
+ * sub client: one to publish and count subscribers, one in subscribed state.
+ *
+ * <p>Lettuce reconnects both after an outage with capped exponential back-off and subscribes the
+ * sub connection again. While disconnected, commands are rejected at once instead of being
+ * buffered, so a publish fails fast and is counted as dropped, and old messages are never
+ * delivered late. Received messages are passed to the registered {@link Receiver} on Lettuce's
+ * I/O thread: receivers must hand them off at once.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    /** Gets the messages of the channels and patterns it registered. Called on a Lettuce thread. */
+    public interface Receiver {
+        /** A message on a subscribed channel, or on a channel matching a subscribed pattern. */
+        void receive(String channel, byte[] message);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> pub;
+    private final StatefulRedisPubSubConnection<String, byte[]> sub;
+    // Any thread (Lettuce I/O thread reads): receivers by channel and by pattern.
+    private final Map<String, Receiver> channels = new ConcurrentHashMap<>();
+    private final Map<String, Receiver> patterns = new ConcurrentHashMap<>();
+
+    /**
+     * Connects both connections.
+     *
+     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     */
+    public RedisLink(String uri, Duration reconnectMaxDelay, Duration commandTimeout) {
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
+                .build();
+        var redisUri = RedisURI.create(uri);
+        redisUri.setTimeout(commandTimeout);
+        this.client = RedisClient.create(resources, redisUri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+            this.pub = client.connect(CODEC);
+            this.sub = client.connectPubSub(CODEC);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw e;
+        }
+        sub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                var receiver = channels.get(channel);
+                if (receiver != null) {
+                    receiver.receive(channel, message);
+                }
+            }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                var receiver = patterns.get(pattern);
+                if (receiver != null) {
+                    receiver.receive(channel, message);
+                }
+            }
+        });
+    }
+
+    /** Subscribes a receiver to a pattern and to channels; returns at once. */
+    public CompletableFuture<Void> subscribe(Receiver receiver, String pattern, String... channelNames) {
+        patterns.put(pattern, receiver);
+        for (var name : channelNames) {
+            channels.put(name, receiver);
+        }
+        var async = sub.async();
+        return CompletableFuture.allOf(
+                async.psubscribe(pattern).toCompletableFuture(),
+                async.subscribe(channelNames).toCompletableFuture())
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.error("cannot subscribe to {}: {}", pattern, e.toString());
+                    }
+                });
+    }
+
+    /** Unsubscribes a pattern and channels; returns at once. */
+    public void unsubscribe(String pattern, String... channelNames) {
+        patterns.remove(pattern);
+        for (var name : channelNames) {
+            channels.remove(name);
+        }
+        if (sub.isOpen()) {
+            sub.async().punsubscribe(pattern);
+            sub.async().unsubscribe(channelNames);
+        }
+    }
+
+    /** Publishes; the future fails at once while Redis is unreachable. */
+    public CompletableFuture<Long> publish(String channel, byte[] message) {
+        return pub.async().publish(channel, message).toCompletableFuture();
+    }
+
+    /** How many connections subscribe to the channel ({@code PUBSUB NUMSUB}). */
+    public CompletableFuture<Integer> subscribers(String channel) {
+        return pub.async().pubsubNumsub(channel).toCompletableFuture()
+                .thenApply(counts -> counts.getOrDefault(channel, 0L).intValue());
+    }
+
+    /** Whether both connections are up now. */
+    public boolean connected() {
+        return pub.isOpen() && sub.isOpen();
+    }
+
+    /** Closes both connections and stops Lettuce's threads. */
+    @Override
+    public void close() {
+        sub.close();
+        pub.close();
+        client.shutdown();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
