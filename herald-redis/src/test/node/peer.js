@@ -148,14 +148,22 @@ async function runServer() {
       case "serverSideEmit":
         if (cmd.ack) {
           try {
-            return { replies: await nsp.timeout(cmd.timeout || 2000)
-              .serverSideEmitWithAck(cmd.event, ...fromWire(cmd.args || [])) };
+            return { replies: await nsp.serverSideEmitWithAck(cmd.event, ...fromWire(cmd.args || [])) };
           } catch (e) {
             return { error: e.message };
           }
         }
         nsp.serverSideEmit(cmd.event, ...fromWire(cmd.args || []));
         return {};
+      case "closeClients": {
+        for (const socket of clients.values()) socket.disconnect();
+        clients.clear();
+        // wait until this server has seen them go, so the next test starts clean
+        for (let i = 0; i < 200 && io.of("/").sockets.size + io.of("/chat").sockets.size > 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return {};
+      }
       case "rooms":
         return { rooms: [...(await nsp.adapter.allRooms())] };
       default:

@@ -104,11 +104,16 @@ final class FakeClient implements EngineSocket {
     }
 
     private Event parseEvent(String text) {
-        String head = "2" + prefix();
-        if (!text.startsWith(head)) {
+        // "2<nsp,><id>[...]", or "5<n>-<nsp,><id>[...]" with attachment placeholders
+        int start;
+        if (text.startsWith("2" + prefix())) {
+            start = 1 + prefix().length();
+        } else if (text.startsWith("5") && text.indexOf('-') > 1
+                && text.startsWith(prefix(), text.indexOf('-') + 1)) {
+            start = text.indexOf('-') + 1 + prefix().length();
+        } else {
             return null;
         }
-        int start = head.length();
         int bracket = text.indexOf('[', start);
         if (bracket < 0) {
             return null;
