@@ -37,6 +37,7 @@ public final class RedisAdapter extends ClusterAdapter {
     private final ClassicCodec codec;
     private final boolean specificResponseChannel;
     private final Runnable onClose;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RedisAdapter(Namespace nsp, RedisLink link, RedisAdapterOptions options, Runnable onClose) {
         super(nsp, options.requestsTimeout());
@@ -69,6 +70,9 @@ public final class RedisAdapter extends ClusterAdapter {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         var c = codec.channels();
         link.unsubscribe(c.broadcastPattern(), c.request(), c.response(), c.response(uid()));
         super.close();
@@ -143,7 +147,7 @@ public final class RedisAdapter extends ClusterAdapter {
         }
 
         private synchronized void adapterClosed() {
-            if (--open == 0) {
+            if (open > 0 && --open == 0) {
                 close();
             }
         }
