@@ -252,6 +252,37 @@ class RedisAdapterTest {
         }
     }
 
+    @Test
+    void socketsListsTheIdsOfEveryNode() throws Exception {
+        var c0 = client(0, "i0", "ids");
+        var c2 = client(2, "i2", "ids");
+        client(1, "i1");
+
+        var ids = nodes.get(1).sockets().adapter().sockets(java.util.Set.of("ids")).get(5, TimeUnit.SECONDS);
+
+        assertThat(ids).containsExactlyInAnyOrder(c0.sid(), c2.sid());
+    }
+
+    @Test
+    void answersOnTheAskingNodesOwnChannelWhenConfigured() throws Exception {
+        var specific = SocketIoServer.create(SocketIoOptions.builder()
+                .adapterFactory(RedisAdapter.factory(RedisAdapterOptions.builder(redis.uri())
+                        .publishOnSpecificResponseChannel(true)
+                        .build()))
+                .build());
+        nodes.add(specific);
+        await().atMost(WAIT).until(() -> specific.sockets().adapter().serverCount() == 4);
+        var uid = ((RedisAdapter) nodes.get(0).sockets().adapter()).uid();
+        client(0, "asker");
+        client(3, "answerer");
+        try (var ownChannel = RedisCapture.channel(redis.uri(), "socket.io-response#/#" + uid + "#")) {
+            await().atMost(WAIT).until(() -> specific.sockets().adapter().serverCount() == 4);
+
+            assertThat(nodes.get(0).fetchSockets().get(5, TimeUnit.SECONDS)).hasSize(2);
+            assertThat(ownChannel.next(0).channel()).isEqualTo("socket.io-response#/#" + uid + "#");
+        }
+    }
+
     long roomMembers(int node, String room) throws Exception {
         return nodes.get(node).to(room).fetchSockets().get(5, TimeUnit.SECONDS).size();
     }
