@@ -134,7 +134,8 @@ public final class RedisAdapter extends ClusterAdapter {
 
         private Factory(RedisAdapterOptions options) {
             this.options = options;
-            this.link = new RedisLink(options.uri(), options.reconnectMaxDelay(), options.requestsTimeout());
+            this.link = new RedisLink(
+                    options.uri(), options.reconnectMaxDelay(), options.requestsTimeout(), options.trustedCertificates());
         }
 
         @Override

@@ -1,8 +1,10 @@
 package dev.herald.redis;
 
 import dev.herald.redis.internal.Channels;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Options of {@link RedisAdapter}, with the defaults of {@code @socket.io/redis-adapter}.
@@ -15,8 +17,10 @@ public final class RedisAdapterOptions {
     private final Duration requestsTimeout;
     private final boolean publishOnSpecificResponseChannel;
     private final Duration reconnectMaxDelay;
+    private final Optional<Path> trustedCertificates;
 
     private RedisAdapterOptions(Builder b) {
+        this.trustedCertificates = b.trustedCertificates;
         this.uri = b.uri;
         this.key = b.key;
         this.requestsTimeout = b.requestsTimeout;
@@ -60,6 +64,14 @@ public final class RedisAdapterOptions {
         return reconnectMaxDelay;
     }
 
+    /**
+     * PEM certificates to trust for {@code rediss://} instead of the JDK's default trust store:
+     * for a Redis with a self-signed or private-CA certificate. Empty by default.
+     */
+    public Optional<Path> trustedCertificates() {
+        return trustedCertificates;
+    }
+
     /** Builds {@link RedisAdapterOptions}. */
     public static final class Builder {
         private final String uri;
@@ -67,6 +79,7 @@ public final class RedisAdapterOptions {
         private Duration requestsTimeout = Duration.ofSeconds(5);
         private boolean publishOnSpecificResponseChannel;
         private Duration reconnectMaxDelay = Duration.ofSeconds(60);
+        private Optional<Path> trustedCertificates = Optional.empty();
 
         private Builder(String uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -93,6 +106,12 @@ public final class RedisAdapterOptions {
         /** See {@link RedisAdapterOptions#reconnectMaxDelay()}. */
         public Builder reconnectMaxDelay(Duration value) {
             this.reconnectMaxDelay = Objects.requireNonNull(value, "reconnectMaxDelay");
+            return this;
+        }
+
+        /** See {@link RedisAdapterOptions#trustedCertificates()}. */
+        public Builder trustedCertificates(Path pemFile) {
+            this.trustedCertificates = Optional.of(Objects.requireNonNull(pemFile, "trustedCertificates"));
             return this;
         }
 

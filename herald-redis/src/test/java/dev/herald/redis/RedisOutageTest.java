@@ -3,6 +3,7 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.socketio.SocketIoOptions;
@@ -104,6 +105,39 @@ class RedisOutageTest {
 
         assertThatThrownBy(() -> RedisAdapter.factory(uri)).isInstanceOf(RedisConnectionException.class);
         assertThatThrownBy(() -> RedisEmitter.create(uri)).isInstanceOf(RedisConnectionException.class);
+    }
+
+    @Test
+    void tlsWithASelfSignedCertificateWorks() {
+        assumeTrue(RedisServer.opensslAvailable(), "openssl is needed to make a certificate");
+        var redis = RedisServer.launchTls();
+        closeables.add(redis);
+        assertThat(redis.uri()).startsWith("rediss://");
+        var options = RedisAdapterOptions.builder(redis.uri()).trustedCertificates(redis.certificate()).build();
+        var a = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(RedisAdapter.factory(options)).build());
+        closeables.add(a);
+        var b = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(RedisAdapter.factory(options)).build());
+        closeables.add(b);
+        await().atMost(WAIT).until(() -> adapter(a).serverCount() == 2);
+        var onB = client(b);
+
+        a.emit("over-tls");
+        onB.awaitEvent("over-tls");
+
+        // the emitter takes Lettuce's URI options; without the certificate, peer verification is off
+        try (var emitter = RedisEmitter.create(redis.uri() + "?verifyPeer=NONE")) {
+            emitter.emit("from-tls-emitter");
+        }
+        onB.awaitEvent("from-tls-emitter");
+    }
+
+    @Test
+    void tlsRefusesAnUntrustedCertificate() {
+        assumeTrue(RedisServer.opensslAvailable(), "openssl is needed to make a certificate");
+        var redis = RedisServer.launchTls();
+        closeables.add(redis);
+
+        assertThatThrownBy(() -> RedisAdapter.factory(redis.uri())).isInstanceOf(RedisConnectionException.class);
     }
 
     @Test

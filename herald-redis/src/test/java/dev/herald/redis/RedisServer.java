@@ -29,13 +29,15 @@ public final class RedisServer implements AutoCloseable {
     private static final int ATTEMPTS = 10;
 
     private final String password;
+    private final boolean tls;
     private final Path dir;
     // owned by the test thread
     private int port;
     private Process process;
 
-    private RedisServer(String password) {
+    private RedisServer(String password, boolean tls) {
         this.password = password;
+        this.tls = tls;
         try {
             this.dir = Files.createTempDirectory("herald-redis");
         } catch (IOException e) {
@@ -54,9 +56,38 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server that requires this password ({@code requirepass}), or none if null. */
     public static RedisServer launch(String password) {
-        var server = new RedisServer(password);
+        var server = new RedisServer(password, false);
         server.startOnFreePort();
         return server;
+    }
+
+    /**
+     * Starts a server that speaks only TLS, with a fresh self-signed certificate for 127.0.0.1
+     * ({@link #certificate()}); needs the {@code openssl} command.
+     */
+    public static RedisServer launchTls() {
+        var server = new RedisServer(null, true);
+        server.createCertificate();
+        server.startOnFreePort();
+        return server;
+    }
+
+    /** Whether the {@code openssl} command is there, for {@link #launchTls()}. */
+    public static boolean opensslAvailable() {
+        try {
+            return new ProcessBuilder("openssl", "version").redirectErrorStream(true).start()
+                    .waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The PEM certificate of a TLS server. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     /** The port. */
@@ -66,6 +97,9 @@ public final class RedisServer implements AutoCloseable {
 
     /** A URI for clients, with the password if there is one. */
     public String uri() {
+        if (tls) {
+            return "rediss://127.0.0.1:" + port;
+        }
         return password == null
                 ? "redis://127.0.0.1:" + port
                 : "redis://:" + password + "@127.0.0.1:" + port;
@@ -124,7 +158,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean tryStart(int candidate) {
-        var command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(candidate)));
+        var command = new ArrayList<>(List.of(executable()));
+        if (tls) {
+            command.addAll(List.of(
+                    "--port", "0",
+                    "--tls-port", Integer.toString(candidate),
+                    "--tls-cert-file", certificate().toString(),
+                    "--tls-key-file", dir.resolve("key.pem").toString(),
+                    "--tls-auth-clients", "no"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(candidate)));
+        }
         command.addAll(
                 List.of(
                         "--bind", "127.0.0.1",
@@ -189,6 +233,26 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private void createCertificate() {
+        try {
+            var openssl = new ProcessBuilder(
+                    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", certificate().toString(),
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+                    .redirectErrorStream(true)
+                    .start();
+            var output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (openssl.waitFor() != 0) {
+                throw new IllegalStateException("openssl could not create a certificate:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run openssl", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String executable() {

@@ -11,7 +11,10 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.SslOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +56,8 @@ public final class RedisLink implements AutoCloseable {
      *
      * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
      */
-    public RedisLink(String uri, Duration reconnectMaxDelay, Duration commandTimeout) {
+    public RedisLink(
+            String uri, Duration reconnectMaxDelay, Duration commandTimeout, Optional<Path> trustedCertificates) {
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -62,10 +66,12 @@ public final class RedisLink implements AutoCloseable {
         var redisUri = RedisURI.create(uri);
         redisUri.setTimeout(commandTimeout);
         this.client = RedisClient.create(resources, redisUri);
-        client.setOptions(ClientOptions.builder()
+        var options = ClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        trustedCertificates.ifPresent(pem -> options.sslOptions(
+                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+        client.setOptions(options.build());
         try {
             this.pub = client.connect(CODEC);
             this.sub = client.connectPubSub(CODEC);
