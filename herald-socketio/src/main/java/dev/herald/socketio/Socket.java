@@ -386,7 +386,7 @@ public final class Socket {
 
     private void dispatchEvent(String event, EventArgs args) {
         nsp.server().withMdc(this, event, () -> {
-            if (state != State.CONNECTED || !runMiddlewares(event, args)) {
+            if (!runMiddlewares(event, args)) {
                 return;
             }
             for (AnyHandler h : nsp.handlers().any) {
