@@ -107,7 +107,13 @@ final class NodePeer implements AutoCloseable {
 
     /** Starts a socket.io-client socket named {@code name} and waits until it is connected. */
     String connectClient(String name, String url, ObjectNode auth) {
+        return connectClient(name, url, auth, "websocket");
+    }
+
+    /** Same, over one transport ({@code websocket} or {@code polling}). */
+    String connectClient(String name, String url, ObjectNode auth, String transport) {
         var command = command("client");
+        command.set("transports", array(transport));
         command.put("client", name);
         command.put("url", url);
         command.set("auth", auth);
