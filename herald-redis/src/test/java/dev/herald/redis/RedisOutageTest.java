@@ -83,6 +83,27 @@ class RedisOutageTest {
     }
 
     @Test
+    void aNamespaceCreatedDuringAnOutageJoinsTheClusterWhenRedisIsBack() {
+        var redis = RedisServer.launch();
+        closeables.add(redis);
+        var a = node(redis.uri());
+        var b = node(redis.uri());
+        await().atMost(WAIT).until(() -> adapter(a).serverCount() == 2);
+
+        redis.stop();
+        var lateA = a.of("/late");
+        b.of("/late");
+        var onB = FakeClient.connect(b, "/late", JSON.createObjectNode());
+        closeables.add(onB::drop);
+        redis.start();
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            lateA.emit("late-news");
+            return !onB.events("late-news").isEmpty();
+        });
+    }
+
+    @Test
     void aPasswordInTheUriIsUsed() {
         var redis = RedisServer.launch("s3cret");
         closeables.add(redis);

@@ -50,6 +50,7 @@ public final class RedisLink implements AutoCloseable {
     // Any thread (Lettuce I/O thread reads): receivers by channel and by pattern.
     private final Map<String, Receiver> channels = new ConcurrentHashMap<>();
     private final Map<String, Receiver> patterns = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * Connects both connections.
@@ -99,19 +100,32 @@ public final class RedisLink implements AutoCloseable {
         });
     }
 
-    /** Subscribes a receiver to a pattern and to channels; returns at once. */
-    public CompletableFuture<Void> subscribe(Receiver receiver, String pattern, String... channelNames) {
+    /**
+     * Subscribes a receiver to a pattern and to channels; returns at once. While Redis is
+     * unreachable the subscription is retried every second until it succeeds or is withdrawn
+     * (Lettuce restores only the subscriptions that succeeded once).
+     */
+    public void subscribe(Receiver receiver, String pattern, String... channelNames) {
         patterns.put(pattern, receiver);
         for (var name : channelNames) {
             channels.put(name, receiver);
         }
+        trySubscribe(receiver, pattern, channelNames);
+    }
+
+    private void trySubscribe(Receiver receiver, String pattern, String... channelNames) {
+        if (closed || patterns.get(pattern) != receiver) {
+            return;
+        }
         var async = sub.async();
-        return CompletableFuture.allOf(
-                async.psubscribe(pattern).toCompletableFuture(),
-                async.subscribe(channelNames).toCompletableFuture())
+        CompletableFuture.allOf(
+                        async.psubscribe(pattern).toCompletableFuture(),
+                        async.subscribe(channelNames).toCompletableFuture())
                 .whenComplete((ok, e) -> {
-                    if (e != null) {
-                        log.error("cannot subscribe to {}: {}", pattern, e.toString());
+                    if (e != null && !closed) {
+                        log.warn("cannot subscribe to {} yet, retrying: {}", pattern, e.toString());
+                        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
+                                .execute(() -> trySubscribe(receiver, pattern, channelNames));
                     }
                 });
     }
@@ -147,6 +161,7 @@ public final class RedisLink implements AutoCloseable {
     /** Closes both connections and stops Lettuce's threads. */
     @Override
     public void close() {
+        closed = true;
         sub.close();
         pub.close();
         client.shutdown();
