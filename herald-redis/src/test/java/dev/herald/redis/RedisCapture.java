@@ -59,6 +59,13 @@ final class RedisCapture implements AutoCloseable {
         return published.get(seen);
     }
 
+    /** Waits for the first message after the {@code seen} ones that matches. */
+    Published next(int seen, java.util.function.Predicate<Published> matching) {
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> published.subList(Math.min(seen, published.size()), published.size()).stream().anyMatch(matching));
+        return published.subList(seen, published.size()).stream().filter(matching).findFirst().orElseThrow();
+    }
+
     /** How many messages arrived so far. */
     int size() {
         return published.size();
