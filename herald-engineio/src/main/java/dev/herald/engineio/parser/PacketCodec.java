@@ -62,7 +62,9 @@ public final class PacketCodec {
 
     static byte[] decodeBase64(String s, int from) {
         try {
-            return Base64.getDecoder().decode(s.substring(from));
+            // MIME decoding skips line breaks: the official Java client (engine.io-client 2.1)
+            // wraps its base64 with Android's DEFAULT flags, ending it with "\n"; Node accepts that.
+            return Base64.getMimeDecoder().decode(s.substring(from));
         } catch (IllegalArgumentException e) {
             throw new MalformedPacketException("invalid base64 in binary packet");
         }
