@@ -7,12 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.engineio.EngineIoOptions;
-import dev.herald.engineio.EngineIoServer;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.testing.SocketIoTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +55,8 @@ class ClusterEndToEndTest {
         redis = RedisServer.launch();
         for (int i = 0; i < 3; i++) {
             var io = RedisAdapterTest.node(redis.uri());
-            var engine = EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
-            var http = NettyServer.builder().host("127.0.0.1").port(0).engine(engine).build().start();
+            var http = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false)
+                    .build().start();
             herald.add(new HeraldNode(io, http));
         }
         node = NodePeer.server(redis.uri());
@@ -171,6 +170,30 @@ class ClusterEndToEndTest {
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(replies).extracting(r -> r.string(0)).containsExactlyInAnyOrderElementsOf(clients);
+    }
+
+    @Test
+    void heraldsOwnTestClientsOnEveryNodeGetBroadcastsFromTheNodeServer() throws Exception {
+        var auth = JSON.createObjectNode();
+        auth.set("rooms", array("java"));
+        var outsiderAuth = JSON.createObjectNode();
+        outsiderAuth.put("name", "outsider");
+        try (var ws = SocketIoTestClient.builder(herald.get(0).http().port()).transport("websocket").auth(auth).connect();
+                var polling = SocketIoTestClient.builder(herald.get(2).http().port()).transport("polling").auth(auth)
+                        .connect();
+                var outsider = SocketIoTestClient.builder(herald.get(1).http().port()).auth(outsiderAuth).connect()) {
+            awaitMembers("java", 2);
+
+            var emit = command("emit");
+            emit.put("event", "from-node");
+            emit.set("args", array("to java"));
+            emit.set("rooms", array("java"));
+            node.call(emit);
+
+            assertThat(ws.nextEvent("from-node", WAIT).arg(0).asText()).isEqualTo("to java");
+            assertThat(polling.nextEvent("from-node", WAIT).arg(0).asText()).isEqualTo("to java");
+            outsider.expectNoEvent(Duration.ofMillis(500));
+        }
     }
 
     @Test
