@@ -50,6 +50,7 @@ public final class RedisLink implements AutoCloseable {
     // Any thread (Lettuce I/O thread reads): receivers by channel and by pattern.
     private final Map<String, Receiver> channels = new ConcurrentHashMap<>();
     private final Map<String, Receiver> patterns = new ConcurrentHashMap<>();
+    // Any thread: set once by close(), stops subscription retries.
     private volatile boolean closed;
 
     /**
