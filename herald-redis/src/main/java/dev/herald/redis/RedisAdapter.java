@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class RedisAdapter extends ClusterAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisAdapter.class);
+    /**
+     * How long one Redis command may take before its message counts as dropped. Longer than the
+     * request timeout: a burst on a loaded machine must not be reported as lost, and an outage
+     * fails commands at once anyway (they are rejected while disconnected).
+     */
+    private static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final RedisLink link;
     private final ClassicCodec codec;
@@ -134,8 +140,7 @@ public final class RedisAdapter extends ClusterAdapter {
 
         private Factory(RedisAdapterOptions options) {
             this.options = options;
-            this.link = new RedisLink(
-                    options.uri(), options.reconnectMaxDelay(), options.requestsTimeout(), options.trustedCertificates());
+            this.link = new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.trustedCertificates());
         }
 
         @Override

@@ -270,6 +270,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             T accumulator,
             java.util.function.Function<String, ClusterMessage> message) {
         return fetchServerCount()
+                .orTimeout(requestsTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(e -> 1)
                 .thenCompose(count -> {
                     int expected = count - 1;
