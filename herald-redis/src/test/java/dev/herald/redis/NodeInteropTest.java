@@ -246,6 +246,22 @@ class NodeInteropTest {
     }
 
     @Test
+    void allRoomsAndSocketIdsCrossTheClusterBothWays() throws Exception {
+        nodeClient("roomy", "node-room");
+        var h = heraldClient(1, "roomy-h", "herald-room");
+
+        var adapter = (RedisAdapter) herald.get(0).sockets().adapter();
+        assertThat(adapter.allRooms().get(10, TimeUnit.SECONDS)).contains("node-room", "herald-room");
+        assertThat(adapter.sockets(java.util.Set.of("node-room", "herald-room")).get(10, TimeUnit.SECONDS))
+                .hasSize(2)
+                .contains(h.sid());
+
+        var rooms = node.call(command("rooms")).get("rooms");
+        assertThat(StreamSupport.stream(rooms.spliterator(), false).map(JsonNode::asText).toList())
+                .contains("node-room", "herald-room");
+    }
+
+    @Test
     void nodesEmitterReachesHeraldClients() {
         var member = heraldClient(1, "em", "task-1");
         try (var emitter = NodePeer.emitter(redis.uri())) {
