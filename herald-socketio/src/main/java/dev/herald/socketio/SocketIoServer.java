@@ -79,6 +79,11 @@ public final class SocketIoServer implements AutoCloseable {
         return new SocketIoServer(options);
     }
 
+    /** A builder for a server: the options of {@link SocketIoOptions.Builder}, then {@code build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** The options. */
     public SocketIoOptions options() {
         return options;
@@ -392,5 +397,47 @@ public final class SocketIoServer implements AutoCloseable {
     private static void logError(Socket socket, String event, Throwable error) {
         log.warn("handler failed: sid={} nsp={} event={}", socket == null ? "-" : socket.id(),
                 socket == null ? "-" : socket.namespace().name(), event, error);
+    }
+
+    /** Builds a {@link SocketIoServer}; every setter is the option of the same name. */
+    public static final class Builder {
+        private final SocketIoOptions.Builder options = SocketIoOptions.builder();
+
+        private Builder() {}
+
+        /** See {@link SocketIoOptions#connectTimeout()}. */
+        public Builder connectTimeout(Duration value) {
+            options.connectTimeout(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxAttachments()}. */
+        public Builder maxAttachments(int value) {
+            options.maxAttachments(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#dispatchMode()}. */
+        public Builder dispatchMode(DispatchMode value) {
+            options.dispatchMode(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#adapterFactory()}. */
+        public Builder adapterFactory(AdapterFactory value) {
+            options.adapterFactory(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#engine()}. */
+        public Builder engine(dev.herald.engineio.EngineIoOptions value) {
+            options.engine(value);
+            return this;
+        }
+
+        /** Validates the options and creates the server. */
+        public SocketIoServer build() {
+            return new SocketIoServer(options.build());
+        }
     }
 }
