@@ -106,6 +106,11 @@ public final class EmitterBroadcastOperator {
         return roomsRequest(RequestType.REMOTE_LEAVE, rooms);
     }
 
+    /** Disconnects the targeted sockets, on every node, keeping their connections. */
+    public CompletableFuture<Long> disconnectSockets() {
+        return disconnectSockets(false);
+    }
+
     /**
      * Disconnects the targeted sockets, on every node.
      *

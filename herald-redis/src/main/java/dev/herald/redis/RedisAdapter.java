@@ -134,6 +134,8 @@ public final class RedisAdapter extends ClusterAdapter {
     public static final class Factory implements AdapterFactory, AutoCloseable {
         private final RedisAdapterOptions options;
         private final RedisLink link;
+        // Any thread: every adapter created, for the sum of their counters.
+        private final java.util.List<RedisAdapter> created = new java.util.concurrent.CopyOnWriteArrayList<>();
         // Guarded by `this`.
         private int open;
         private boolean closed;
@@ -149,7 +151,19 @@ public final class RedisAdapter extends ClusterAdapter {
                 throw new IllegalStateException("this RedisAdapter factory is closed");
             }
             open++;
-            return new RedisAdapter(namespace, link, options, this::adapterClosed);
+            var adapter = new RedisAdapter(namespace, link, options, this::adapterClosed);
+            created.add(adapter);
+            return adapter;
+        }
+
+        /** How many cluster messages the adapters of this factory could not publish, in total. */
+        public long droppedMessages() {
+            return created.stream().mapToLong(ClusterAdapter::droppedMessages).sum();
+        }
+
+        /** Whether both Redis connections are up now. */
+        public boolean connected() {
+            return link.connected();
         }
 
         private synchronized void adapterClosed() {

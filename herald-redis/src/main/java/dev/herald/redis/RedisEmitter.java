@@ -116,6 +116,11 @@ public final class RedisEmitter implements AutoCloseable {
         return operator().socketsLeave(rooms);
     }
 
+    /** Disconnects every socket of the namespace, on every node, keeping their connections. */
+    public CompletableFuture<Long> disconnectSockets() {
+        return disconnectSockets(false);
+    }
+
     /**
      * Disconnects every socket of the namespace, on every node.
      *

@@ -32,13 +32,15 @@ class RedisOutageTest {
         }
     }
 
+    final List<RedisAdapter.Factory> factories = new ArrayList<>();
+
     SocketIoServer node(String uri) {
-        var server = SocketIoServer.create(SocketIoOptions.builder()
-                .adapterFactory(RedisAdapter.factory(RedisAdapterOptions.builder(uri)
-                        .requestsTimeout(Duration.ofSeconds(2))
-                        .reconnectMaxDelay(Duration.ofMillis(500))
-                        .build()))
+        var factory = RedisAdapter.factory(RedisAdapterOptions.builder(uri)
+                .requestsTimeout(Duration.ofSeconds(2))
+                .reconnectMaxDelay(Duration.ofMillis(500))
                 .build());
+        factories.add(factory);
+        var server = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(factory).build());
         closeables.add(server);
         return server;
     }
@@ -64,16 +66,19 @@ class RedisOutageTest {
         var onB = client(b);
 
         redis.stop();
+        await().atMost(WAIT).until(() -> !factories.get(0).connected());
         a.emit("during-outage");
 
         onA.awaitEvent("during-outage");
         await().atMost(WAIT).until(() -> adapter(a).droppedMessages() >= 1);
         assertThat(onB.events("during-outage")).isEmpty();
         assertThat(adapter(a).serverCount()).as("only this node is reachable").isEqualTo(1);
+        assertThat(factories.get(0).droppedMessages()).isEqualTo(adapter(a).droppedMessages());
 
         long droppedDuringOutage = adapter(a).droppedMessages();
         redis.start();
         // Lettuce reconnects and subscribes again on its own: no node is restarted
+        await().atMost(WAIT).until(() -> factories.get(0).connected());
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
             a.emit("after-outage");
             return !onB.events("after-outage").isEmpty();
