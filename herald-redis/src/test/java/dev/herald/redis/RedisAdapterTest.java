@@ -253,6 +253,26 @@ class RedisAdapterTest {
     }
 
     @Test
+    void answersAreNeverDeliveredOnLettucesThreads() throws Exception {
+        client(1, "t1");
+        var adapter = (RedisAdapter) nodes.get(0).sockets().adapter();
+
+        // a namespace on this node only: no other node to ask, the count alone completes the request
+        var solo = (RedisAdapter) nodes.get(0).of("/solo").adapter();
+        await().atMost(WAIT).until(() -> solo.serverCount() == 1);
+        var threads = List.of(
+                solo.allRooms().thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
+                adapter.allRooms().thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
+                adapter.sockets(java.util.Set.of()).thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
+                adapter.serverSideEmitWithAck("x", JSON.createArrayNode(), Duration.ofSeconds(2))
+                        .thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS));
+
+        for (var thread : threads) {
+            assertThat(thread.getName()).doesNotStartWith("lettuce");
+        }
+    }
+
+    @Test
     void socketsListsTheIdsOfEveryNode() throws Exception {
         var c0 = client(0, "i0", "ids");
         var c2 = client(2, "i2", "ids");

@@ -269,6 +269,32 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             Duration timeout,
             T accumulator,
             java.util.function.Function<String, ClusterMessage> message) {
+        return handOff(collect(kind, operation, timeout, accumulator, message));
+    }
+
+    /**
+     * The same outcome, delivered on a fresh virtual thread: answers complete on the transport's
+     * I/O thread or a timer, and the caller's dependent stages must run on neither.
+     */
+    private static <T> CompletableFuture<T> handOff(CompletableFuture<T> source) {
+        var out = new CompletableFuture<T>();
+        source.whenComplete((value, error) -> Thread.ofVirtual().name("herald-cluster-result").start(() -> {
+            if (error != null) {
+                out.completeExceptionally(error instanceof java.util.concurrent.CompletionException c
+                        && c.getCause() != null ? c.getCause() : error);
+            } else {
+                out.complete(value);
+            }
+        }));
+        return out;
+    }
+
+    private <T> CompletableFuture<T> collect(
+            Class<? extends ClusterMessage> kind,
+            String operation,
+            Duration timeout,
+            T accumulator,
+            java.util.function.Function<String, ClusterMessage> message) {
         return fetchServerCount()
                 .orTimeout(requestsTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(e -> 1)
