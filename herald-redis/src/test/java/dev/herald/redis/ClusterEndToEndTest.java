@@ -159,6 +159,32 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void fetchSocketsJoinAndDisconnectWorkOnRealClientsEverywhere() throws Exception {
+        var a = client(0, "base");
+        var b = client(1, "base");
+        var n = client(3, "base");
+        awaitMembers("base", 3);
+
+        var sockets = herald.get(2).io().to("base").fetchSockets().get(5, TimeUnit.SECONDS);
+        assertThat(sockets).extracting(s -> s.handshake().query("EIO").orElse("?")).containsOnly("4");
+        assertThat(sockets).extracting(s -> String.valueOf(s.data().get("name")))
+                .contains(a, b);
+
+        herald.get(2).io().to("base").socketsJoin("joined");
+        awaitMembers("joined", 3);
+        herald.get(0).io().to("joined").emit("in-joined");
+        for (var c : List.of(a, b, n)) {
+            await().atMost(WAIT).until(() -> !node.received(c, "in-joined").isEmpty());
+        }
+
+        herald.get(1).io().to("joined").disconnectSockets(true);
+        for (var c : List.of(a, b, n)) {
+            node.awaitLine(l -> l.path("ev").asText().equals("disconnected") && l.path("client").asText().equals(c));
+        }
+        clients.removeAll(List.of(a, b, n));
+    }
+
+    @Test
     void broadcastAcksCollectEveryClientOnEveryNode() throws Exception {
         client(0, "ack");
         client(1, "ack");
