@@ -23,6 +23,7 @@ import java.util.Map;
 public final class RemoteSockets {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteSockets.class);
     // As JavaScript's Date.prototype.toString() in UTC, which Node puts in handshake.time.
     private static final DateTimeFormatter JS_DATE = DateTimeFormatter.ofPattern(
             "EEE MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", Locale.ROOT)
@@ -49,8 +50,18 @@ public final class RemoteSockets {
         h.query().forEach(query::put);
         handshake.set("auth", h.auth());
         node.set("rooms", Wire.strings(socket.rooms()));
-        node.set("data", MAPPER.valueToTree(socket.data()));
+        node.set("data", data(socket));
         return node;
+    }
+
+    private static JsonNode data(SocketDetails socket) {
+        try {
+            return MAPPER.valueToTree(socket.data());
+        } catch (IllegalArgumentException e) {
+            // one socket's unserializable data must not cost the whole answer
+            log.debug("data of socket {} cannot be sent to other nodes: {}", socket.id(), e.toString());
+            return Wire.NODES.objectNode();
+        }
     }
 
     /** One socket read from Node's (or Herald's) JSON, in namespace {@code nsp}. */

@@ -158,6 +158,14 @@ class ClassicCodecTest {
         }
 
         @Test
+        void socketDataThatJacksonCannotWriteIsSentEmpty() throws Exception {
+            var handshake = new Handshake(Map.of(), Map.of(), JSON.readTree("{}"), "127.0.0.1", Instant.EPOCH, "/", false);
+            var details = new SocketDetails("s", "/chat", handshake, Set.of("s"), Map.of("lock", new Object()));
+            var out = codec.encode(new ClusterResponse.FetchSockets("r", List.of(details)), "asker", false);
+            assertThat(new String(out.payload(), StandardCharsets.UTF_8)).contains("\"data\":{}");
+        }
+
+        @Test
         void ackAnswersAreMsgpackWithTheFirstArgumentOnly() throws Exception {
             var args = JSON.createArrayNode().add("first").add("second");
             var out = codec.encode(new ClusterResponse.BroadcastAck("r", args), "asker", true);
