@@ -271,8 +271,12 @@ public class Namespace {
         sockets.put(socket.id(), socket);
         adapter.addAll(socket.id(), Set.of(socket.id()));
         client.connected(name, socket);
-        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
-        client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        if (client.legacy()) {
+            client.writePacket(Packet.of(PacketType.CONNECT, name));
+        } else {
+            ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+            client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        }
         separateFromConnectReply();
         for (ConnectHandler h : handlers.connect) {
             try {
@@ -312,7 +316,10 @@ public class Namespace {
             body.put("message", "Internal server error");
         }
         log.debug("connection refused, nsp={}", name);
-        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, body));
+        // v4 clients get the data if any, else the message, as socket.io 2.x sent them.
+        JsonNode payload = !client.legacy() ? body
+                : body.has("data") ? body.get("data") : body.get("message");
+        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, payload));
     }
 
     void reportError(Socket socket, String event, Throwable error) {
