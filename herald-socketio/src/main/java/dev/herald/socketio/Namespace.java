@@ -302,7 +302,7 @@ public class Namespace {
         }
     }
 
-    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(2);
+    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(10);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
         client.connectFailed(name, socket);

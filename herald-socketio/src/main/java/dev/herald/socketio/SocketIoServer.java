@@ -67,6 +67,14 @@ public final class SocketIoServer implements AutoCloseable {
         });
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
+        dev.herald.socketio.internal.Json.prime();
+        try {
+            Thread warm = handlerThreads.newThread(() -> {});
+            warm.start();
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A server with default options (Engine.IO defaults too). */
