@@ -135,7 +135,10 @@ public class Namespace {
         return this;
     }
 
-    /** Handles an event sent by another node with {@link #serverSideEmit}; the socket argument is null-free: use args only. */
+    /**
+     * Handles an event sent by another node of the cluster with {@link #serverSideEmit}. The
+     * handler gets the event name and its arguments, on a virtual thread.
+     */
     public Namespace onServerSideEmit(String event, java.util.function.BiConsumer<String, EventArgs> handler) {
         Objects.requireNonNull(handler, "handler");
         handlers.serverSide.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
