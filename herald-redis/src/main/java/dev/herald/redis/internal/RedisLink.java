@@ -1,0 +1,171 @@
+package dev.herald.redis.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.SslOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two Redis connections one server's adapters share, as Node's adapter shares a pub and a
+ * sub client: one to publish and count subscribers, one in subscribed state.
+ *
+ * <p>Lettuce reconnects both after an outage with capped exponential back-off and subscribes the
+ * sub connection again. While disconnected, commands are rejected at once instead of being
+ * buffered, so a publish fails fast and is counted as dropped, and old messages are never
+ * delivered late. Received messages are passed to the registered {@link Receiver} on Lettuce's
+ * I/O thread: receivers must hand them off at once.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    /** Gets the messages of the channels and patterns it registered. Called on a Lettuce thread. */
+    public interface Receiver {
+        /** A message on a subscribed channel, or on a channel matching a subscribed pattern. */
+        void receive(String channel, byte[] message);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> pub;
+    private final StatefulRedisPubSubConnection<String, byte[]> sub;
+    // Any thread (Lettuce I/O thread reads): receivers by channel and by pattern.
+    private final Map<String, Receiver> channels = new ConcurrentHashMap<>();
+    private final Map<String, Receiver> patterns = new ConcurrentHashMap<>();
+    // Any thread: set once by close(), stops subscription retries.
+    private volatile boolean closed;
+
+    /**
+     * Connects both connections.
+     *
+     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     */
+    public RedisLink(
+            String uri, Duration reconnectMaxDelay, Duration commandTimeout, Optional<Path> trustedCertificates) {
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
+                .build();
+        var redisUri = RedisURI.create(uri);
+        redisUri.setTimeout(commandTimeout);
+        this.client = RedisClient.create(resources, redisUri);
+        var options = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        trustedCertificates.ifPresent(pem -> options.sslOptions(
+                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+        client.setOptions(options.build());
+        try {
+            this.pub = client.connect(CODEC);
+            this.sub = client.connectPubSub(CODEC);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw e;
+        }
+        sub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                var receiver = channels.get(channel);
+                if (receiver != null) {
+                    receiver.receive(channel, message);
+                }
+            }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                var receiver = patterns.get(pattern);
+                if (receiver != null) {
+                    receiver.receive(channel, message);
+                }
+            }
+        });
+    }
+
+    /**
+     * Subscribes a receiver to a pattern and to channels; returns at once. While Redis is
+     * unreachable the subscription is retried every second until it succeeds or is withdrawn
+     * (Lettuce restores only the subscriptions that succeeded once).
+     */
+    public void subscribe(Receiver receiver, String pattern, String... channelNames) {
+        patterns.put(pattern, receiver);
+        for (var name : channelNames) {
+            channels.put(name, receiver);
+        }
+        trySubscribe(receiver, pattern, channelNames);
+    }
+
+    private void trySubscribe(Receiver receiver, String pattern, String... channelNames) {
+        if (closed || patterns.get(pattern) != receiver) {
+            return;
+        }
+        var async = sub.async();
+        CompletableFuture.allOf(
+                        async.psubscribe(pattern).toCompletableFuture(),
+                        async.subscribe(channelNames).toCompletableFuture())
+                .whenComplete((ok, e) -> {
+                    if (e != null && !closed) {
+                        log.warn("cannot subscribe to {} yet, retrying: {}", pattern, e.toString());
+                        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
+                                .execute(() -> trySubscribe(receiver, pattern, channelNames));
+                    }
+                });
+    }
+
+    /** Unsubscribes a pattern and channels; returns at once. */
+    public void unsubscribe(String pattern, String... channelNames) {
+        patterns.remove(pattern);
+        for (var name : channelNames) {
+            channels.remove(name);
+        }
+        if (sub.isOpen()) {
+            sub.async().punsubscribe(pattern);
+            sub.async().unsubscribe(channelNames);
+        }
+    }
+
+    /** Publishes; the future fails at once while Redis is unreachable. */
+    public CompletableFuture<Long> publish(String channel, byte[] message) {
+        return pub.async().publish(channel, message).toCompletableFuture();
+    }
+
+    /** How many connections subscribe to the channel ({@code PUBSUB NUMSUB}). */
+    public CompletableFuture<Integer> subscribers(String channel) {
+        return pub.async().pubsubNumsub(channel).toCompletableFuture()
+                .thenApply(counts -> counts.getOrDefault(channel, 0L).intValue());
+    }
+
+    /** Whether both connections are up now. */
+    public boolean connected() {
+        return pub.isOpen() && sub.isOpen();
+    }
+
+    /** Closes both connections and stops Lettuce's threads. */
+    @Override
+    public void close() {
+        closed = true;
+        sub.close();
+        pub.close();
+        client.shutdown();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
