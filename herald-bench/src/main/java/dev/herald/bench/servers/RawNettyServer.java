@@ -1,0 +1,163 @@
+package dev.herald.bench.servers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The floor of the benchmark: a Netty WebSocket server that answers the generator's frames with
+ * the bytes a Socket.IO server would send, and does nothing else. No Engine.IO session, no parser,
+ * no rooms beyond one set of channels, no polling. What Herald costs above this is the price of
+ * its Socket.IO machinery.
+ *
+ * <p>It sends the open packet, answers {@code 40} with {@code 40{"sid":...}}, acks
+ * {@code 42<id>["echo",...]} with {@code 43<id>[...]}, adds a channel to the room on
+ * {@code join} (acking it if asked), writes the same {@code tick} bytes to every joined channel on
+ * {@code bcast}, and pings every 25 s.
+ *
+ * <p>Usage: {@code RawNettyServer [--port N]} (0, the default, picks a free port); prints
+ * {@code LISTENING <port>} once bound.
+ */
+public final class RawNettyServer {
+  private static final long PING_INTERVAL_MS = 25_000;
+
+  /** The joined channels; a channel leaves when it closes. Shared by all event loops. */
+  private final Set<Channel> room = ConcurrentHashMap.newKeySet();
+  private final AtomicLong ids = new AtomicLong();
+
+  private RawNettyServer() {}
+
+  /** Starts the server and blocks until the process is killed. */
+  public static void main(String[] args) throws Exception {
+    int port = ServerArgs.port(args);
+    new RawNettyServer().serve(port);
+  }
+
+  private void serve(int port) throws InterruptedException {
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath("/socket.io/")
+        .checkStartsWith(true)
+        .maxFramePayloadLength(1 << 20)
+        .build();
+    try {
+      Channel server = new ServerBootstrap()
+          .group(boss, workers)
+          .channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+                  new WebSocketServerProtocolHandler(ws), new Session());
+            }
+          })
+          .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+      ServerArgs.announce(((InetSocketAddress) server.localAddress()).getPort());
+      server.closeFuture().sync();
+    } finally {
+      boss.shutdownGracefully();
+      workers.shutdownGracefully();
+    }
+  }
+
+  /** One connection; its fields are owned by the channel's event loop. */
+  private final class Session extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    private ScheduledFuture<?> pings;
+    private String sid;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        sid = Long.toString(ids.incrementAndGet(), 36);
+        ctx.writeAndFlush(new TextWebSocketFrame("0{\"sid\":\"" + sid
+            + "\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,"
+            + "\"maxPayload\":1000000}"));
+        pings = ctx.executor().scheduleAtFixedRate(
+            () -> ctx.writeAndFlush(new TextWebSocketFrame("2")),
+            PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+      ByteBuf in = frame.content();
+      String head = in.toString(in.readerIndex(), Math.min(in.readableBytes(), 16),
+          java.nio.charset.StandardCharsets.US_ASCII);
+      if (head.equals("40")) {
+        ctx.writeAndFlush(new TextWebSocketFrame("40{\"sid\":\"" + sid + "\"}"));
+      } else if (head.startsWith("42")) {
+        event(ctx, in, head);
+      }
+      // "3" (pong) and anything else: nothing to do
+    }
+
+    /** {@code 42[id]["name",args...]}: finds the id and the event name by hand. */
+    private void event(ChannelHandlerContext ctx, ByteBuf in, String head) {
+      int i = 2;
+      while (i < head.length() && Character.isDigit(head.charAt(i))) {
+        i++;
+      }
+      String id = head.substring(2, i);
+      String rest = in.toString(in.readerIndex() + i, in.readableBytes() - i,
+          java.nio.charset.StandardCharsets.UTF_8);
+      if (rest.startsWith("[\"echo\"")) {
+        String args = rest.substring("[\"echo\"".length());
+        String ack = "43" + id + (args.startsWith(",") ? "[" + args.substring(1) : "[]");
+        ctx.writeAndFlush(new TextWebSocketFrame(ack));
+      } else if (rest.startsWith("[\"join\"")) {
+        Channel ch = ctx.channel();
+        room.add(ch);
+        ch.closeFuture().addListener(f -> room.remove(ch));
+        if (!id.isEmpty()) {
+          ctx.writeAndFlush(new TextWebSocketFrame("43" + id + "[]"));
+        }
+      } else if (rest.startsWith("[\"bcast\"")) {
+        ByteBuf tick = ByteBufUtil.writeUtf8(ctx.alloc(),
+            "42[\"tick\"" + rest.substring("[\"bcast\"".length()));
+        TextWebSocketFrame frame = new TextWebSocketFrame(tick);
+        try {
+          for (Channel ch : room) {
+            ch.writeAndFlush(frame.retainedDuplicate(), ch.voidPromise());
+          }
+        } finally {
+          frame.release();
+        }
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (pings != null) {
+        pings.cancel(false);
+      }
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}
