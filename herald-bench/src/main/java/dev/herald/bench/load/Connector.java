@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -23,20 +22,28 @@ import java.net.URI;
  *
  * <p>Past about 10 000 connections from one address {@code connect()} slows sharply, and each
  * address has only about 28 000 ephemeral ports, so client {@code i} binds
- * {@code 127.0.0.(2 + i / perSource)}: the whole of 127.0.0.0/8 reaches the loopback interface.
+ * {@code 127.0.0.(2 + (i / perSource + offset) % 250)}: the whole of 127.0.0.0/8 reaches the
+ * loopback interface.
  */
 final class Connector {
   private final EventLoop loop;
   private final String host;
   private final int port;
   private final int perSource;
+  private final int sourceOffset;
   private final int timeoutMillis;
 
-  Connector(EventLoop loop, String host, int port, int perSource, int timeoutMillis) {
+  /**
+   * @param sourceOffset shifts the source addresses, so that back-to-back runs do not meet the
+   *     ports the last run left in TIME_WAIT
+   */
+  Connector(EventLoop loop, String host, int port, int perSource, int sourceOffset,
+      int timeoutMillis) {
     this.loop = loop;
     this.host = host;
     this.port = port;
     this.perSource = perSource;
+    this.sourceOffset = sourceOffset;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -54,7 +61,7 @@ final class Connector {
 
   /** The source address for the client with this index. */
   InetSocketAddress source(int index) {
-    int k = 2 + (index / perSource) % 250;
+    int k = 2 + (index / perSource + sourceOffset) % 250;
     return new InetSocketAddress("127.0.0." + k, 0);
   }
 
@@ -62,7 +69,7 @@ final class Connector {
   Bootstrap bootstrap(int index) {
     return new Bootstrap()
         .group(loop)
-        .channel(NioSocketChannel.class)
+        .channel(Transports.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .localAddress(source(index))

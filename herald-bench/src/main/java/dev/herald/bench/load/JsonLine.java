@@ -19,6 +19,14 @@ final class JsonLine {
     return this;
   }
 
+  boolean has(String key) {
+    return fields.containsKey(key);
+  }
+
+  Object get(String key) {
+    return fields.get(key);
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");

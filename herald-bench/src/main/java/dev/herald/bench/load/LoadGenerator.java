@@ -2,7 +2,6 @@ package dev.herald.bench.load;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -16,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  *     idle:      --clients 1000 --window 200 --hold 2
  *     echo:      --clients 100 --pipeline 1 --warmup 2 --duration 5
  *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 5 --gap 0.05 --round-timeout 10
- *     storm:     --clients 2000 --window 100 --transport websocket|polling
- *     all:       --per-source 5000 (clients per loopback source address) --timeout 120
+ *     storm:     --clients 2000 --warmup-clients 500 --window 100 --transport websocket|polling
+ *     all:       --per-source 5000 (clients per loopback source address) --source-offset 0
+ *                --timeout 120 --connect-timeout 15
  * </pre>
  *
  * <p>It is meant to run pinned to one core ({@code taskset -c 1}); it reports the share of that
@@ -29,19 +29,27 @@ public final class LoadGenerator {
 
   /** Runs the scenario named by {@code --scenario}; exits 1 if it could not run at all. */
   public static void main(String[] args) throws Exception {
-    Options options = new Options(args);
+    JsonLine out = run(new Options(args));
+    System.out.println(out);
+    System.out.flush();
+    System.exit(out.has("error") ? 1 : 0);
+  }
+
+  /** Runs one scenario and returns its result; an error is reported in the result, not thrown. */
+  static JsonLine run(Options options) throws InterruptedException {
     String scenario = options.string("scenario", "echo");
     JsonLine out = new JsonLine()
         .put("scenario", scenario)
         .put("label", options.string("label", ""))
-        .put("started", Instant.now().toString());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    boolean ran = false;
+        .put("started", Instant.now().toString())
+        .put("generator_transport", Transports.name());
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandler());
     try {
       Connector connector = new Connector(group.next(),
           options.string("host", "127.0.0.1"),
           options.integer("port", 3000),
           options.integer("per-source", 5000),
+          options.integer("source-offset", 0),
           (int) options.seconds("connect-timeout", 15).toMillis());
       ServerProbe server = new ServerProbe(options.integer("server-pid", 0),
           options.string("server-gc", "none"));
@@ -54,14 +62,11 @@ public final class LoadGenerator {
             "--scenario must be idle, echo, broadcast or storm, got '" + scenario + "'");
       };
       s.run(out);
-      ran = true;
     } catch (Exception e) {
       out.put("ok", false).put("error", e.toString());
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
-    System.out.println(out);
-    System.out.flush();
-    System.exit(ran ? 0 : 1);
+    return out;
   }
 }

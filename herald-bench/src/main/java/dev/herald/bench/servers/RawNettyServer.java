@@ -7,8 +7,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -36,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code bcast}, and pings every 25 s.
  *
  * <p>Usage: {@code RawNettyServer [--port N]} (0, the default, picks a free port); prints
- * {@code LISTENING <port>} once bound.
+ * {@code LISTENING <port>} once bound. Tests start it in-process with {@link #start(int)}.
  */
 public final class RawNettyServer {
   private static final long PING_INTERVAL_MS = 25_000;
@@ -44,41 +48,59 @@ public final class RawNettyServer {
   /** The joined channels; a channel leaves when it closes. Shared by all event loops. */
   private final Set<Channel> room = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
+  // Native epoll where it loads: the floor should be the cheapest Netty there is.
+  private final boolean epoll = Epoll.isAvailable();
+  private final IoHandlerFactory io =
+      epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
+  private Channel channel;
 
   private RawNettyServer() {}
 
   /** Starts the server and blocks until the process is killed. */
   public static void main(String[] args) throws Exception {
-    int port = ServerArgs.port(args);
-    new RawNettyServer().serve(port);
+    RawNettyServer server = start(ServerArgs.port(args));
+    ServerArgs.announce(server.port());
+    server.channel.closeFuture().sync();
   }
 
-  private void serve(int port) throws InterruptedException {
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  /** Binds 127.0.0.1:{@code port} (0 for a free port) and serves until {@link #close()}. */
+  public static RawNettyServer start(int port) throws InterruptedException {
+    RawNettyServer server = new RawNettyServer();
+    server.bind(port);
+    return server;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Stops listening and closes every connection. */
+  public void close() {
+    channel.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private void bind(int port) throws InterruptedException {
     WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath("/socket.io/")
         .checkStartsWith(true)
         .maxFramePayloadLength(1 << 20)
         .build();
-    try {
-      Channel server = new ServerBootstrap()
-          .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
-                  new WebSocketServerProtocolHandler(ws), new Session());
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-      ServerArgs.announce(((InetSocketAddress) server.localAddress()).getPort());
-      server.closeFuture().sync();
-    } finally {
-      boss.shutdownGracefully();
-      workers.shutdownGracefully();
-    }
+    channel = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+                new WebSocketServerProtocolHandler(ws), new Session());
+          }
+        })
+        .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
   }
 
   /** One connection; its fields are owned by the channel's event loop. */
