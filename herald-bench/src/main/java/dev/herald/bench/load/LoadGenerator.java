@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp ... dev.herald.bench.load.LoadGenerator --scenario echo --port 3000 \
  *     [--host 127.0.0.1] [--label node] [--server-pid PID --server-gc jcmd|usr2|none]
- *     idle:      --clients 1000 --window 200 --hold 2
+ *     idle:      --clients 1000 --warmup-clients 250 --window 200 --hold 2
  *     echo:      --clients 100 --pipeline 1 --warmup 2 --duration 5
  *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 5 --gap 0.05 --round-timeout 10
  *     storm:     --clients 2000 --warmup-clients 500 --window 100 --transport websocket|polling
@@ -62,11 +62,23 @@ public final class LoadGenerator {
             "--scenario must be idle, echo, broadcast or storm, got '" + scenario + "'");
       };
       s.run(out);
+      // Other work on the machine shows here first: the numbers are worth less when it is high.
+      out.put("loadavg", loadAverage(), 2);
     } catch (Exception e) {
       out.put("ok", false).put("error", e.toString());
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
     return out;
+  }
+
+  /** The one-minute load average, or -1 off Linux. */
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
   }
 }

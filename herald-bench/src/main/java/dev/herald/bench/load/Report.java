@@ -100,7 +100,9 @@ public final class Report {
     md.append("\nCells: median (min–max) over the kept runs; ×N and ×R: this server's median over "
         + "Node's and over raw Netty's. A run is refused when the generator was saturated (≥ 90 % "
         + "of its core) or did not complete; memory per idle connection is kept from a saturated "
-        + "run, since the generator's speed does not change it.\n");
+        + "run, since the generator's speed does not change it. Load: the machine's median "
+        + "one-minute load average at the end of the runs; on 2 CPUs, above 2 means other work "
+        + "shared the cores.\n");
     return md.toString();
   }
 
@@ -143,6 +145,11 @@ public final class Report {
     long saturated = runs.stream().filter(r -> Boolean.TRUE.equals(r.get("saturated"))).count();
     long failed = runs.stream().filter(r -> !Boolean.TRUE.equals(r.get("ok"))).count();
     String cell = Integer.toString(runs.size());
+    double[] load = runs.stream().map(r -> r.get("loadavg")).filter(Number.class::isInstance)
+        .mapToDouble(x -> ((Number) x).doubleValue()).sorted().toArray();
+    if (load.length > 0) {
+      cell += String.format(Locale.ROOT, " (load %.1f)", median(load));
+    }
     if (saturated > 0) {
       cell += ", " + saturated + " saturated";
     }
