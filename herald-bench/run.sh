@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Herald's benchmark: every scenario against every server, side by side, in one go.
 #
-#   herald-bench/run.sh [--quick] [--servers raw,node,netty-socketio] [--scenarios idle,echo,broadcast,storm]
+#   herald-bench/run.sh [--quick] [--servers herald,raw,node,netty-socketio] [--scenarios idle,echo,broadcast,storm]
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
 #                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--no-build]
 #
@@ -11,16 +11,15 @@
 # against Node and raw Netty on stdout and in herald-bench/target/results.md. A run where the
 # generator used >= 90 % of its core is refused by the table, not averaged in.
 #
-# Servers: raw (Netty 4.2 WebSocket, no Socket.IO machinery), node (socket.io 4.8.x),
-# netty-socketio (2.0.14). Herald: TODO, add "herald" once the sio branch has SocketIoServer +
-# NettyServer and dev.herald.bench.BenchServer exists (see server_cmd below).
+# Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), raw (Netty 4.2
+# WebSocket, no Socket.IO machinery), node (socket.io 4.8.x), netty-socketio (2.0.14).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 OUT="$BENCH/target"
 
-SERVERS="raw,node,netty-socketio"
+SERVERS="herald,raw,node,netty-socketio"
 SCENARIOS="idle,echo,broadcast,storm"
 REPS=3
 IDLE_SIZES="10000,19000"
@@ -101,11 +100,9 @@ server_cmd() {
     raw) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2" ;;
     netty-socketio) echo "java $SERVER_JVM_FLAGS -cp $NSIO_CP dev.herald.bench.servers.NettySocketIoServer --port $2" ;;
     node) echo "node --expose-gc $BENCH/node/server.js --port $2" ;;
-    # TODO(herald): once dev.herald.bench.BenchServer exists (it needs SocketIoServer + NettyServer
-    # from the sio branch):
-    # herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2" ;;
-    herald) die "Herald's bench server is not written yet (dev.herald.bench.BenchServer): leave 'herald' out of --servers" ;;
-    *) die "unknown server '$1' (raw, node, netty-socketio)" ;;
+    # What ./herald bench-server runs, without its build step.
+    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2" ;;
+    *) die "unknown server '$1' (herald, raw, node, netty-socketio)" ;;
   esac
 }
 server_gc() { [ "$1" = node ] && echo usr2 || echo jcmd; }
@@ -202,6 +199,6 @@ done
   echo "· servers on CPU 0, generator on CPU 1 · $REPS repetition(s) · JVM servers: \`$SERVER_JVM_FLAGS\`"
   echo "· $(java -version 2>&1 | head -n 1) · node $(node --version)"
   echo "· load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -cp "$BENCH_CP" dev.herald.bench.load.Report "$RESULTS" --servers "herald,$SERVERS"
+  java -cp "$BENCH_CP" dev.herald.bench.load.Report "$RESULTS" --servers "$SERVERS"
 } > "$OUT/results.md"
 cat "$OUT/results.md"

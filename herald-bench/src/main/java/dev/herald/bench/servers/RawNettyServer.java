@@ -7,12 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -48,12 +44,10 @@ public final class RawNettyServer {
   /** The joined channels; a channel leaves when it closes. Shared by all event loops. */
   private final Set<Channel> room = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
-  // Native epoll where it loads: the floor should be the cheapest Netty there is.
-  private final boolean epoll = Epoll.isAvailable();
-  private final IoHandlerFactory io =
-      epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
+  // NIO with Netty's default thread count, as Herald's NettyServer and netty-socketio run: the
+  // difference to them is then their Socket.IO machinery, not the transport.
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private Channel channel;
 
   private RawNettyServer() {}
@@ -92,7 +86,7 @@ public final class RawNettyServer {
         .build();
     channel = new ServerBootstrap()
         .group(boss, workers)
-        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {

@@ -2,41 +2,51 @@ package dev.herald.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.bench.BenchServer;
 import dev.herald.bench.servers.RawNettyServer;
+import dev.herald.netty.NettyServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every scenario, small and short, against the raw Netty reference server in this JVM: the
- * generator speaks the protocol the reference servers answer, counts what it should, and stops by
- * itself. (The polling storm needs a server with polling; run.sh exercises it against Node and
- * netty-socketio.)
+ * Every scenario, small and short, against two servers in this JVM: the raw Netty reference
+ * server and Herald's bench app. The generator speaks the protocol they answer, counts what it
+ * should, and stops by itself. (The raw server has no polling, so the polling storm runs against
+ * Herald only; run.sh also runs it against Node and netty-socketio.)
  */
 class LoadGeneratorTest {
-  private static RawNettyServer server;
+  private static RawNettyServer raw;
+  private static NettyServer herald;
 
   @BeforeAll
-  static void startServer() throws InterruptedException {
-    server = RawNettyServer.start(0);
+  static void startServers() throws InterruptedException {
+    raw = RawNettyServer.start(0);
+    herald = BenchServer.start(0);
   }
 
   @AfterAll
-  static void stopServer() {
-    server.close();
+  static void stopServers() {
+    raw.close();
+    herald.close();
   }
 
-  private static JsonLine run(String... args) throws InterruptedException {
-    List<String> all = new ArrayList<>(List.of("--port", Integer.toString(server.port())));
+  private static JsonLine run(String server, String... args) throws InterruptedException {
+    int port = server.equals("raw") ? raw.port() : herald.port();
+    List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(List.of(args));
     return LoadGenerator.run(new Options(all.toArray(String[]::new)));
   }
 
-  @Test
-  void echoCountsAcksAndLatenciesWithNoBadAck() throws InterruptedException {
-    JsonLine out = run("--scenario", "echo", "--clients", "5", "--pipeline", "4",
+  @ParameterizedTest
+  @ValueSource(strings = {"raw", "herald"})
+  void echoCountsAcksAndLatenciesWithNoBadAck(String server) throws InterruptedException {
+    JsonLine out = run(server, "--scenario", "echo", "--clients", "5", "--pipeline", "4",
         "--warmup", "0.3", "--duration", "0.7");
 
     assertThat(out.get("error")).isNull();
@@ -48,9 +58,10 @@ class LoadGeneratorTest {
     assertThat(out.get("saturated")).isInstanceOf(Boolean.class);
   }
 
-  @Test
-  void broadcastDeliversEveryRoundToEveryJoinedClient() throws InterruptedException {
-    JsonLine out = run("--scenario", "broadcast", "--clients", "20", "--rounds", "3",
+  @ParameterizedTest
+  @ValueSource(strings = {"raw", "herald"})
+  void broadcastDeliversEveryRoundToEveryJoinedClient(String server) throws InterruptedException {
+    JsonLine out = run(server, "--scenario", "broadcast", "--clients", "20", "--rounds", "3",
         "--warmup-rounds", "1", "--gap", "0.01");
 
     assertThat(out.get("error")).isNull();
@@ -61,10 +72,12 @@ class LoadGeneratorTest {
         .isGreaterThanOrEqualTo((double) out.get("first_p50_ms"));
   }
 
-  @Test
-  void stormConnectsAndClosesEveryClient() throws InterruptedException {
-    JsonLine out = run("--scenario", "storm", "--clients", "60", "--warmup-clients", "10",
-        "--window", "8");
+  @ParameterizedTest
+  @CsvSource({"raw,websocket", "herald,websocket", "herald,polling"})
+  void stormConnectsAndClosesEveryClient(String server, String transport)
+      throws InterruptedException {
+    JsonLine out = run(server, "--scenario", "storm", "--clients", "60", "--warmup-clients", "10",
+        "--window", "8", "--transport", transport);
 
     assertThat(out.get("error")).isNull();
     assertThat(out.get("ok")).isEqualTo(true);
@@ -72,9 +85,10 @@ class LoadGeneratorTest {
     assertThat((double) out.get("connects_per_s")).isPositive();
   }
 
-  @Test
-  void idleHoldsItsClientsFromSeveralSourceAddresses() throws InterruptedException {
-    JsonLine out = run("--scenario", "idle", "--clients", "30", "--per-source", "10",
+  @ParameterizedTest
+  @ValueSource(strings = {"raw", "herald"})
+  void idleHoldsItsClientsFromSeveralSourceAddresses(String server) throws InterruptedException {
+    JsonLine out = run(server, "--scenario", "idle", "--clients", "30", "--per-source", "10",
         "--hold", "0.2");
 
     assertThat(out.get("error")).isNull();
@@ -85,7 +99,7 @@ class LoadGeneratorTest {
 
   @Test
   void anUnknownScenarioIsAnErrorInTheResult() throws InterruptedException {
-    JsonLine out = run("--scenario", "nope");
+    JsonLine out = run("raw", "--scenario", "nope");
 
     assertThat(out.get("ok")).isEqualTo(false);
     assertThat((String) out.get("error")).contains("--scenario must be");
