@@ -121,7 +121,8 @@ cleanup() {
   fi
   SERVER_PID=""
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 # run_one SERVER SCENARIO GENERATOR-ARGS...: fresh server, one generator run, server stopped.
 run_one() {
@@ -147,7 +148,7 @@ run_one() {
   # four, and the next run does not meet the ports this one left in TIME_WAIT.
   line=$(timeout 900 taskset -c 1 java $GEN_JVM_FLAGS -cp "$BENCH_CP" dev.herald.bench.load.LoadGenerator \
       --scenario "$scenario" --port "$port" --label "$server" --server-pid "$SERVER_PID" \
-      --server-gc "$(server_gc "$server")" --source-offset $(( (RUN * 4) % 248 )) "$@" \
+      --server-gc "$(server_gc "$server")" --source-offset $(( (RUN * 4) % 248 )) --timeout 300 "$@" \
       2>"$genlog" | tail -n 1) || true
   local alive=1
   kill -0 "$SERVER_PID" 2>/dev/null || alive=0

@@ -26,8 +26,9 @@ final class CpuMeter {
     return new CpuMeter(Path.of("/proc/self/stat"));
   }
 
+  /** A meter on another process; one on pid 0 or less (unknown) always reads -1. */
   static CpuMeter of(long pid) {
-    return new CpuMeter(Path.of("/proc/" + pid + "/stat"));
+    return new CpuMeter(pid > 0 ? Path.of("/proc/" + pid + "/stat") : null);
   }
 
   CpuMeter start() {
@@ -48,6 +49,9 @@ final class CpuMeter {
 
   /** utime + stime, fields 14 and 15; the command name before them may contain spaces. */
   private long ticks() {
+    if (stat == null) {
+      return -1;
+    }
     try {
       String s = Files.readString(stat);
       String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");

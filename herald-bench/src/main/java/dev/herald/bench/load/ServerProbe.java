@@ -79,6 +79,6 @@ final class ServerProbe {
 
   /** A CPU meter on the server, started now; reads -1 when the pid is unknown. */
   CpuMeter cpu() {
-    return (known() ? CpuMeter.of(pid) : CpuMeter.of(Long.MAX_VALUE)).start();
+    return CpuMeter.of(pid).start();
   }
 }
