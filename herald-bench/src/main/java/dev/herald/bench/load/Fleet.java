@@ -37,10 +37,6 @@ final class Fleet implements SioClient.Listener {
     return clients[index];
   }
 
-  int size() {
-    return clients.length;
-  }
-
   /** Clients connected now. */
   int openCount() {
     return open;

@@ -33,10 +33,6 @@ final class ServerProbe {
     return pid > 0;
   }
 
-  long pid() {
-    return pid;
-  }
-
   /** Runs a full collection in the server and gives it a moment to return memory. */
   void collect() {
     if (!known() || gc.equals("none")) {
