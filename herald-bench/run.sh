@@ -32,7 +32,7 @@ DURATION=10
 WARMUP=3
 BUILD=1
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -55,6 +55,15 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
   esac
   shift
+done
+
+IFS=, read -r -a server_list <<< "$SERVERS"
+IFS=, read -r -a scenario_list <<< "$SCENARIOS"
+for s in "${server_list[@]}"; do
+  case "$s" in herald|raw|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, node, netty-socketio)" ;; esac
+done
+for s in "${scenario_list[@]}"; do
+  case "$s" in idle|echo|broadcast|storm) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm)" ;; esac
 done
 
 # --- tools -------------------------------------------------------------------------------------
@@ -163,10 +172,6 @@ run_one() {
   echo "$line" >> "$RESULTS"
   echo "$line" >&2
 }
-
-IFS=, read -r -a server_list <<< "$SERVERS"
-IFS=, read -r -a scenario_list <<< "$SCENARIOS"
-for s in "${server_list[@]}"; do server_cmd "$s" 1 >/dev/null; done
 
 for rep in $(seq 1 "$REPS"); do
   for scenario in "${scenario_list[@]}"; do
