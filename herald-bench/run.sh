@@ -29,7 +29,7 @@ BROADCAST_CLIENTS=10000
 ROUNDS=30
 STORM_CLIENTS=10000
 DURATION=10
-WARMUP=3
+WARMUP=10
 BUILD=1
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -39,7 +39,7 @@ say() { echo "run.sh: $*" >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) REPS=1; IDLE_SIZES=1000; BROADCAST_CLIENTS=500; ROUNDS=10; STORM_CLIENTS=1000
-             DURATION=3; WARMUP=2 ;;
+             DURATION=3; WARMUP=5 ;;
     --servers) SERVERS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --reps) REPS=$2; shift ;;
@@ -133,24 +133,39 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
+# start_server SERVER PORT LOG: starts it pinned to CPU 0; 0 once it listens, 1 if it died first.
+start_server() {
+  # The command is split into words on purpose; no glob: the class paths end in lib/*.
+  set -f
+  # shellcheck disable=SC2046
+  taskset -c 0 $(server_cmd "$1" "$2") > "$3" 2>&1 &
+  SERVER_PID=$!
+  set +f
+  local waited=0
+  until grep -q "^LISTENING" "$3" 2>/dev/null; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; return 1; }
+    [ $waited -lt 300 ] || die "$1 did not listen within 30 s (see $3)"
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
 # run_one SERVER SCENARIO GENERATOR-ARGS...: fresh server, one generator run, server stopped.
 run_one() {
   local server=$1 scenario=$2; shift 2
   RUN=$((RUN + 1))
-  local port=$((38000 + RUN % 1000)) log="$OUT/logs/run$RUN-$server-$scenario.server.log"
+  local log="$OUT/logs/run$RUN-$server-$scenario.server.log"
   local genlog="$OUT/logs/run$RUN-$server-$scenario.generator.log"
-  # The command is split into words on purpose; no glob: the class paths end in lib/*.
-  set -f
-  # shellcheck disable=SC2046
-  taskset -c 0 $(server_cmd "$server" "$port") > "$log" 2>&1 &
-  SERVER_PID=$!
-  set +f
-  local waited=0
-  until grep -q "^LISTENING" "$log" 2>/dev/null; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; die "$server died at start"; }
-    [ $waited -lt 300 ] || die "$server did not listen within 30 s (see $log)"
-    sleep 0.1; waited=$((waited + 1))
+  # Ports above the kernel's ephemeral range (32768-60999), where no outgoing connection of the
+  # machine can hold them; a port taken anyway (another program's server) moves on to the next.
+  local port try
+  for try in 1 2 3; do
+    port=$((61000 + (RUN * 3 + try) % 4500))
+    start_server "$server" "$port" "$log" && break
+    grep -q "EADDRINUSE\|Address already in use\|BindException" "$log" || { cat "$log" >&2; die "$server died at start"; }
+    say "port $port is taken; trying another"
   done
+  [ -n "$SERVER_PID" ] || die "$server found no free port (see $log)"
+  port=$(sed -n 's/^LISTENING \([0-9]*\).*/\1/p' "$log" | head -n 1)
   say "run $RUN: $server $scenario $*"
   local line
   # Source addresses shift by 4 per run: 5000 clients per address, so a 19 000-client run uses

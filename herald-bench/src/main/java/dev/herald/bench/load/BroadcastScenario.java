@@ -50,7 +50,7 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
   void run(JsonLine out) throws Exception {
     receivers = options.integer("clients", 1000);
     rounds = options.integer("rounds", 30);
-    warmupRounds = options.integer("warmup-rounds", 5);
+    warmupRounds = options.integer("warmup-rounds", 10);
     gap = options.seconds("gap", 0.05);
     roundTimeout = options.seconds("round-timeout", 10);
     Duration timeout = options.seconds("timeout", 120);

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  *     [--host 127.0.0.1] [--label node] [--server-pid PID --server-gc jcmd|usr2|none]
  *     idle:      --clients 1000 --warmup-clients 250 --window 200 --hold 2
  *     echo:      --clients 100 --pipeline 1 --warmup 2 --duration 5
- *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 5 --gap 0.05 --round-timeout 10
- *     storm:     --clients 2000 --warmup-clients 500 --window 100 --transport websocket|polling
+ *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 10 --gap 0.05 --round-timeout 10
+ *     storm:     --clients 2000 --warmup-clients 500 (n/4, at most 2000) --window 100
+ *                --transport websocket|polling
  *     all:       --per-source 5000 (clients per loopback source address) --source-offset 0
  *                --timeout 120 --connect-timeout 15
  * </pre>

@@ -20,7 +20,7 @@ final class StormScenario extends Scenario {
   @Override
   void run(JsonLine out) throws Exception {
     int n = options.integer("clients", 2000);
-    int warmup = options.integer("warmup-clients", Math.min(500, n / 4));
+    int warmup = options.integer("warmup-clients", Math.min(2000, n / 4));
     String transport = options.string("transport", "websocket");
     Duration timeout = options.seconds("timeout", 120);
     out.put("clients", n).put("transport", transport);

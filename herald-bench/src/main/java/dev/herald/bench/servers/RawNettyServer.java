@@ -70,7 +70,14 @@ public final class RawNettyServer {
   /** Binds 127.0.0.1:{@code port} (0 for a free port) and serves until {@link #close()}. */
   public static RawNettyServer start(int port) throws InterruptedException {
     RawNettyServer server = new RawNettyServer();
-    server.bind(port);
+    try {
+      server.bind(port);
+    } catch (Exception e) { // sync() rethrows a BindException undeclared
+      // Netty's threads would keep the JVM alive with nothing to serve.
+      server.boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      server.workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
     return server;
   }
 

@@ -41,7 +41,13 @@ public final class NettySocketIoServer {
     });
     server.addEventListener("bcast", Object.class,
         (client, data, ack) -> server.getRoomOperations("all").sendEvent("tick", data));
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) { // a BindException comes undeclared
+      // e.g. the port is taken: say so and exit, rather than idle on Netty's threads
+      System.err.println("cannot start on port " + port + ": " + e);
+      System.exit(1);
+    }
     System.out.println("LISTENING " + port);
     System.out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
