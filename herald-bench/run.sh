@@ -3,7 +3,8 @@
 #
 #   herald-bench/run.sh [--quick] [--servers herald,raw,node,netty-socketio] [--scenarios idle,echo,broadcast,storm]
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
-#                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--no-build]
+#                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
+#                       [--no-build]
 #
 # Each run starts its server fresh, pinned to CPU 0 (taskset -c 0); the load generator runs pinned
 # to CPU 1. Every JVM server gets the same flags ($SERVER_JVM_FLAGS). Results: one JSON line per run
@@ -32,7 +33,7 @@ DURATION=10
 WARMUP=10
 BUILD=1
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -50,6 +51,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --storm) STORM_CLIENTS=$2; shift ;;
     --duration) DURATION=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     --no-build) BUILD=0 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
