@@ -30,7 +30,9 @@ public final class EngineIoServer implements AutoCloseable {
 
     private final EngineIoOptions options;
     private final EngineConnectionHandler handler;
+    // Shared by every event loop: sessions are added on their home loop and removed there.
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    // Set once by close(), from any thread; read by every loop before a handshake.
     private volatile boolean closed;
 
     private EngineIoServer(EngineIoOptions options, EngineConnectionHandler handler) {
