@@ -207,9 +207,19 @@ public class Namespace {
         all().disconnectSockets(close);
     }
 
-    /** Sends an event to this namespace on the other nodes of the cluster. */
+    /**
+     * Sends an event to this namespace on the other nodes of the cluster (never to clients).
+     *
+     * @throws UnsupportedOperationException with the single-node {@link InMemoryAdapter}
+     */
     public void serverSideEmit(String event, Object... args) {
         adapter.serverSideEmit(ReservedEvents.check(event), Json.arrayOf(args));
+    }
+
+    /** Like {@link #serverSideEmit}, collecting one answer per other node within the timeout. */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Duration timeout, Object... args) {
+        return adapter.serverSideEmitWithAck(ReservedEvents.check(event), Json.arrayOf(args),
+                Objects.requireNonNull(timeout, "timeout"));
     }
 
     // ---------------------------------------------------------------- internals
