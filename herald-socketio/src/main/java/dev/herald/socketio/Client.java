@@ -175,6 +175,12 @@ final class Client implements EngineSocketListener {
         connecting.remove(nsp, socket);
     }
 
+    /** A socket's client sends events faster than its handlers finish: close the connection. */
+    void overloaded(Socket socket) {
+        MALFORMED.warn("more than maxPendingEvents events waiting for handlers, connection closed", engine.id());
+        engine.close();
+    }
+
     /** Every namespace is left ({@code server namespace disconnect}), then the connection closes. */
     void disconnectAllAndClose() {
         for (Socket s : List.copyOf(nsps.values())) {
