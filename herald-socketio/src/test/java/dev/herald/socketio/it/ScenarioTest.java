@@ -80,11 +80,12 @@ class ScenarioTest {
             assertThat(fleet.errors()).isZero();
             assertThat(sorted.size()).isGreaterThan(BYSTANDERS * 3);
             // The target is p99 < 50 ms. When other processes keep this machine's cores busy
-            // (load above 1.5 per core), scheduling alone adds tens of ms, so the bound widens
-            // and the test says so, rather than failing on a neighbour's build.
+            // (load above 2 per core, this test's own two busy threads included), scheduling
+            // alone adds tens of ms, so the bound widens and the test says so, rather than
+            // failing on a neighbour's build.
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int cores = Runtime.getRuntime().availableProcessors();
-            boolean overloaded = load > cores * 1.5;
+            boolean overloaded = load > cores * 2.0;
             long boundUs = overloaded ? 250_000 : 50_000;
             System.out.printf("load average %.1f on %d cores: p99 bound %d ms%s%n", load, cores, boundUs / 1000,
                     overloaded ? " (relaxed: machine overloaded)" : "");
