@@ -37,6 +37,8 @@ final class EchoFleet implements AutoCloseable {
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     private final List<Channel> channels = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger errors = new AtomicInteger();
+    private final AtomicInteger pings = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
     private volatile boolean running;
     private volatile CountDownLatch connected;
 
@@ -90,6 +92,16 @@ final class EchoFleet implements AutoCloseable {
         return errors.get();
     }
 
+    /** Pings received so far, by all clients. */
+    int pings() {
+        return pings.get();
+    }
+
+    /** Connections the server closed. */
+    int closed() {
+        return closed.get();
+    }
+
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -115,6 +127,7 @@ final class EchoFleet implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
             String text = frame.text();
             if (text.equals("2")) {
+                pings.incrementAndGet();
                 ctx.writeAndFlush(new TextWebSocketFrame("3"));
             } else if (text.startsWith("0{")) {
                 ctx.writeAndFlush(new TextWebSocketFrame("40"));
@@ -129,6 +142,14 @@ final class EchoFleet implements AutoCloseable {
             } else {
                 errors.incrementAndGet();
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (running) {
+                closed.incrementAndGet();
+            }
+            super.channelInactive(ctx);
         }
 
         @Override
