@@ -1,0 +1,202 @@
+package dev.herald.engineio;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Immutable settings of an {@link EngineIoServer}; defaults equal the JS reference.
+ *
+ * <pre>{@code
+ * EngineIoOptions options = EngineIoOptions.builder()
+ *         .pingInterval(Duration.ofSeconds(10))
+ *         .transports(Transport.WEBSOCKET)
+ *         .build();
+ * }</pre>
+ */
+public final class EngineIoOptions {
+
+    /** The Engine.IO transports. */
+    public enum Transport {
+        /** HTTP long-polling. */
+        POLLING("polling"),
+        /** WebSocket. */
+        WEBSOCKET("websocket");
+
+        private final String wire;
+
+        Transport(String wire) {
+            this.wire = wire;
+        }
+
+        /** The name used in the {@code transport} query parameter. */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
+    private final Duration upgradeTimeout;
+    private final int maxHttpBufferSize;
+    private final Set<Transport> transports;
+    private final boolean allowEio3;
+
+    private EngineIoOptions(Builder b) {
+        this.pingInterval = b.pingInterval;
+        this.pingTimeout = b.pingTimeout;
+        this.upgradeTimeout = b.upgradeTimeout;
+        this.maxHttpBufferSize = b.maxHttpBufferSize;
+        this.transports = Set.copyOf(b.transports);
+        this.allowEio3 = b.allowEio3;
+    }
+
+    /** The defaults: 25 s / 20 s / 10 s, 1 MB, polling and websocket, EIO4 only. */
+    public static EngineIoOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How often the server pings (EIO4). Default 25 s. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** How long the server waits for a pong before closing with {@code ping timeout}. Default 20 s. */
+    public Duration pingTimeout() {
+        return pingTimeout;
+    }
+
+    /** How long a started upgrade may take before the probe transport is dropped. Default 10 s. */
+    public Duration upgradeTimeout() {
+        return upgradeTimeout;
+    }
+
+    /**
+     * The largest polling body or WebSocket message accepted, in bytes; also announced to clients
+     * as {@code maxPayload}. Default 1 000 000.
+     */
+    public int maxHttpBufferSize() {
+        return maxHttpBufferSize;
+    }
+
+    /** The enabled transports. Default both. */
+    public Set<Transport> transports() {
+        return transports;
+    }
+
+    /** Whether the transport with this wire name is enabled. */
+    public boolean allows(String transportName) {
+        for (Transport t : transports) {
+            if (t.wire.equals(transportName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether clients that ask for {@code EIO=3} are accepted. Default false. */
+    public boolean allowEio3() {
+        return allowEio3;
+    }
+
+    /** A builder initialised with these options. */
+    public Builder toBuilder() {
+        return new Builder()
+                .pingInterval(pingInterval)
+                .pingTimeout(pingTimeout)
+                .upgradeTimeout(upgradeTimeout)
+                .maxHttpBufferSize(maxHttpBufferSize)
+                .transports(transports.toArray(Transport[]::new))
+                .allowEio3(allowEio3);
+    }
+
+    @Override
+    public String toString() {
+        return "EngineIoOptions[pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
+                + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
+                + ", transports=" + transports + ", allowEio3=" + allowEio3 + "]";
+    }
+
+    /** Builds {@link EngineIoOptions}; {@link #build()} validates every value. */
+    public static final class Builder {
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration pingTimeout = Duration.ofSeconds(20);
+        private Duration upgradeTimeout = Duration.ofSeconds(10);
+        private int maxHttpBufferSize = 1_000_000;
+        private Set<Transport> transports = new LinkedHashSet<>(List.of(Transport.POLLING, Transport.WEBSOCKET));
+        private boolean allowEio3;
+
+        private Builder() {}
+
+        /** See {@link EngineIoOptions#pingInterval()}. */
+        public Builder pingInterval(Duration value) {
+            this.pingInterval = Objects.requireNonNull(value, "pingInterval");
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#pingTimeout()}. */
+        public Builder pingTimeout(Duration value) {
+            this.pingTimeout = Objects.requireNonNull(value, "pingTimeout");
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#upgradeTimeout()}. */
+        public Builder upgradeTimeout(Duration value) {
+            this.upgradeTimeout = Objects.requireNonNull(value, "upgradeTimeout");
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#maxHttpBufferSize()}. */
+        public Builder maxHttpBufferSize(int value) {
+            this.maxHttpBufferSize = value;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#transports()}; at least one. */
+        public Builder transports(Transport... values) {
+            Objects.requireNonNull(values, "transports");
+            Set<Transport> set = new LinkedHashSet<>();
+            for (Transport t : values) {
+                set.add(Objects.requireNonNull(t, "transports element"));
+            }
+            this.transports = set;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#allowEio3()}. */
+        public Builder allowEio3(boolean value) {
+            this.allowEio3 = value;
+            return this;
+        }
+
+        /** Validates and builds; the exception message names the offending option. */
+        public EngineIoOptions build() {
+            requirePositive(pingInterval, "pingInterval");
+            requirePositive(pingTimeout, "pingTimeout");
+            requirePositive(upgradeTimeout, "upgradeTimeout");
+            if (pingInterval.toMillis() > Integer.MAX_VALUE || pingTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("pingInterval and pingTimeout must fit in an int of milliseconds");
+            }
+            if (maxHttpBufferSize <= 0) {
+                throw new IllegalArgumentException("maxHttpBufferSize must be positive, was " + maxHttpBufferSize);
+            }
+            if (transports.isEmpty()) {
+                throw new IllegalArgumentException("transports must contain at least one transport");
+            }
+            return new EngineIoOptions(this);
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (d.isZero() || d.isNegative() || d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+            }
+        }
+    }
+}

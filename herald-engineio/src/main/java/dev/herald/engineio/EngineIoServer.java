@@ -1,0 +1,241 @@
+package dev.herald.engineio;
+
+import dev.herald.engineio.transport.EngineError;
+import dev.herald.engineio.transport.EngineRequest;
+import dev.herald.engineio.transport.WebSocketConnection;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Engine.IO server: handshakes, the sid → session map, and the entry points a transport
+ * (such as herald-netty's {@code NettyServer}) calls for each request and WebSocket.
+ *
+ * <p>It knows nothing of HTTP servers: transports adapt their requests to {@link EngineRequest}
+ * and {@link WebSocketConnection}. Each session lives on one home event loop, the loop of the
+ * connection that made its handshake.
+ *
+ * <p>Threading: every method may be called from any thread.
+ */
+public final class EngineIoServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineIoOptions options;
+    private final EngineConnectionHandler handler;
+    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private EngineIoServer(EngineIoOptions options, EngineConnectionHandler handler) {
+        this.options = options;
+        this.handler = handler;
+    }
+
+    /** Creates a server; {@code handler} is told of every new session. */
+    public static EngineIoServer create(EngineIoOptions options, EngineConnectionHandler handler) {
+        return new EngineIoServer(Objects.requireNonNull(options, "options"), Objects.requireNonNull(handler, "handler"));
+    }
+
+    /** The options this server was created with. */
+    public EngineIoOptions options() {
+        return options;
+    }
+
+    /** The number of sessions currently known (open, or closing while their last poll drains). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** The open session with this sid, if any. */
+    public Optional<EngineSocket> session(String sid) {
+        EngineSession s = sessions.get(sid);
+        return s != null && s.isOpen() ? Optional.of(s) : Optional.empty();
+    }
+
+    EngineConnectionHandler handler() {
+        return handler;
+    }
+
+    // ---- transport entry points ----
+
+    /**
+     * Handles a plain HTTP request on the Engine.IO path: a polling handshake, a poll (GET) or a
+     * POST of packets. Answers errors with the reference's status and JSON body.
+     */
+    public void handleRequest(EngineRequest req) {
+        Objects.requireNonNull(req, "req");
+        HandshakeRequest r = req.request();
+        if (log.isTraceEnabled()) {
+            log.trace("{} {} from {}", req.method(), r.url(), r.remoteAddress());
+        }
+        Optional<EngineError> error = verify(r, req.method(), false);
+        if (error.isPresent()) {
+            log.debug("refusing {} {}: {}", req.method(), r.url(), error.get().message());
+            EngineSession.respondError(req, error.get());
+            return;
+        }
+        String sid = r.query().get("sid");
+        if (sid == null) {
+            handshakePolling(req);
+            return;
+        }
+        EngineSession session = sessions.get(sid);
+        if (session == null) {
+            EngineSession.respondError(req, EngineError.UNKNOWN_SID);
+            return;
+        }
+        req.onAbort(() -> session.onHome(() -> session.onRequestAborted(req)));
+        session.onHome(() -> session.onPollingRequest(req));
+    }
+
+    /**
+     * Checks a WebSocket upgrade request before the transport completes the WebSocket handshake.
+     * An error means: answer the HTTP request with that error and do not upgrade.
+     */
+    public Optional<EngineError> checkWebSocket(HandshakeRequest r) {
+        Objects.requireNonNull(r, "r");
+        if (!"websocket".equals(r.query().get("transport"))) {
+            return Optional.of(EngineError.TRANSPORT_UNKNOWN);
+        }
+        return verify(r, "GET", true);
+    }
+
+    /**
+     * A WebSocket passed {@link #checkWebSocket} and completed its handshake. Without a sid it opens
+     * a new session; with one it becomes that session's upgrade probe (or is closed if the session
+     * cannot upgrade any more). Call on the connection's event loop.
+     *
+     * @return the listener the transport feeds with this connection's messages
+     */
+    public WebSocketConnection.Listener openWebSocket(HandshakeRequest r, WebSocketConnection connection) {
+        Objects.requireNonNull(r, "r");
+        Objects.requireNonNull(connection, "connection");
+        String sid = r.query().get("sid");
+        if (sid == null) {
+            if (closed) {
+                connection.close();
+                return IGNORE;
+            }
+            EngineSession session = newSession(r, connection.executor(), "websocket");
+            return session.open(connection);
+        }
+        EngineSession session = sessions.get(sid);
+        if (session == null || !session.isOpen()) {
+            connection.close();
+            return IGNORE;
+        }
+        return session.attachProbe(connection);
+    }
+
+    /**
+     * The transport refused a request body over {@code maxHttpBufferSize}: the session named by its
+     * sid, if any, closes with {@code message too large}.
+     */
+    public void rejectOversized(HandshakeRequest r) {
+        String sid = r.query().get("sid");
+        EngineSession session = sid == null ? null : sessions.get(sid);
+        if (session != null) {
+            session.onHome(() -> session.close(CloseReason.MESSAGE_TOO_LARGE, "body over maxHttpBufferSize"));
+        }
+    }
+
+    /** Closes every session with reason {@code server shutting down} and refuses new ones. */
+    @Override
+    public void close() {
+        closed = true;
+        for (EngineSession s : new ArrayList<>(sessions.values())) {
+            s.onHome(() -> s.close(CloseReason.SERVER_SHUTTING_DOWN, ""));
+        }
+    }
+
+    // ---- internals ----
+
+    private Optional<EngineError> verify(HandshakeRequest r, String method, boolean upgrade) {
+        String transport = r.query().get("transport");
+        if (transport == null || !options.allows(transport)) {
+            return Optional.of(EngineError.TRANSPORT_UNKNOWN);
+        }
+        if (protocolOf(r) < 0) {
+            return Optional.of(EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+        }
+        String sid = r.query().get("sid");
+        if (sid != null) {
+            EngineSession session = sessions.get(sid);
+            if (session == null) {
+                return Optional.of(EngineError.UNKNOWN_SID);
+            }
+            // A WebSocket for a session that cannot upgrade any more is still accepted, then closed
+            // (attachProbe does it): clients expect a close there, not a failed handshake.
+            if (!upgrade && !transport.equals(session.transport())) {
+                return Optional.of(EngineError.BAD_REQUEST);
+            }
+            return Optional.empty();
+        }
+        if (!upgrade && !"polling".equals(transport)) {
+            return Optional.of(EngineError.BAD_REQUEST);
+        }
+        if (!"GET".equals(method)) {
+            return Optional.of(EngineError.BAD_HANDSHAKE_METHOD);
+        }
+        if (closed) {
+            return Optional.of(EngineError.FORBIDDEN);
+        }
+        return Optional.empty();
+    }
+
+    /** 4, or 3 when allowed and asked for explicitly; -1 for anything else. */
+    private int protocolOf(HandshakeRequest r) {
+        String eio = r.query().get("EIO");
+        if ("4".equals(eio)) {
+            return 4;
+        }
+        if ("3".equals(eio) && options.allowEio3()) {
+            return 3;
+        }
+        return -1;
+    }
+
+    private void handshakePolling(EngineRequest req) {
+        EngineSession session = newSession(req.request(), req.executor(), "polling");
+        session.onHome(() -> session.open(req));
+    }
+
+    private EngineSession newSession(HandshakeRequest r, dev.herald.engineio.transport.SessionExecutor home, String transport) {
+        String sid;
+        EngineSession session;
+        do {
+            sid = newSid();
+            session = new EngineSession(this, sid, protocolOf(r), r, home, transport);
+        } while (sessions.putIfAbsent(sid, session) != null);
+        log.debug("sid {} opened on {}", sid, transport);
+        return session;
+    }
+
+    void remove(EngineSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    private static String newSid() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static final WebSocketConnection.Listener IGNORE = new WebSocketConnection.Listener() {
+        @Override
+        public void onText(String text) {}
+
+        @Override
+        public void onBinary(byte[] data) {}
+
+        @Override
+        public void onClose(CloseReason reason, String description) {}
+    };
+}

@@ -1,0 +1,574 @@
+package dev.herald.engineio;
+
+import dev.herald.engineio.parser.MalformedPacketException;
+import dev.herald.engineio.parser.Packet;
+import dev.herald.engineio.parser.PacketCodec;
+import dev.herald.engineio.parser.PacketType;
+import dev.herald.engineio.parser.PayloadCodec;
+import dev.herald.engineio.transport.EngineError;
+import dev.herald.engineio.transport.EngineRequest;
+import dev.herald.engineio.transport.SessionExecutor;
+import dev.herald.engineio.transport.SessionExecutor.Cancellable;
+import dev.herald.engineio.transport.WebSocketConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session: its state machine, heartbeat, write queue and transport switch.
+ *
+ * <p>Threading: every field below is owned by {@link #home}, the session's home event loop, unless
+ * its comment says otherwise. Transports and the layer above call in from any thread; each entry
+ * point hops to the home loop first, so no field is ever touched concurrently.
+ */
+final class EngineSession implements EngineSocket {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+    private static final String POLLING = "polling";
+    private static final String WEBSOCKET = "websocket";
+    private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+    private static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
+    /** How long a closed polling session waits for its last poll before its sid is forgotten. */
+    private static final java.time.Duration LAST_POLL_GRACE = java.time.Duration.ofSeconds(1);
+
+    enum State { OPENING, OPEN, UPGRADING, CLOSING, CLOSED }
+
+    private final EngineIoServer server;
+    private final String id;
+    private final int protocol;
+    private final HandshakeRequest request;
+    private final SessionExecutor home;
+    private final EngineIoOptions options;
+
+    // Written on home, read from any thread (isOpen, transport, request routing).
+    private volatile State state = State.OPENING;
+    private volatile String transport;
+
+    private EngineSocketListener listener;
+    private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
+    private EngineRequest parkedGet;
+    private WebSocketConnection webSocket;
+    private WebSocketConnection probe;
+    private Cancellable pingTimer;
+    private Cancellable pingTimeoutTimer;
+    private Cancellable upgradeTimer;
+    private Cancellable drainTimer;
+    // In CLOSING state: the answer for the one poll still expected after the close.
+    private List<Packet> lastPoll;
+
+    EngineSession(EngineIoServer server, String id, int protocol, HandshakeRequest request,
+            SessionExecutor home, String transport) {
+        this.server = server;
+        this.id = id;
+        this.protocol = protocol;
+        this.request = request;
+        this.home = home;
+        this.options = server.options();
+        this.transport = transport;
+    }
+
+    // ---- EngineSocket, any thread ----
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int protocol() {
+        return protocol;
+    }
+
+    @Override
+    public HandshakeRequest request() {
+        return request;
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public boolean isOpen() {
+        State s = state;
+        return s == State.OPEN || s == State.UPGRADING || s == State.OPENING;
+    }
+
+    @Override
+    public void send(Message message) {
+        Packet packet = Packet.message(Objects.requireNonNull(message, "message"));
+        onHome(() -> write(List.of(packet)));
+    }
+
+    @Override
+    public void send(List<Message> messages) {
+        List<Packet> packets = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            packets.add(Packet.message(Objects.requireNonNull(m, "message")));
+        }
+        onHome(() -> write(packets));
+    }
+
+    @Override
+    public void close() {
+        onHome(() -> close(CloseReason.FORCED_CLOSE, ""));
+    }
+
+    SessionExecutor home() {
+        return home;
+    }
+
+    void onHome(Runnable task) {
+        if (home.inExecutor()) {
+            task.run();
+        } else {
+            home.execute(task);
+        }
+    }
+
+    // ---- opening (home) ----
+
+    /** Writes the open packet on the handshake transport, then tells the layer above. */
+    void open(EngineRequest handshake) {
+        scheduleHeartbeat();
+        handshake.respond(200, TEXT_PLAIN, PayloadCodec.encode(List.of(openPacket(List.of(WEBSOCKET)))).getBytes(StandardCharsets.UTF_8));
+        notifyOpen();
+    }
+
+    /** Writes the open packet on a WebSocket handshake, then tells the layer above. */
+    WebSocketConnection.Listener open(WebSocketConnection connection) {
+        webSocket = connection;
+        scheduleHeartbeat();
+        connection.sendText(PacketCodec.webSocketText(openPacket(List.of())));
+        notifyOpen();
+        return listenerFor(connection, false);
+    }
+
+    private Packet openPacket(List<String> upgrades) {
+        boolean ws = options.allows(WEBSOCKET);
+        StringBuilder json = new StringBuilder("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
+        if (ws && POLLING.equals(transport) && !upgrades.isEmpty()) {
+            json.append("\"websocket\"");
+        }
+        json.append("],\"pingInterval\":").append(options.pingInterval().toMillis())
+                .append(",\"pingTimeout\":").append(options.pingTimeout().toMillis())
+                .append(",\"maxPayload\":").append(options.maxHttpBufferSize()).append('}');
+        return Packet.of(PacketType.OPEN, json.toString());
+    }
+
+    private void notifyOpen() {
+        state = State.OPEN;
+        try {
+            listener = server.handler().onOpen(this);
+        } catch (RuntimeException e) {
+            log.warn("connection handler failed for sid {}; closing the session", id, e);
+            close(CloseReason.FORCED_CLOSE, "connection handler failed");
+        }
+    }
+
+    // ---- heartbeat (home) ----
+
+    private void scheduleHeartbeat() {
+        if (protocol == 3) {
+            // EIO3: the client pings; a session that stays silent for interval + timeout is dead.
+            resetPingTimeout(options.pingInterval().plus(options.pingTimeout()));
+            return;
+        }
+        pingTimer = home.schedule(this::sendPing, options.pingInterval());
+    }
+
+    private void sendPing() {
+        if (!isOpen()) {
+            return;
+        }
+        write(List.of(Packet.PING));
+        resetPingTimeout(options.pingTimeout());
+    }
+
+    private void resetPingTimeout(java.time.Duration timeout) {
+        cancel(pingTimeoutTimer);
+        pingTimeoutTimer = home.schedule(() -> close(CloseReason.PING_TIMEOUT, ""), timeout);
+    }
+
+    // ---- writing (home) ----
+
+    private void write(List<Packet> packets) {
+        if (!isOpen()) {
+            return;
+        }
+        buffer.addAll(packets);
+        flush();
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        if (WEBSOCKET.equals(transport)) {
+            if (webSocket != null && state == State.OPEN) {
+                Packet p;
+                while ((p = buffer.poll()) != null) {
+                    writeFrame(webSocket, p);
+                }
+            }
+        } else if (parkedGet != null && state != State.UPGRADING) {
+            EngineRequest get = parkedGet;
+            parkedGet = null;
+            respondPayload(get, drainBuffer());
+        }
+    }
+
+    private List<Packet> drainBuffer() {
+        List<Packet> out = new ArrayList<>(buffer);
+        buffer.clear();
+        return out;
+    }
+
+    private static void writeFrame(WebSocketConnection ws, Packet p) {
+        if (p.isBinary()) {
+            ws.sendBinary(p.message().orElseThrow().binary());
+        } else {
+            ws.sendText(PacketCodec.webSocketText(p));
+        }
+    }
+
+    private void respondPayload(EngineRequest get, List<Packet> packets) {
+        get.respond(200, TEXT_PLAIN, PayloadCodec.encode(packets).getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- polling (home) ----
+
+    /** A GET or POST on the polling transport of this session. */
+    void onPollingRequest(EngineRequest req) {
+        if (state == State.CLOSED) {
+            respondError(req, EngineError.UNKNOWN_SID);
+            return;
+        }
+        if (!POLLING.equals(transport)) {
+            respondError(req, EngineError.BAD_REQUEST);
+            return;
+        }
+        switch (req.method()) {
+            case "GET" -> onPoll(req);
+            case "POST" -> onPost(req);
+            default -> respondError(req, EngineError.BAD_REQUEST);
+        }
+    }
+
+    private void onPoll(EngineRequest get) {
+        if (state == State.CLOSING) {
+            respondPayload(get, lastPoll);
+            finish();
+            return;
+        }
+        if (parkedGet != null) {
+            // Two polls at once: the client is broken. The first learns of the close, the second is refused.
+            EngineRequest first = parkedGet;
+            parkedGet = null;
+            respondPayload(first, List.of(Packet.CLOSE));
+            respondError(get, EngineError.BAD_REQUEST);
+            close(CloseReason.POLLING_ERROR, "overlapping poll requests");
+            return;
+        }
+        if (state == State.UPGRADING) {
+            // The client is switching to WebSocket: end its poll now, keep the queue for the new transport.
+            respondPayload(get, List.of(Packet.NOOP));
+            return;
+        }
+        if (!buffer.isEmpty()) {
+            respondPayload(get, drainBuffer());
+            return;
+        }
+        parkedGet = get;
+    }
+
+    /** The connection of a request went away before it was answered. */
+    void onRequestAborted(EngineRequest req) {
+        if (parkedGet == req) {
+            parkedGet = null;
+            close(CloseReason.TRANSPORT_ERROR, "poll connection closed prematurely");
+        }
+    }
+
+    private void onPost(EngineRequest post) {
+        if (state == State.CLOSING) {
+            respondError(post, EngineError.UNKNOWN_SID);
+            return;
+        }
+        List<Packet> packets;
+        try {
+            packets = PayloadCodec.decode(post.body());
+        } catch (MalformedPacketException e) {
+            log.debug("sid {}: malformed polling payload: {}", id, e.getMessage());
+            respondError(post, EngineError.BAD_REQUEST);
+            close(CloseReason.PARSE_ERROR, e.getMessage());
+            return;
+        }
+        for (Packet p : packets) {
+            if (!isOpen()) {
+                break;
+            }
+            onPacket(p);
+        }
+        post.respond(200, "text/html", OK);
+    }
+
+    static void respondError(EngineRequest req, EngineError error) {
+        req.respond(error.httpStatus(), "application/json", error.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- packets from the active transport (home) ----
+
+    private void onPacket(Packet p) {
+        if (!isOpen()) {
+            return;
+        }
+        if (log.isTraceEnabled()) {
+            log.trace("sid {} received {}", id, p);
+        }
+        switch (p.type()) {
+            case PONG -> {
+                if (protocol != 3) {
+                    cancel(pingTimeoutTimer);
+                    cancel(pingTimer);
+                    pingTimer = home.schedule(this::sendPing, options.pingInterval());
+                }
+            }
+            case PING -> {
+                if (protocol == 3) {
+                    write(List.of(Packet.of(PacketType.PONG, p.data())));
+                    resetPingTimeout(options.pingInterval().plus(options.pingTimeout()));
+                }
+            }
+            case MESSAGE -> deliver(p.message().orElseThrow());
+            case CLOSE -> close(CloseReason.TRANSPORT_CLOSE, "");
+            default -> {
+                // open, upgrade and noop mean nothing on an established transport
+            }
+        }
+    }
+
+    private void deliver(Message message) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onMessage(this, message);
+        } catch (RuntimeException e) {
+            log.warn("sid {}: message listener failed", id, e);
+        }
+    }
+
+    // ---- WebSocket and upgrade (home) ----
+
+    /** A WebSocket with this sid opened: it becomes the upgrade probe if the session allows one. */
+    WebSocketConnection.Listener attachProbe(WebSocketConnection connection) {
+        onHome(() -> {
+            if (state != State.OPEN || !POLLING.equals(transport) || probe != null) {
+                log.debug("sid {}: refusing a WebSocket in state {} on {}", id, state, transport);
+                connection.close();
+                return;
+            }
+            probe = connection;
+            upgradeTimer = home.schedule(() -> dropProbe(connection, "upgrade timeout"), options.upgradeTimeout());
+        });
+        return listenerFor(connection, true);
+    }
+
+    private WebSocketConnection.Listener listenerFor(WebSocketConnection connection, boolean probing) {
+        return new WebSocketConnection.Listener() {
+            // Owned by the connection's event loop.
+            private boolean probeAnswered = !probing;
+
+            @Override
+            public void onText(String text) {
+                if (!probeAnswered && "2probe".equals(text)) {
+                    // Answer on the connection's own loop, before any hop: the client may poll right
+                    // after, and 3probe must not trail behind what the home loop answers there.
+                    probeAnswered = true;
+                    connection.sendText(PacketCodec.webSocketText(Packet.PONG_PROBE));
+                    onHome(() -> onProbeAnswered(connection));
+                    return;
+                }
+                onHome(() -> onWebSocketText(connection, text));
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                onHome(() -> onWebSocketPacket(connection, PacketCodec.decodeBinary(data)));
+            }
+
+            @Override
+            public void onClose(CloseReason reason, String description) {
+                onHome(() -> onWebSocketClosed(connection, reason, description));
+            }
+        };
+    }
+
+    private void onWebSocketText(WebSocketConnection connection, String text) {
+        Packet p;
+        try {
+            p = PacketCodec.decodeText(text);
+        } catch (MalformedPacketException e) {
+            log.debug("sid {}: malformed WebSocket packet: {}", id, e.getMessage());
+            if (connection == webSocket) {
+                close(CloseReason.PARSE_ERROR, e.getMessage());
+            } else {
+                dropProbe(connection, "malformed probe packet");
+            }
+            return;
+        }
+        onWebSocketPacket(connection, p);
+    }
+
+    private void onWebSocketPacket(WebSocketConnection connection, Packet p) {
+        if (connection == webSocket && WEBSOCKET.equals(transport)) {
+            onPacket(p);
+        } else if (connection == probe) {
+            onProbePacket(connection, p);
+        }
+        // anything else comes from a connection that is no longer ours: ignore it
+    }
+
+    private void onProbePacket(WebSocketConnection connection, Packet p) {
+        if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
+            cancel(upgradeTimer);
+            if (parkedGet != null) {
+                EngineRequest get = parkedGet;
+                parkedGet = null;
+                respondPayload(get, List.of(Packet.NOOP));
+            }
+            probe = null;
+            webSocket = connection;
+            transport = WEBSOCKET;
+            state = State.OPEN;
+            log.debug("sid {} upgraded to websocket", id);
+            flush();
+        } else {
+            dropProbe(connection, "unexpected packet during upgrade");
+        }
+    }
+
+    /** The probe connection answered {@code 2probe} with {@code 3probe}: the upgrade has begun. */
+    private void onProbeAnswered(WebSocketConnection connection) {
+        if (connection != probe || state != State.OPEN) {
+            dropProbe(connection, "probe in wrong state");
+            return;
+        }
+        state = State.UPGRADING;
+        if (parkedGet != null) {
+            EngineRequest get = parkedGet;
+            parkedGet = null;
+            respondPayload(get, List.of(Packet.NOOP));
+        }
+    }
+
+    private void dropProbe(WebSocketConnection connection, String why) {
+        if (probe != connection) {
+            return;
+        }
+        log.debug("sid {}: upgrade abandoned: {}", id, why);
+        cancel(upgradeTimer);
+        probe = null;
+        connection.close();
+        if (state == State.UPGRADING) {
+            state = State.OPEN;
+            flush();
+        }
+    }
+
+    private void onWebSocketClosed(WebSocketConnection connection, CloseReason reason, String description) {
+        if (connection == probe) {
+            dropProbe(connection, "probe closed");
+        } else if (connection == webSocket) {
+            webSocket = null;
+            close(reason, description);
+        }
+    }
+
+    // ---- closing (home) ----
+
+    /** Closes the session: tells the transports, the layer above (once), and the server's map. */
+    void close(CloseReason reason, String description) {
+        if (state == State.CLOSED || state == State.CLOSING) {
+            return;
+        }
+        boolean clientSide = reason == CloseReason.TRANSPORT_CLOSE || reason == CloseReason.TRANSPORT_ERROR;
+        cancel(pingTimer);
+        cancel(pingTimeoutTimer);
+        cancel(upgradeTimer);
+        if (probe != null) {
+            probe.close();
+            probe = null;
+        }
+        List<Packet> queued = drainBuffer();
+        queued.removeIf(p -> p.type() != PacketType.MESSAGE);
+        lastPoll = null;
+        if (webSocket != null) {
+            // Frames already written go out before the close frame: the channel keeps write order.
+            webSocket.close();
+            webSocket = null;
+        } else if (POLLING.equals(transport)) {
+            if (parkedGet != null) {
+                EngineRequest get = parkedGet;
+                parkedGet = null;
+                respondPayload(get, clientSide ? List.of(Packet.NOOP) : withClose(queued));
+            } else if (reason == CloseReason.TRANSPORT_CLOSE) {
+                // The client's poll may have crossed its close packet on the wire (two connections):
+                // answer it noop, as if it had arrived first.
+                lastPoll = List.of(Packet.NOOP);
+            } else if (reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTTING_DOWN) {
+                // The next poll still receives what was queued, then the close packet.
+                lastPoll = withClose(queued);
+            }
+        }
+        if (lastPoll != null) {
+            state = State.CLOSING;
+            drainTimer = home.schedule(this::finish, LAST_POLL_GRACE);
+        } else {
+            state = State.CLOSED;
+            server.remove(this);
+        }
+        log.debug("sid {} closed: {}", id, reason.wire());
+        if (listener != null) {
+            EngineSocketListener l = listener;
+            listener = null;
+            try {
+                l.onClose(this, reason, description);
+            } catch (RuntimeException e) {
+                log.warn("sid {}: close listener failed", id, e);
+            }
+        }
+    }
+
+    private static List<Packet> withClose(List<Packet> packets) {
+        List<Packet> out = new ArrayList<>(packets);
+        out.add(Packet.CLOSE);
+        return out;
+    }
+
+    /** Ends a CLOSING session for good. */
+    private void finish() {
+        cancel(drainTimer);
+        buffer.clear();
+        lastPoll = null;
+        state = State.CLOSED;
+        server.remove(this);
+    }
+
+    private static void cancel(Cancellable c) {
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EngineSession[" + id + ", " + transport + ", " + state + "]";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herald.engineio.transport;
+
+import dev.herald.engineio.HandshakeRequest;
+
+/**
+ * One HTTP request for the Engine.IO path (a poll, a POST of packets, or a handshake), as the
+ * transport hands it to {@link dev.herald.engineio.EngineIoServer#handleRequest}.
+ *
+ * <p>Threading: {@link #respond} may be called from any thread, exactly once; later calls are
+ * ignored. The transport adds CORS and keep-alive headers.
+ */
+public interface EngineRequest {
+
+    /** The HTTP method in upper case. */
+    String method();
+
+    /** The request as a whole: headers, query, address. */
+    HandshakeRequest request();
+
+    /** The body, complete (the transport has already enforced {@code maxHttpBufferSize}). */
+    byte[] body();
+
+    /** The event loop of the connection that carries this request. */
+    SessionExecutor executor();
+
+    /** Writes the response. */
+    void respond(int status, String contentType, byte[] body);
+
+    /**
+     * Registers a callback run once if the connection closes before {@link #respond}; it runs on
+     * {@link #executor()}. At most one callback is kept.
+     */
+    void onAbort(Runnable callback);
+
+    /** A query parameter. */
+    default java.util.Optional<String> query(String name) {
+        return java.util.Optional.ofNullable(request().query().get(name));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herald.engineio.transport;
+
+/**
+ * An open WebSocket connection, as the transport hands it to the engine.
+ *
+ * <p>Threading: every method may be called from any thread; frames are written in call order and
+ * flushed at once.
+ */
+public interface WebSocketConnection {
+
+    /** The event loop of this connection. */
+    SessionExecutor executor();
+
+    /** Writes a text frame holding these UTF-8 bytes; the array is shared and never mutated. */
+    void sendText(byte[] utf8);
+
+    /** Writes a binary frame; the array is shared and never mutated. */
+    void sendBinary(byte[] data);
+
+    /** Sends a close frame and closes the connection. */
+    void close();
+
+    /** Receives what arrives on one {@link WebSocketConnection}. */
+    interface Listener {
+        /** A complete text message, already checked to be valid UTF-8. */
+        void onText(String text);
+
+        /** A complete binary message. */
+        void onBinary(byte[] data);
+
+        /**
+         * The connection closed or failed. Called at most once, after every other callback.
+         *
+         * @param reason {@link dev.herald.engineio.CloseReason#TRANSPORT_CLOSE} for a clean close,
+         *     {@code MESSAGE_TOO_LARGE}, {@code PARSE_ERROR} or {@code TRANSPORT_ERROR} otherwise
+         */
+        void onClose(dev.herald.engineio.CloseReason reason, String description);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.herald.netty;
+
+import dev.herald.engineio.EngineIoServer;
+import dev.herald.engineio.HandshakeRequest;
+import dev.herald.engineio.transport.EngineError;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each HTTP request: the Engine.IO path (polling, WebSocket upgrade, CORS preflight), the
+ * client bundle, then the application's static files.
+ *
+ * <p>Threading: runs on the channel's event loop. Static files are read on a virtual thread.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final Set<String> CLIENT_FILES = Set.of(
+            "socket.io.js", "socket.io.min.js", "socket.io.js.map", "socket.io.min.js.map");
+    static final String CLIENT_RESOURCE_DIR = "dev/herald/client/";
+
+    private final ServerContext server;
+
+    HttpRouter(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            sendPlain(ctx, req, HttpResponseStatus.BAD_REQUEST, "Bad request");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        String enginePath = server.path();
+        if (path.equals(enginePath) || path.equals(enginePath.substring(0, enginePath.length() - 1))) {
+            handleEngine(ctx, req);
+        } else if (server.serveClient() && path.startsWith(enginePath)
+                && CLIENT_FILES.contains(path.substring(enginePath.length()))) {
+            String resource = CLIENT_RESOURCE_DIR + path.substring(enginePath.length());
+            serveFile(ctx, req, () -> StaticFiles.classpath(server.classLoader(), resource));
+        } else if (server.staticFiles().enabled()
+                && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+            serveFile(ctx, req, () -> server.staticFiles().find(path));
+        } else {
+            sendPlain(ctx, req, HttpResponseStatus.NOT_FOUND, "Not found");
+        }
+    }
+
+    private void handleEngine(ChannelHandlerContext ctx, FullHttpRequest req) {
+        CorsPolicy cors = server.cors();
+        if (req.method() == HttpMethod.OPTIONS) {
+            if (!cors.allows(req)) {
+                sendEngineError(ctx, req, EngineError.FORBIDDEN);
+                return;
+            }
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            cors.addPreflightHeaders(req, res.headers());
+            send(ctx, req, res);
+            return;
+        }
+        if (!cors.allows(req)) {
+            log.debug("refusing {} from foreign origin", req.uri());
+            sendEngineError(ctx, req, EngineError.FORBIDDEN);
+            return;
+        }
+        HandshakeRequest hr = Requests.toHandshake(ctx.channel(), req, server.secure());
+        if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            upgrade(ctx, req, hr);
+            return;
+        }
+        server.engine().handleRequest(new NettyEngineRequest(ctx.channel(), req, hr, cors));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr) {
+        EngineIoServer engine = server.engine();
+        Optional<EngineError> error = engine.checkWebSocket(hr);
+        if (error.isPresent()) {
+            log.debug("refusing WebSocket {}: {}", req.uri(), error.get().message());
+            sendEngineError(ctx, req, error.get());
+            return;
+        }
+        int max = engine.options().maxHttpBufferSize();
+        WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, config).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ChannelPipeline p = ctx.pipeline();
+        WebSocketFrameHandler frames = new WebSocketFrameHandler();
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
+        p.addLast("ws-frames", frames);
+        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.debug("WebSocket handshake failed on {}", ctx.channel(), f.cause());
+                ctx.channel().close();
+                return;
+            }
+            NettyWebSocketConnection connection = new NettyWebSocketConnection(ctx.channel());
+            frames.listener(engine.openWebSocket(hr, connection));
+        });
+        p.remove(this);
+    }
+
+    private void serveFile(ChannelHandlerContext ctx, FullHttpRequest req,
+            java.util.function.Supplier<Optional<StaticFiles.Found>> lookup) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean head = req.method() == HttpMethod.HEAD;
+        // File reads block: do them on a virtual thread, write back on the channel's loop.
+        Thread.ofVirtual().name("herald-static").start(() -> {
+            Optional<StaticFiles.Found> found;
+            try {
+                found = lookup.get();
+            } catch (RuntimeException e) {
+                log.debug("static file lookup failed", e);
+                found = Optional.empty();
+            }
+            Optional<StaticFiles.Found> result = found;
+            ctx.executor().execute(() -> {
+                FullHttpResponse res;
+                if (result.isPresent()) {
+                    byte[] bytes = result.get().bytes();
+                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, result.get().contentType());
+                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                } else {
+                    byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
+                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                            Unpooled.wrappedBuffer(body));
+                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                }
+                write(ctx, keepAlive, res);
+            });
+        });
+    }
+
+    private static void sendEngineError(ChannelHandlerContext ctx, FullHttpRequest req, EngineError error) {
+        byte[] body = error.json().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(error.httpStatus()), Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        send(ctx, req, res);
+    }
+
+    private static void sendPlain(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String text) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        send(ctx, req, res);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+        write(ctx, HttpUtil.isKeepAlive(req), res);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+        HttpUtil.setKeepAlive(res, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(res, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after error", ctx.channel(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.herald.netty;
+
+import dev.herald.engineio.transport.SessionExecutor;
+import dev.herald.engineio.transport.WebSocketConnection;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The engine's view of one WebSocket channel. Writes wrap the shared byte arrays without copying,
+ * so a broadcast writes the same bytes to every channel.
+ */
+final class NettyWebSocketConnection implements WebSocketConnection {
+
+    private final Channel channel;
+    private final SessionExecutor executor;
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    NettyWebSocketConnection(Channel channel) {
+        this.channel = channel;
+        this.executor = new NettyExecutor(channel.eventLoop());
+    }
+
+    @Override
+    public SessionExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public void sendText(byte[] utf8) {
+        if (!closing.get()) {
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void sendBinary(byte[] data) {
+        if (!closing.get()) {
+            channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closing.compareAndSet(false, true)) {
+            if (channel.isActive()) {
+                channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    boolean isClosing() {
+        return closing.get();
+    }
+}

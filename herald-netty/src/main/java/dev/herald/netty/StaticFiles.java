@@ -1,0 +1,98 @@
+package dev.herald.netty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads static files from a directory and/or a classpath prefix. Paths that try to leave the root
+ * ({@code ..}, backslashes, NUL) are refused. Reads block, so callers run them off the event loop.
+ */
+final class StaticFiles {
+
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=UTF-8"),
+            Map.entry("htm", "text/html; charset=UTF-8"),
+            Map.entry("js", "text/javascript; charset=UTF-8"),
+            Map.entry("mjs", "text/javascript; charset=UTF-8"),
+            Map.entry("css", "text/css; charset=UTF-8"),
+            Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("png", "image/png"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("txt", "text/plain; charset=UTF-8"));
+
+    /** A file found: its bytes and content type. */
+    record Found(byte[] bytes, String contentType) {}
+
+    private final Optional<Path> directory;
+    private final Optional<String> classpathPrefix;
+    private final ClassLoader loader;
+
+    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader) {
+        this.directory = directory.map(d -> d.toAbsolutePath().normalize());
+        this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
+        this.loader = loader;
+    }
+
+    boolean enabled() {
+        return directory.isPresent() || classpathPrefix.isPresent();
+    }
+
+    /** The file for a decoded URL path such as {@code /app/main.js}; {@code /} means index.html. */
+    Optional<Found> find(String urlPath) {
+        String rel = relative(urlPath);
+        if (rel == null) {
+            return Optional.empty();
+        }
+        if (directory.isPresent()) {
+            Path root = directory.get();
+            Path file = root.resolve(rel).normalize();
+            if (file.startsWith(root) && Files.isRegularFile(file)) {
+                try {
+                    return Optional.of(new Found(Files.readAllBytes(file), contentType(rel)));
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        if (classpathPrefix.isPresent()) {
+            return classpath(loader, classpathPrefix.get() + rel);
+        }
+        return Optional.empty();
+    }
+
+    /** A classpath resource with the content type of its extension. */
+    static Optional<Found> classpath(ClassLoader loader, String resource) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Found(in.readAllBytes(), contentType(resource)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String contentType(String name) {
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return TYPES.getOrDefault(ext, "application/octet-stream");
+    }
+
+    private static String relative(String urlPath) {
+        String p = urlPath.startsWith("/") ? urlPath.substring(1) : urlPath;
+        if (p.isEmpty() || p.endsWith("/")) {
+            p = p + "index.html";
+        }
+        if (p.contains("..") || p.contains("\\") || p.indexOf('\0') >= 0 || p.startsWith("/")) {
+            return null;
+        }
+        return p;
+    }
+}

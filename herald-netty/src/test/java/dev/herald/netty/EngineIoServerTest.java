@@ -1,0 +1,322 @@
+package dev.herald.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineSocket;
+import dev.herald.engineio.Message;
+import dev.herald.engineio.parser.PacketType;
+import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.Received;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Engine.IO sessions end to end over real sockets, on both transports. */
+class EngineIoServerTest {
+
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    static EngineIoTestClient connect(TestServer server, String transport) {
+        return EngineIoTestClient.builder(server.endpoint()).transport(transport).connect();
+    }
+
+    @Nested
+    class Handshake {
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void openPacketHasExactlyTheFiveKeysOfTheSpec(String transport) throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+                List<String> keys = new ArrayList<>();
+                c.handshake().fieldNames().forEachRemaining(keys::add);
+                assertThat(keys).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+                assertThat(c.handshake().get("pingInterval").asInt()).isEqualTo(25000);
+                assertThat(c.handshake().get("pingTimeout").asInt()).isEqualTo(20000);
+                assertThat(c.handshake().get("maxPayload").asInt()).isEqualTo(1_000_000);
+                assertThat(c.handshake().get("upgrades").toString())
+                        .isEqualTo(transport.equals("polling") ? "[\"websocket\"]" : "[]");
+                assertThat(c.sid()).matches("[A-Za-z0-9_-]{20}");
+                EngineSocket s = server.nextOpened();
+                assertThat(s.id()).isEqualTo(c.sid());
+                assertThat(s.transport()).isEqualTo(transport);
+                assertThat(s.protocol()).isEqualTo(4);
+            }
+        }
+
+        @Test
+        void pollingOnlyServerOffersNoUpgrade() throws Exception {
+            try (TestServer server = TestServer.start(o -> o.transports(dev.herald.engineio.EngineIoOptions.Transport.POLLING));
+                    EngineIoTestClient c = connect(server, "polling")) {
+                assertThat(c.handshake().get("upgrades").toString()).isEqualTo("[]");
+                assertThat(server.get("/socket.io/?EIO=4&transport=websocket").statusCode()).isEqualTo(400);
+            }
+        }
+
+        @Test
+        void websocketOnlyServerRefusesPolling() throws Exception {
+            try (TestServer server = TestServer.start(o -> o.transports(dev.herald.engineio.EngineIoOptions.Transport.WEBSOCKET))) {
+                var res = server.get("/socket.io/?EIO=4&transport=polling");
+                assertThat(res.statusCode()).isEqualTo(400);
+                assertThat(res.body()).isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
+                try (EngineIoTestClient c = connect(server, "websocket")) {
+                    c.sendMessage("still works");
+                    assertThat(c.nextMessage(WAIT).text()).isEqualTo("still works");
+                }
+            }
+        }
+    }
+
+    @Nested
+    class Messages {
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void textAndBinaryMessagesAreEchoedInOrder(String transport) throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+                c.sendMessage("hello");
+                c.sendBinary(new byte[] {1, 2, 3, 4});
+                c.sendMessage("é ✓ 😀");
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("hello");
+                assertThat(c.nextMessage(WAIT).binary()).containsExactly(1, 2, 3, 4);
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("é ✓ 😀");
+                c.expectNoMessage(Duration.ofMillis(200));
+            }
+        }
+
+        @Test
+        void severalPacketsInOnePostArriveInOrder() throws Exception {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
+                assertThat(c.post("4a\u001e4b\u001ebAQID")).isEqualTo(200);
+                var res = server.get("/socket.io/?EIO=4&transport=polling&sid=" + c.sid());
+                assertThat(res.body()).isEqualTo("4a\u001e4b\u001ebAQID");
+            }
+        }
+
+        /** The core promise: nothing waits for a handler; each send is written at once. */
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void sendsFromAnotherThreadArriveAsTheyAreMadeNotBatched(String transport) throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+                EngineSocket s = server.nextOpened();
+                Thread sender = Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        s.send(Message.text("tick " + i));
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                List<Received> got = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    Received r = c.nextMessageReceived(WAIT);
+                    assertThat(r.packet().message().orElseThrow().text()).isEqualTo("tick " + i);
+                    got.add(r);
+                }
+                sender.join();
+                for (int i = 1; i < 5; i++) {
+                    long gapMs = (got.get(i).nanoTime() - got.get(i - 1).nanoTime()) / 1_000_000;
+                    // 200 ms apart at the sender; generous slack for a loaded 2-core machine
+                    assertThat(gapMs).as("gap before tick %d", i).isBetween(100L, 400L);
+                    assertThat(got.get(i).response()).as("tick %d came in its own response/frame", i)
+                            .isNotEqualTo(got.get(i - 1).response());
+                }
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void aBurstOfSendsIsDeliveredCompleteAndInOrder(String transport) throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+                EngineSocket s = server.nextOpened();
+                for (int i = 0; i < 200; i++) {
+                    s.send(Message.text(Integer.toString(i)));
+                }
+                s.send(List.of(Message.text("run-a"), Message.binary(new byte[] {9}), Message.text("run-b")));
+                for (int i = 0; i < 200; i++) {
+                    assertThat(c.nextMessage(WAIT).text()).isEqualTo(Integer.toString(i));
+                }
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("run-a");
+                assertThat(c.nextMessage(WAIT).binary()).containsExactly(9);
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("run-b");
+            }
+        }
+    }
+
+    @Nested
+    class Heartbeat {
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void serverPingsEveryIntervalAndPongsKeepTheSessionOpen(String transport) throws Exception {
+            try (TestServer server = TestServer.start(o -> o.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(150)));
+                    EngineIoTestClient c = connect(server, transport)) {
+                EngineSocket s = server.nextOpened();
+                for (int i = 0; i < 4; i++) {
+                    assertThat(c.next(WAIT).packet().type()).isEqualTo(PacketType.PING);
+                }
+                assertThat(s.isOpen()).isTrue();
+                assertThat(server.closeReasons).isEmpty();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void missingPongClosesWithPingTimeoutAfterIntervalPlusTimeout(String transport) throws Exception {
+            try (TestServer server = TestServer.start(o -> o.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)))) {
+                long start = System.nanoTime();
+                try (EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).transport(transport)
+                        .autoPong(false).connect()) {
+                    Received ping = c.next(WAIT);
+                    assertThat(ping.packet().type()).isEqualTo(PacketType.PING);
+                    assertThat((ping.nanoTime() - start) / 1_000_000).isBetween(250L, 700L);
+                    c.awaitClosed(WAIT);
+                    String sid = c.sid();
+                    await().atMost(WAIT).until(() -> server.closeReasons.containsKey(sid));
+                    assertThat(server.closeReasons.get(sid)).isEqualTo(CloseReason.PING_TIMEOUT);
+                    long closedAfterMs = (server.closeNanos.get(sid) - start) / 1_000_000;
+                    assertThat(closedAfterMs).isBetween(450L, 900L);
+                    assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
+                }
+            }
+        }
+    }
+
+    @Nested
+    class Upgrade {
+        @Test
+        void upgradeSwitchesTransportAndKeepsEchoing() throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+                EngineSocket s = server.nextOpened();
+                c.sendMessage("before");
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("before");
+                c.upgrade();
+                await().atMost(WAIT).until(() -> s.transport().equals("websocket"));
+                c.sendMessage("after");
+                Received r = c.nextMessageReceived(WAIT);
+                assertThat(r.packet().message().orElseThrow().text()).isEqualTo("after");
+                assertThat(r.transport()).isEqualTo("websocket");
+                assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + c.sid()).statusCode()).isEqualTo(400);
+            }
+        }
+
+        @Test
+        void aNumberedStreamCrossesTheUpgradeWithoutLossOrReordering() throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+                EngineSocket s = server.nextOpened();
+                int total = 600;
+                Thread sender = Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < total; i++) {
+                        s.send(Message.text(Integer.toString(i)));
+                        if (i % 20 == 0) {
+                            try {
+                                Thread.sleep(2);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    }
+                });
+                Thread.sleep(20);
+                c.upgrade();
+                sender.join();
+                boolean sawPolling = false;
+                boolean sawWebSocket = false;
+                for (int i = 0; i < total; i++) {
+                    Received r = c.nextMessageReceived(WAIT);
+                    assertThat(r.packet().message().orElseThrow().text()).isEqualTo(Integer.toString(i));
+                    sawPolling |= r.transport().equals("polling");
+                    sawWebSocket |= r.transport().equals("websocket");
+                    if (r.transport().equals("polling")) {
+                        assertThat(sawWebSocket).as("no polling packet after a websocket one").isFalse();
+                    }
+                }
+                assertThat(sawPolling).isTrue();
+                assertThat(sawWebSocket).isTrue();
+                c.expectNoMessage(Duration.ofMillis(100));
+            }
+        }
+
+        @Test
+        void aSecondWebSocketForAnUpgradedSessionIsClosedAndTheFirstKeepsWorking() throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+                c.upgrade();
+                try (RawWebSocket second = new RawWebSocket(server.server.port(),
+                        "/socket.io/?EIO=4&transport=websocket&sid=" + c.sid())) {
+                    if (second.status == 101) {
+                        assertThat(second.readUntilClosed()).isNotEqualTo(0);
+                    } else {
+                        assertThat(second.status).isEqualTo(400);
+                    }
+                }
+                c.sendMessage("first still works");
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("first still works");
+            }
+        }
+    }
+
+    @Nested
+    class Closing {
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void clientCloseIsSeenByTheServerAsTransportClose(String transport) throws Exception {
+            try (TestServer server = TestServer.start()) {
+                EngineIoTestClient c = connect(server, transport);
+                String sid = c.sid();
+                c.close();
+                await().atMost(WAIT).until(() -> server.closeReasons.containsKey(sid));
+                assertThat(server.closeReasons.get(sid)).isEqualTo(CloseReason.TRANSPORT_CLOSE);
+                assertThat(server.engine.session(sid)).isEmpty();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void serverCloseDeliversQueuedMessagesThenEndsTheSession(String transport) throws Exception {
+            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+                EngineSocket s = server.nextOpened();
+                s.send(Message.text("last words"));
+                s.close();
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("last words");
+                c.awaitClosed(WAIT);
+                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.FORCED_CLOSE);
+                assertThat(s.isOpen()).isFalse();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void serverShutdownClosesSessionsWithServerShuttingDown(String transport) throws Exception {
+            TestServer server = TestServer.start();
+            EngineIoTestClient c = connect(server, transport);
+            try {
+                server.nextOpened();
+                server.close();
+                c.awaitClosed(WAIT);
+                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+            } finally {
+                c.abort();
+            }
+        }
+
+        @Test
+        void clientClosePostAnswersTheParkedPollWithNoop() throws Exception {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
+                var poll = server.http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        server.uri("/socket.io/?EIO=4&transport=polling&sid=" + c.sid())).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(100);
+                assertThat(c.post("1")).isEqualTo(200);
+                var res = poll.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(res.statusCode()).isEqualTo(200);
+                assertThat(res.body()).isEqualTo("6");
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.herald.netty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A minimal WebSocket client over a plain socket, for sending frames the JDK client refuses to
+ * send (invalid UTF-8, oversized frames) and reading the server's answer.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    final int status;
+    final String responseHead;
+
+    RawWebSocket(int port, String pathAndQuery, String... headers) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+        StringBuilder req = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(new byte[16])).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        for (int i = 0; i < headers.length; i += 2) {
+            req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        responseHead = head.toString(StandardCharsets.US_ASCII);
+        String[] first = responseHead.split(" ", 3);
+        status = first.length > 1 ? Integer.parseInt(first[1]) : -1;
+    }
+
+    /** Sends one masked frame with the given opcode (1 text, 2 binary). */
+    void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendRaw(opcode, true, payload);
+    }
+
+    /** Sends one masked frame; {@code fin=false} starts or continues a fragmented message. */
+    void sendRaw(int opcode, boolean fin, byte[] payload) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write((fin ? 0x80 : 0) | opcode);
+        int len = payload.length;
+        if (len < 126) {
+            f.write(0x80 | len);
+        } else if (len < 65536) {
+            f.write(0x80 | 126);
+            f.write(len >>> 8);
+            f.write(len & 0xff);
+        } else {
+            f.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) {
+                f.write((int) ((long) len >>> (8 * i)) & 0xff);
+            }
+        }
+        byte[] mask = {1, 2, 3, 4};
+        f.write(mask);
+        for (int i = 0; i < len; i++) {
+            f.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(f.toByteArray());
+        out.flush();
+    }
+
+    /** Reads one frame; returns {opcode, payload} packed as a Frame. */
+    Frame readFrame() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = in.read();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = (in.read() << 8) | in.read();
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | in.read();
+            }
+        }
+        byte[] payload = in.readNBytes((int) len);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** Reads frames until a close frame or end of stream; returns the close code or -1. */
+    int readUntilClosed() throws IOException {
+        while (true) {
+            Frame f;
+            try {
+                f = readFrame();
+            } catch (java.net.SocketException e) {
+                return -1;
+            }
+            if (f == null) {
+                return -1;
+            }
+            if (f.opcode() == 8) {
+                return f.payload().length >= 2 ? ((f.payload()[0] & 0xff) << 8) | (f.payload()[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

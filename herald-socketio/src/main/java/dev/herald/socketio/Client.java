@@ -1,0 +1,192 @@
+package dev.herald.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineSocket;
+import dev.herald.engineio.EngineSocketListener;
+import dev.herald.engineio.HandshakeRequest;
+import dev.herald.engineio.Message;
+import dev.herald.socketio.internal.PacketDecoder;
+import dev.herald.socketio.internal.PacketEncoder;
+import dev.herald.socketio.internal.PacketParseException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO connection seen by Socket.IO: decodes its packets, multiplexes its namespaces and
+ * writes what its sockets emit. As socket.io's {@code Client}.
+ *
+ * <p>Threading: listener callbacks come on the connection's home event loop and never block;
+ * the namespace maps are concurrent because connect and disconnect flows run on virtual threads.
+ */
+final class Client implements EngineSocketListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Client.class);
+
+    private final SocketIoServer server;
+    private final EngineSocket engine;
+    // Home event loop only.
+    private final PacketDecoder decoder;
+    // Any thread: connected sockets by namespace name.
+    private final Map<String, Socket> nsps = new ConcurrentHashMap<>();
+    // Any thread: sockets whose middlewares are running, by namespace name.
+    private final Map<String, Socket> connecting = new ConcurrentHashMap<>();
+    // Set once by the constructor; cancelled on the first namespace connect or on close.
+    private final ScheduledFuture<?> connectTimer;
+    // Home event loop: set before a protocol-error close, to report "parse error".
+    private volatile boolean parseError;
+
+    Client(SocketIoServer server, EngineSocket engine) {
+        this.server = server;
+        this.engine = engine;
+        this.decoder = new PacketDecoder(server.options().maxAttachments());
+        long timeout = server.options().connectTimeout().toNanos();
+        this.connectTimer = server.scheduler().schedule(() -> {
+            if (nsps.isEmpty() && connecting.isEmpty()) {
+                log.debug("no namespace joined within connectTimeout, closing sid={}", engine.id());
+                engine.close();
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    EngineSocket engine() {
+        return engine;
+    }
+
+    boolean isOpen() {
+        return engine.isOpen();
+    }
+
+    @Override
+    public void onMessage(EngineSocket socket, Message message) {
+        Optional<Packet> packet;
+        try {
+            packet = decoder.decode(message);
+        } catch (PacketParseException e) {
+            log.debug("malformed packet ({}), closing sid={}", e.getMessage(), engine.id());
+            parseError = true;
+            engine.close();
+            return;
+        }
+        packet.ifPresent(this::onPacket);
+    }
+
+    private void onPacket(Packet packet) {
+        if (log.isTraceEnabled()) {
+            log.trace("packet {} sid={}", packet, engine.id());
+        }
+        String nspName = packet.nsp();
+        Socket socket = nsps.get(nspName);
+        if (packet.type() == PacketType.CONNECT) {
+            if (socket != null || connecting.containsKey(nspName)) {
+                log.debug("duplicate connect to {} ignored, sid={}", nspName, engine.id());
+                return;
+            }
+            JsonNode auth = packet.hasData() ? packet.data() : JsonNodeFactory.instance.objectNode();
+            Optional<Namespace> nsp = server.lookupNamespace(nspName, auth);
+            if (nsp.isEmpty()) {
+                writePacket(new Packet(PacketType.CONNECT_ERROR, nspName,
+                        JsonNodeFactory.instance.objectNode().put("message", "Invalid namespace")));
+                return;
+            }
+            nsp.get().add(this, auth);
+        } else if (socket != null) {
+            socket.onPacket(packet);
+        } else {
+            // As the reference: a packet for a namespace the client has not joined is a protocol error.
+            log.debug("{} for a namespace not joined, closing sid={}", packet.type(), engine.id());
+            parseError = true;
+            engine.close();
+        }
+    }
+
+    @Override
+    public void onClose(EngineSocket socket, CloseReason reason, String description) {
+        connectTimer.cancel(false);
+        decoder.reset();
+        DisconnectReason why = parseError ? DisconnectReason.PARSE_ERROR : DisconnectReason.of(reason);
+        for (Socket s : List.copyOf(connecting.values())) {
+            s.onClose(why);
+        }
+        for (Socket s : List.copyOf(nsps.values())) {
+            s.onClose(why);
+        }
+        server.clientClosed(this);
+    }
+
+    // ---------------------------------------------------------------- namespace bookkeeping
+
+    void connecting(String nsp, Socket socket) {
+        connecting.put(nsp, socket);
+    }
+
+    void connected(String nsp, Socket socket) {
+        nsps.put(nsp, socket);
+        connecting.remove(nsp, socket);
+        connectTimer.cancel(false);
+    }
+
+    void connectFailed(String nsp, Socket socket) {
+        connecting.remove(nsp, socket);
+    }
+
+    void remove(Socket socket) {
+        String nsp = socket.namespace().name();
+        nsps.remove(nsp, socket);
+        connecting.remove(nsp, socket);
+    }
+
+    /** Every namespace is left ({@code server namespace disconnect}), then the connection closes. */
+    void disconnectAllAndClose() {
+        for (Socket s : List.copyOf(nsps.values())) {
+            s.disconnect(false);
+        }
+        engine.close();
+    }
+
+    /** Closes the connection on shutdown; sockets see {@code server shutting down}. */
+    void shutdown() {
+        for (Socket s : List.copyOf(nsps.values())) {
+            s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN);
+        }
+        engine.close();
+    }
+
+    Handshake handshake(JsonNode auth) {
+        HandshakeRequest r = engine.request();
+        InetSocketAddress remote = r.remoteAddress();
+        String address = remote == null ? "" : remote.getAddress() != null
+                ? remote.getAddress().getHostAddress() : remote.getHostString();
+        return new Handshake(r.headers(), r.query(), auth, address, r.time(), r.url(), r.secure());
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Encodes and writes one packet. Any thread. */
+    void writePacket(Packet packet) {
+        write(PacketEncoder.encode(packet), false);
+    }
+
+    /**
+     * Writes already-encoded messages (shared by every recipient of a broadcast). A binary packet
+     * goes as one contiguous run so no other packet slips between it and its attachments.
+     */
+    void write(List<Message> messages, boolean volatileFlag) {
+        if (!engine.isOpen()) {
+            return;
+        }
+        if (messages.size() == 1) {
+            engine.send(messages.get(0));
+        } else {
+            engine.send(messages);
+        }
+    }
+}

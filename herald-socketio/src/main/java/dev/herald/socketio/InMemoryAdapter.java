@@ -1,0 +1,212 @@
+package dev.herald.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.engineio.Message;
+import dev.herald.socketio.internal.PacketEncoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The single-node {@link Adapter}: rooms in memory, broadcasts encoded once and written to every
+ * local recipient. Cluster adapters extend it and call {@code super} for the local part.
+ *
+ * <p>Threading: room maps are concurrent; a join or leave is atomic with respect to other joins
+ * and leaves of the same adapter (one short lock), broadcasts read the maps without locking and
+ * see a consistent-enough view: a socket joining while a broadcast runs may or may not get it, as
+ * in the reference.
+ */
+public class InMemoryAdapter implements Adapter {
+
+    private final Namespace nsp;
+
+    // Any thread; mutations under `this`, reads lock-free.
+    private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> sids = new ConcurrentHashMap<>();
+
+    /** The adapter of one namespace. */
+    public InMemoryAdapter(Namespace nsp) {
+        this.nsp = Objects.requireNonNull(nsp, "nsp");
+    }
+
+    /** The namespace this adapter serves. */
+    protected final Namespace namespace() {
+        return nsp;
+    }
+
+    @Override
+    public synchronized void addAll(String socketId, Set<String> roomsToJoin) {
+        Set<String> own = sids.computeIfAbsent(socketId, k -> ConcurrentHashMap.newKeySet());
+        for (String room : roomsToJoin) {
+            own.add(room);
+            rooms.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet()).add(socketId);
+        }
+    }
+
+    @Override
+    public synchronized void del(String socketId, String room) {
+        Set<String> own = sids.get(socketId);
+        if (own != null) {
+            own.remove(room);
+        }
+        removeFromRoom(socketId, room);
+    }
+
+    @Override
+    public synchronized void delAll(String socketId) {
+        Set<String> own = sids.remove(socketId);
+        if (own == null) {
+            return;
+        }
+        for (String room : own) {
+            removeFromRoom(socketId, room);
+        }
+    }
+
+    private void removeFromRoom(String socketId, String room) {
+        Set<String> members = rooms.get(room);
+        if (members != null) {
+            members.remove(socketId);
+            if (members.isEmpty()) {
+                rooms.remove(room);
+            }
+        }
+    }
+
+    @Override
+    public void broadcast(Packet packet, BroadcastOptions opts) {
+        List<Message> encoded = PacketEncoder.encode(packet);
+        apply(opts, socket -> {
+            socket.notifyOutgoing(packet);
+            socket.write(encoded, opts.flags());
+        });
+    }
+
+    @Override
+    public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
+        Packet withId = packet.hasId() ? packet : packet.withId(nsp.nextAckId());
+        List<Message> encoded = PacketEncoder.encode(withId);
+        int[] count = {0};
+        apply(opts, socket -> {
+            count[0]++;
+            socket.expectAck(withId.id(), ack);
+            socket.notifyOutgoing(withId);
+            socket.write(encoded, opts.flags());
+        });
+        clientCountCallback.accept(count[0]);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> sockets(Set<String> roomFilter) {
+        Set<String> out = new HashSet<>();
+        apply(BroadcastOptions.rooms(roomFilter), s -> out.add(s.id()));
+        return CompletableFuture.completedFuture(Set.copyOf(out));
+    }
+
+    @Override
+    public Optional<Set<String>> socketRooms(String socketId) {
+        Set<String> own = sids.get(socketId);
+        return own == null ? Optional.empty() : Optional.of(Set.copyOf(own));
+    }
+
+    @Override
+    public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions opts) {
+        List<SocketDetails> out = new ArrayList<>();
+        apply(opts, s -> out.add(s.details()));
+        return CompletableFuture.completedFuture(List.copyOf(out));
+    }
+
+    @Override
+    public void addSockets(BroadcastOptions opts, Set<String> roomsToJoin) {
+        apply(opts, s -> s.join(roomsToJoin));
+    }
+
+    @Override
+    public void delSockets(BroadcastOptions opts, Set<String> roomsToLeave) {
+        apply(opts, s -> roomsToLeave.forEach(s::leave));
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions opts, boolean close) {
+        apply(opts, s -> s.disconnect(close));
+    }
+
+    @Override
+    public void serverSideEmit(String event, ArrayNode args) {
+        throw new UnsupportedOperationException("this adapter does not support the serverSideEmit() functionality");
+    }
+
+    @Override
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, ArrayNode args, Duration timeout) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this adapter does not support the serverSideEmit() functionality"));
+    }
+
+    @Override
+    public Set<String> rooms() {
+        return Set.copyOf(rooms.keySet());
+    }
+
+    /**
+     * Runs the action for every local socket matching the options. A cluster adapter uses it to
+     * serve requests from other nodes.
+     */
+    protected void apply(BroadcastOptions opts, Consumer<Socket> action) {
+        Set<String> excluded = computeExceptSids(opts.except());
+        if (!opts.rooms().isEmpty()) {
+            Set<String> seen = new HashSet<>();
+            for (String room : opts.rooms()) {
+                Set<String> members = rooms.get(room);
+                if (members == null) {
+                    continue;
+                }
+                for (String id : members) {
+                    if (excluded.contains(id) || !seen.add(id)) {
+                        continue;
+                    }
+                    nsp.localSocket(id).ifPresent(action);
+                }
+            }
+        } else {
+            for (String id : sids.keySet()) {
+                if (!excluded.contains(id)) {
+                    nsp.localSocket(id).ifPresent(action);
+                }
+            }
+        }
+    }
+
+    private Set<String> computeExceptSids(Set<String> except) {
+        if (except.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new HashSet<>();
+        for (String room : except) {
+            Set<String> members = rooms.get(room);
+            if (members != null) {
+                out.addAll(members);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Delivers a server-side event that came from another node to this namespace's
+     * {@code onServerSideEmit} listeners, on a virtual thread.
+     *
+     * @param ack receives this node's answer when the sender asked for one
+     */
+    protected void onServerSideEmit(String event, ArrayNode args, Optional<Consumer<JsonNode>> ack) {
+        nsp.deliverServerSideEmit(event, args, ack);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.herald.socketio;
+
+/**
+ * A namespace middleware, run for every connecting socket before it joins, on its virtual thread.
+ * Throwing (for example a {@link ConnectionRefusedException}) refuses the connection, as does
+ * {@link Next#fail}.
+ */
+@FunctionalInterface
+public interface Middleware {
+
+    /** Inspects the socket (handshake, auth) and calls {@code next.proceed()} to let it in. */
+    void handle(Socket socket, Next next) throws Exception;
+}

@@ -1,0 +1,334 @@
+package dev.herald.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.socketio.internal.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A namespace: a named channel of a {@link SocketIoServer} with its own handlers, middlewares,
+ * rooms (through its {@link Adapter}) and sockets, as socket.io's {@code Namespace}.
+ *
+ * <p>Handlers registered here serve every socket of the namespace (the Flask-SocketIO style);
+ * handlers registered on a {@link Socket} serve that socket only (the Node style). A namespace
+ * returned by {@code io.of(Pattern)} or {@code io.of(NamespaceMatcher)} is a parent: its handlers
+ * serve every child namespace created on demand, and its broadcasts reach all of them.
+ *
+ * <p>Threading: every method may be called from any thread.
+ */
+public class Namespace {
+
+    private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+
+    private final SocketIoServer server;
+    private final String name;
+    private final Handlers handlers;
+    private final Adapter adapter;
+    // Any thread: the sockets connected here, on this node.
+    private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    // Ack ids are per namespace so that one broadcast packet can carry one id to every recipient.
+    private final AtomicLong ids = new AtomicLong();
+    // For a parent namespace: the children created so far.
+    private final List<Namespace> children;
+    private final NamespaceMatcher matcher;
+
+    Namespace(SocketIoServer server, String name, Handlers handlers, NamespaceMatcher matcher) {
+        this.server = server;
+        this.name = name;
+        this.handlers = handlers;
+        this.matcher = matcher;
+        this.children = matcher == null ? List.of() : new CopyOnWriteArrayList<>();
+        this.adapter = matcher == null ? server.options().adapterFactory().create(this) : new InMemoryAdapter(this);
+        adapter.init();
+    }
+
+    /** The name, {@code "/"} for the main namespace. */
+    public String name() {
+        return name;
+    }
+
+    /** The server. */
+    public SocketIoServer server() {
+        return server;
+    }
+
+    /** The adapter holding this namespace's rooms. */
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    /** The sockets connected to this namespace on this node, by id (a live read-only view). */
+    public Map<String, Socket> sockets() {
+        return java.util.Collections.unmodifiableMap(sockets);
+    }
+
+    // ---------------------------------------------------------------- registration
+
+    /**
+     * Handles an event from any socket of this namespace. {@code "connection"} registers a
+     * connect handler whose args hold the auth payload.
+     *
+     * @throws IllegalArgumentException for a reserved event name
+     */
+    public Namespace on(String event, EventHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if ("connection".equals(event)) {
+            return onConnect(s -> handler.handle(s, EventArgs.of(Json.array().add(s.handshake().auth()))));
+        }
+        handlers.addEvent(ReservedEvents.check(event), handler);
+        return this;
+    }
+
+    /** Handles an event; the return value becomes the ack. One per event name. */
+    public Namespace onCall(String event, CallHandler handler) {
+        handlers.addCall(ReservedEvents.check(event), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Runs when a socket has joined (after the CONNECT reply). */
+    public Namespace onConnect(ConnectHandler handler) {
+        handlers.connect.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Runs when a socket is about to leave, still in its rooms. */
+    public Namespace onDisconnecting(DisconnectHandler handler) {
+        handlers.disconnecting.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Runs when a socket has left. */
+    public Namespace onDisconnect(DisconnectHandler handler) {
+        handlers.disconnect.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Adds a connection middleware; they run in registration order. */
+    public Namespace use(Middleware middleware) {
+        handlers.middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+        return this;
+    }
+
+    /** Sees every incoming event of every socket here, before its handlers. */
+    public Namespace onAny(AnyHandler handler) {
+        handlers.any.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Receives what this namespace's handlers and middlewares throw (the first one registered wins). */
+    public Namespace onError(ErrorHandler handler) {
+        handlers.errors.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Handles an event sent by another node with {@link #serverSideEmit}; the socket argument is null-free: use args only. */
+    public Namespace onServerSideEmit(String event, java.util.function.BiConsumer<String, EventArgs> handler) {
+        Objects.requireNonNull(handler, "handler");
+        handlers.serverSide.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
+                .add((s, a) -> handler.accept(event, a));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- broadcasting
+
+    private BroadcastOperator all() {
+        return new BroadcastOperator(this, Set.of(), Set.of(), BroadcastFlags.DEFAULT);
+    }
+
+    /** Emits to every socket of the namespace. */
+    public void emit(String event, Object... args) {
+        all().emit(event, args);
+    }
+
+    /** Emits the {@code message} event to every socket. */
+    public void send(Object... args) {
+        all().send(args);
+    }
+
+    /** A broadcast to the rooms. */
+    public BroadcastOperator to(String... rooms) {
+        return all().to(rooms);
+    }
+
+    /** A broadcast to everyone but the rooms. */
+    public BroadcastOperator except(String... rooms) {
+        return all().except(rooms);
+    }
+
+    /** A broadcast that may be dropped for clients that cannot take it now. */
+    public BroadcastOperator asVolatile() {
+        return all().asVolatile();
+    }
+
+    /** A broadcast to the sockets of this node only. */
+    public BroadcastOperator local() {
+        return all().local();
+    }
+
+    /** A broadcast whose acks are awaited for at most {@code timeout}. */
+    public BroadcastOperator timeout(Duration timeout) {
+        return all().timeout(timeout);
+    }
+
+    /** A snapshot of every socket of the namespace (cluster-wide with a cluster adapter). */
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return all().fetchSockets();
+    }
+
+    /** Makes every socket join the rooms. */
+    public void socketsJoin(String... rooms) {
+        all().socketsJoin(rooms);
+    }
+
+    /** Makes every socket leave the rooms. */
+    public void socketsLeave(String... rooms) {
+        all().socketsLeave(rooms);
+    }
+
+    /** Disconnects every socket; {@code close} also closes their connections. */
+    public void disconnectSockets(boolean close) {
+        all().disconnectSockets(close);
+    }
+
+    /** Sends an event to this namespace on the other nodes of the cluster. */
+    public void serverSideEmit(String event, Object... args) {
+        adapter.serverSideEmit(ReservedEvents.check(event), Json.arrayOf(args));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    Handlers handlers() {
+        return handlers;
+    }
+
+    boolean isParent() {
+        return matcher != null;
+    }
+
+    List<Namespace> children() {
+        return children;
+    }
+
+    Optional<Socket> localSocket(String id) {
+        return Optional.ofNullable(sockets.get(id));
+    }
+
+    long nextAckId() {
+        return ids.getAndIncrement();
+    }
+
+    boolean matches(String nspName, JsonNode auth) {
+        return matcher != null && matcher.matches(nspName, auth);
+    }
+
+    Namespace createChild(String childName) {
+        Namespace child = new Namespace(server, childName, handlers, null);
+        children.add(child);
+        return child;
+    }
+
+    void remove(Socket socket) {
+        sockets.remove(socket.id(), socket);
+    }
+
+    /**
+     * A client asked to join (event loop). Middlewares and connect handlers run on the new
+     * socket's virtual thread.
+     */
+    void add(Client client, JsonNode auth) {
+        Handshake handshake = client.handshake(auth);
+        Socket socket = new Socket(client, this, server.newSocketId(), handshake);
+        client.connecting(name, socket);
+        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> connect(client, socket)));
+    }
+
+    private void connect(Client client, Socket socket) {
+        for (Middleware m : handlers.middlewares) {
+            Throwable failure = server.runMiddleware(next -> m.handle(socket, next));
+            if (failure != null) {
+                refuse(client, socket, failure);
+                return;
+            }
+        }
+        if (!client.isOpen() || !socket.markConnected()) {
+            client.connectFailed(name, socket);
+            return;
+        }
+        sockets.put(socket.id(), socket);
+        adapter.addAll(socket.id(), Set.of(socket.id()));
+        client.connected(name, socket);
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        for (ConnectHandler h : handlers.connect) {
+            try {
+                h.handle(socket);
+            } catch (Throwable t) {
+                reportError(socket, "connection", t);
+            }
+        }
+    }
+
+    private void refuse(Client client, Socket socket, Throwable failure) {
+        client.connectFailed(name, socket);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (failure instanceof ConnectionRefusedException refused) {
+            body.put("message", refused.getMessage());
+            refused.data().ifPresent(d -> body.set("data", d));
+        } else {
+            // An unexpected exception is a server bug: report it, tell the client nothing about it.
+            reportError(socket, "connection", failure);
+            body.put("message", "Internal server error");
+        }
+        log.debug("connection refused, nsp={}", name);
+        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, body));
+    }
+
+    void reportError(Socket socket, String event, Throwable error) {
+        if (error instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        List<ErrorHandler> own = handlers.errors;
+        if (!own.isEmpty()) {
+            try {
+                own.get(0).handle(socket, event, error);
+                return;
+            } catch (Throwable t) {
+                error.addSuppressed(t);
+            }
+        }
+        server.defaultErrorHandler().handle(socket, event, error);
+    }
+
+    void deliverServerSideEmit(String event, ArrayNode args, Optional<Consumer<JsonNode>> ack) {
+        List<EventHandler> list = handlers.serverSide.getOrDefault(event, List.of());
+        server.async(() -> {
+            for (EventHandler h : list) {
+                try {
+                    h.handle(null, EventArgs.of(args));
+                } catch (Throwable t) {
+                    log.warn("server-side event handler failed, nsp={} event={}", name, event, t);
+                }
+            }
+            ack.ifPresent(a -> a.accept(JsonNodeFactory.instance.nullNode()));
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "Namespace[" + name + "]";
+    }
+}

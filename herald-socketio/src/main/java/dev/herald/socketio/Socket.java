@@ -1,0 +1,492 @@
+package dev.herald.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.engineio.Message;
+import dev.herald.socketio.internal.Json;
+import dev.herald.socketio.internal.Mailbox;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's membership in one {@link Namespace}, as socket.io's {@code Socket}.
+ *
+ * <p>Threading: every method may be called from any thread. {@code emit}, {@code join},
+ * {@code leave} and {@code disconnect} return at once: emits are encoded on the caller's thread and
+ * handed to the connection's event loop, which writes them now, never after the current handler
+ * returns. Handlers registered here run on the socket's virtual thread, in wire order (unless
+ * the server uses {@link DispatchMode#CONCURRENT}).
+ */
+public final class Socket {
+
+    private static final Logger log = LoggerFactory.getLogger(Socket.class);
+
+    private enum State { CONNECTING, CONNECTED, DISCONNECTED }
+
+    private final Client client;
+    private final Namespace nsp;
+    private final String id;
+    private final Handshake handshake;
+    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    // Serializes this socket's handlers on virtual threads.
+    private final Mailbox mailbox;
+
+    // Written by the connect flow (virtual thread) and onClose (any thread); read anywhere.
+    private volatile State state = State.CONNECTING;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    // Any thread: acks this socket still waits for, by ack id.
+    private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+
+    // Registered from any thread, read on handler threads.
+    private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, CallHandler> callHandlers = new ConcurrentHashMap<>();
+    private final List<AnyHandler> anyIncoming = new CopyOnWriteArrayList<>();
+    private final List<AnyHandler> anyOutgoing = new CopyOnWriteArrayList<>();
+    private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
+    private final List<DisconnectHandler> disconnectingHandlers = new CopyOnWriteArrayList<>();
+    private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
+
+    private record PendingAck(Consumer<ArrayNode> onAck, Runnable onDisconnect) {}
+
+    Socket(Client client, Namespace nsp, String id, Handshake handshake) {
+        this.client = client;
+        this.nsp = nsp;
+        this.id = id;
+        this.handshake = handshake;
+        this.mailbox = nsp.server().newMailbox(id);
+    }
+
+    /** The socket id: random, distinct from the Engine.IO session id, and the name of its personal room. */
+    public String id() {
+        return id;
+    }
+
+    /** The namespace the socket belongs to. */
+    public Namespace namespace() {
+        return nsp;
+    }
+
+    /** What the client sent when connecting. */
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Per-socket session data, thread-safe (no null values). */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    /** Whether the socket is in its namespace now. */
+    public boolean connected() {
+        return state == State.CONNECTED;
+    }
+
+    /** The current transport of the connection: {@code polling} or {@code websocket}. */
+    public String transport() {
+        return client.engine().transport();
+    }
+
+    /** The rooms the socket is in, its personal room included. */
+    public Set<String> rooms() {
+        return nsp.adapter().socketRooms(id).orElse(Set.of());
+    }
+
+    /** Joins rooms. Returns at once. */
+    public Socket join(String... rooms) {
+        return join(Arrays.asList(rooms));
+    }
+
+    /** Joins rooms. Returns at once. */
+    public Socket join(java.util.Collection<String> rooms) {
+        Set<String> set = new LinkedHashSet<>(rooms);
+        set.forEach(r -> Objects.requireNonNull(r, "room"));
+        nsp.adapter().addAll(id, set);
+        return this;
+    }
+
+    /** Leaves a room. Returns at once. */
+    public Socket leave(String room) {
+        nsp.adapter().del(id, Objects.requireNonNull(room, "room"));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- emitting
+
+    /**
+     * Sends an event to this client. {@code byte[]} and {@code ByteBuffer} anywhere in the
+     * arguments travel as binary attachments; everything else is converted with Jackson.
+     *
+     * @throws IllegalArgumentException if the event name is reserved
+     */
+    public void emit(String event, Object... args) {
+        ReservedEvents.check(event);
+        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
+        notifyOutgoing(packet);
+        client.writePacket(packet);
+    }
+
+    /** Emits the {@code message} event. */
+    public void send(Object... args) {
+        emit("message", args);
+    }
+
+    /** Emits and waits for the client's ack, with no timeout (the future fails if the socket leaves). */
+    public CompletableFuture<EventArgs> emitWithAck(String event, Object... args) {
+        return emitWithAck(null, event, args);
+    }
+
+    /** A view of this socket whose acks time out after {@code timeout}. */
+    public TimedEmitter timeout(Duration timeout) {
+        return new TimedEmitter(this, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Emits and blocks until the client acks; meant for handler and background threads.
+     *
+     * @throws AckTimeoutException when no ack came within the timeout or the socket left
+     */
+    public EventArgs call(String event, Duration timeout, Object... args) {
+        return await(emitWithAck(Objects.requireNonNull(timeout, "timeout"), event, args));
+    }
+
+    static EventArgs await(CompletableFuture<EventArgs> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SocketIoException("interrupted while waiting for an ack", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new SocketIoException("ack failed", e.getCause());
+        }
+    }
+
+    CompletableFuture<EventArgs> emitWithAck(Duration timeout, String event, Object... args) {
+        ReservedEvents.check(event);
+        CompletableFuture<EventArgs> future = new CompletableFuture<>();
+        long ackId = nsp.nextAckId();
+        SocketIoServer server = nsp.server();
+        ScheduledFuture<?> timer = timeout == null ? null : server.scheduler().schedule(() -> {
+            if (acks.remove(ackId) != null) {
+                server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        acks.put(ackId, new PendingAck(data -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            future.complete(EventArgs.of(data));
+        }, () -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            future.completeExceptionally(new AckTimeoutException("socket has been disconnected"));
+        }));
+        if (!connected()) {
+            failAck(ackId);
+            return future;
+        }
+        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
+        notifyOutgoing(packet);
+        client.writePacket(packet);
+        return future;
+    }
+
+    private void failAck(long ackId) {
+        PendingAck pending = acks.remove(ackId);
+        if (pending != null) {
+            nsp.server().async(pending.onDisconnect);
+        }
+    }
+
+    /** A broadcast to every socket of the namespace but this one. */
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperator(nsp, Set.of(), Set.of(id), BroadcastFlags.DEFAULT);
+    }
+
+    /** A broadcast to the rooms, this socket excluded. */
+    public BroadcastOperator to(String... rooms) {
+        return broadcast().to(rooms);
+    }
+
+    /** A broadcast to everyone but the rooms and this socket. */
+    public BroadcastOperator except(String... rooms) {
+        return broadcast().except(rooms);
+    }
+
+    /**
+     * Leaves the namespace: the client is told ({@code 41}) and the handlers see
+     * {@code server namespace disconnect}. With {@code close}, the whole connection is closed
+     * (every namespace of this client).
+     */
+    public void disconnect(boolean close) {
+        if (close) {
+            client.disconnectAllAndClose();
+            return;
+        }
+        if (state == State.CONNECTED) {
+            client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
+        }
+        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+    }
+
+    /** Same as {@code disconnect(false)}. */
+    public void disconnect() {
+        disconnect(false);
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    /** Handles an event on this socket only. */
+    public Socket on(String event, EventHandler handler) {
+        ReservedEvents.check(event);
+        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Handles an event on this socket only; the return value is the ack. */
+    public Socket onCall(String event, CallHandler handler) {
+        ReservedEvents.check(event);
+        if (callHandlers.putIfAbsent(event, Objects.requireNonNull(handler, "handler")) != null) {
+            throw new IllegalStateException("a value-returning handler for \"" + event + "\" is already registered");
+        }
+        return this;
+    }
+
+    /** Sees every incoming event, before its handlers. */
+    public Socket onAny(AnyHandler handler) {
+        anyIncoming.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Sees every outgoing event, on the emitting thread. */
+    public Socket onAnyOutgoing(AnyHandler handler) {
+        anyOutgoing.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Adds a per-packet middleware. */
+    public Socket use(PacketMiddleware middleware) {
+        middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+        return this;
+    }
+
+    /** Runs when the socket is about to leave, still in its rooms. */
+    public Socket onDisconnecting(DisconnectHandler handler) {
+        disconnectingHandlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Runs when the socket has left. */
+    public Socket onDisconnect(DisconnectHandler handler) {
+        disconnectHandlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    Client client() {
+        return client;
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    SocketDetails details() {
+        return new SocketDetails(id, nsp.name(), handshake, rooms(), Map.copyOf(data));
+    }
+
+    /** Marks the socket connected; false if it closed while connecting. */
+    boolean markConnected() {
+        if (closed.get()) {
+            return false;
+        }
+        state = State.CONNECTED;
+        return true;
+    }
+
+    void write(List<Message> encoded, BroadcastFlags flags) {
+        if (state == State.CONNECTED) {
+            client.write(encoded, flags.volatileFlag());
+        }
+    }
+
+    void expectAck(long ackId, Consumer<ArrayNode> callback) {
+        acks.put(ackId, new PendingAck(callback, () -> {}));
+    }
+
+    void sendAck(long ackId, ArrayNode args) {
+        client.writePacket(new Packet(PacketType.ACK, nsp.name(), args, ackId));
+    }
+
+    void notifyOutgoing(Packet packet) {
+        if (anyOutgoing.isEmpty()) {
+            return;
+        }
+        JsonNode data = packet.data();
+        String event = data.get(0).asText();
+        EventArgs args = EventArgs.of(rest(data));
+        for (AnyHandler h : anyOutgoing) {
+            try {
+                h.handle(this, event, args);
+            } catch (Exception e) {
+                nsp.reportError(this, event, e);
+            }
+        }
+    }
+
+    private static ArrayNode rest(JsonNode data) {
+        ArrayNode out = Json.array();
+        for (int i = 1; i < data.size(); i++) {
+            out.add(data.get(i));
+        }
+        return out;
+    }
+
+    /** A packet for this namespace arrived. Called on the connection's event loop. */
+    void onPacket(Packet packet) {
+        switch (packet.type()) {
+            case EVENT, BINARY_EVENT -> {
+                String event = packet.data().get(0).asText();
+                EventArgs args = new EventArgs(rest(packet.data()), this, packet.id());
+                nsp.server().dispatch(mailbox, () -> dispatchEvent(event, args));
+            }
+            case ACK, BINARY_ACK -> {
+                PendingAck pending = acks.remove(packet.id());
+                if (pending == null) {
+                    log.debug("ack for unknown id, sid={} nsp={}", id, nsp.name());
+                    return;
+                }
+                ArrayNode data = (ArrayNode) packet.data();
+                nsp.server().async(() -> pending.onAck.accept(data));
+            }
+            case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+            default -> log.debug("ignored {} from client, sid={}", packet.type(), id);
+        }
+    }
+
+    private void dispatchEvent(String event, EventArgs args) {
+        nsp.server().withMdc(this, event, () -> {
+            if (!runMiddlewares(event, args)) {
+                return;
+            }
+            for (AnyHandler h : nsp.handlers().any) {
+                call(event, () -> h.handle(this, event, args));
+            }
+            for (AnyHandler h : anyIncoming) {
+                call(event, () -> h.handle(this, event, args));
+            }
+            boolean handled = false;
+            for (EventHandler h : handlers.getOrDefault(event, List.of())) {
+                handled = true;
+                call(event, () -> h.handle(this, args));
+            }
+            for (EventHandler h : nsp.handlers().events.getOrDefault(event, List.of())) {
+                handled = true;
+                call(event, () -> h.handle(this, args));
+            }
+            CallHandler ch = callHandlers.get(event);
+            if (ch == null) {
+                ch = nsp.handlers().calls.get(event);
+            }
+            if (ch != null) {
+                handled = true;
+                CallHandler target = ch;
+                call(event, () -> {
+                    Object result = target.handle(this, args);
+                    if (result == null) {
+                        args.ack();
+                    } else {
+                        args.ack(result);
+                    }
+                });
+            }
+            if (!handled && nsp.handlers().any.isEmpty() && anyIncoming.isEmpty()) {
+                log.debug("no handler for event, sid={} nsp={} event={}", id, nsp.name(), event);
+            }
+        });
+    }
+
+    private boolean runMiddlewares(String event, EventArgs args) {
+        for (PacketMiddleware m : middlewares) {
+            Throwable failure = nsp.server().runMiddleware(next -> m.handle(this, event, args, next));
+            if (failure != null) {
+                nsp.reportError(this, event, failure);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void call(String event, ThrowingRunnable body) {
+        try {
+            body.run();
+        } catch (Throwable t) {
+            nsp.reportError(this, event, t);
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /**
+     * Leaves the namespace for good. Called once per socket from any thread; the handlers run on
+     * the socket's virtual thread after every event already queued.
+     */
+    void onClose(DisconnectReason reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean wasConnected = state == State.CONNECTED;
+        state = State.DISCONNECTED;
+        nsp.remove(this);
+        client.remove(this);
+        for (Long ackId : List.copyOf(acks.keySet())) {
+            failAck(ackId);
+        }
+        if (!wasConnected) {
+            return;
+        }
+        mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
+            for (DisconnectHandler h : disconnectingHandlers) {
+                call("disconnecting", () -> h.handle(this, reason));
+            }
+            for (DisconnectHandler h : nsp.handlers().disconnecting) {
+                call("disconnecting", () -> h.handle(this, reason));
+            }
+            nsp.adapter().delAll(id);
+            for (DisconnectHandler h : disconnectHandlers) {
+                call("disconnect", () -> h.handle(this, reason));
+            }
+            for (DisconnectHandler h : nsp.handlers().disconnect) {
+                call("disconnect", () -> h.handle(this, reason));
+            }
+        }));
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[" + id + " " + nsp.name() + "]";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.herald.socketio;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The Socket.IO layer's options. Immutable; built by {@link #builder()}, validated in
+ * {@link Builder#build()}. Defaults equal the JS reference.
+ */
+public final class SocketIoOptions {
+
+    private final Duration connectTimeout;
+    private final int maxAttachments;
+    private final DispatchMode dispatchMode;
+    private final AdapterFactory adapterFactory;
+
+    private SocketIoOptions(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.maxAttachments = b.maxAttachments;
+        this.dispatchMode = b.dispatchMode;
+        this.adapterFactory = b.adapterFactory;
+    }
+
+    /** The defaults. */
+    public static SocketIoOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How long a new connection may take to join a namespace before it is closed; 45 s. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The most binary attachments one packet may announce; 10. */
+    public int maxAttachments() {
+        return maxAttachments;
+    }
+
+    /** How one socket's events reach handlers; {@link DispatchMode#IN_ORDER}. */
+    public DispatchMode dispatchMode() {
+        return dispatchMode;
+    }
+
+    /** Creates each namespace's adapter; {@code InMemoryAdapter::new}. */
+    public AdapterFactory adapterFactory() {
+        return adapterFactory;
+    }
+
+    /** A builder holding these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connectTimeout = connectTimeout;
+        b.maxAttachments = maxAttachments;
+        b.dispatchMode = dispatchMode;
+        b.adapterFactory = adapterFactory;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
+                + ", dispatchMode=" + dispatchMode + "]";
+    }
+
+    /** Builds {@link SocketIoOptions}. */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(45);
+        private int maxAttachments = 10;
+        private DispatchMode dispatchMode = DispatchMode.IN_ORDER;
+        private AdapterFactory adapterFactory = InMemoryAdapter::new;
+
+        private Builder() {}
+
+        /** See {@link SocketIoOptions#connectTimeout()}. */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxAttachments()}. */
+        public Builder maxAttachments(int value) {
+            this.maxAttachments = value;
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#dispatchMode()}. */
+        public Builder dispatchMode(DispatchMode value) {
+            this.dispatchMode = Objects.requireNonNull(value, "dispatchMode");
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#adapterFactory()}. */
+        public Builder adapterFactory(AdapterFactory value) {
+            this.adapterFactory = Objects.requireNonNull(value, "adapterFactory");
+            return this;
+        }
+
+        /** Validates and builds. */
+        public SocketIoOptions build() {
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+            }
+            if (maxAttachments < 0) {
+                throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
+            }
+            return new SocketIoOptions(this);
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.herald.socketio;
+
+import dev.herald.engineio.EngineConnectionHandler;
+import dev.herald.socketio.internal.Mailbox;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A Socket.IO v5 server: namespaces, sockets, rooms and broadcasts on top of an Engine.IO server.
+ *
+ * <pre>{@code
+ * SocketIoServer io = SocketIoServer.create();
+ * io.on("chat", (socket, args) -> io.emit("chat", args.get(0, String.class)));
+ * NettyServer.builder().port(5000).engine(io.engine()).build().start();
+ * }</pre>
+ *
+ * <p>Threading: handlers run on virtual threads, one socket's events in order; every method here
+ * may be called from any thread and returns at once. The methods without a namespace act on the
+ * main namespace {@code "/"}.
+ */
+public final class SocketIoServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SocketIoOptions options;
+    // Any thread: namespaces by name (children of dynamic parents included).
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final List<Namespace> parents = new CopyOnWriteArrayList<>();
+    // Any thread: open clients, for shutdown.
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    // One platform thread for timeouts (connect, acks); its tasks only flip state and hand off.
+    private final ScheduledExecutorService scheduler;
+    private final ThreadFactory handlerThreads = Thread.ofVirtual().name("herald-sio-", 0).factory();
+    private final AtomicLong taskCounter = new AtomicLong();
+    private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
+    private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
+
+    private SocketIoServer(SocketIoOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-sio-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        of("/");
+    }
+
+    /** A server with default options. */
+    public static SocketIoServer create() {
+        return new SocketIoServer(SocketIoOptions.defaults());
+    }
+
+    /** A server with these options. */
+    public static SocketIoServer create(SocketIoOptions options) {
+        return new SocketIoServer(options);
+    }
+
+    /** The options. */
+    public SocketIoOptions options() {
+        return options;
+    }
+
+    /**
+     * The Engine.IO handler: give it to an Engine.IO server to carry this Socket.IO server. Each
+     * new session gets one Socket.IO client.
+     */
+    public EngineConnectionHandler connectionHandler() {
+        return connectionHandler;
+    }
+
+    // ---------------------------------------------------------------- namespaces
+
+    /** The namespace of that name, created if needed. */
+    public Namespace of(String name) {
+        Objects.requireNonNull(name, "name");
+        String normalized = name.startsWith("/") ? name : "/" + name;
+        return namespaces.computeIfAbsent(normalized, n -> new Namespace(this, n, new Handlers(), null));
+    }
+
+    /** A parent of dynamic namespaces: every name that fully matches the pattern. */
+    public Namespace of(Pattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        return of((name, auth) -> pattern.matcher(name).matches());
+    }
+
+    /** A parent of dynamic namespaces: every name the matcher accepts (it sees the auth payload). */
+    public Namespace of(NamespaceMatcher matcher) {
+        Objects.requireNonNull(matcher, "matcher");
+        Namespace parent = new Namespace(this, "/_" + parents.size(), new Handlers(), matcher);
+        parents.add(parent);
+        return parent;
+    }
+
+    /** The main namespace {@code "/"}. */
+    public Namespace sockets() {
+        return of("/");
+    }
+
+    /** An existing namespace. */
+    public Optional<Namespace> namespace(String name) {
+        return Optional.ofNullable(namespaces.get(name));
+    }
+
+    Optional<Namespace> lookupNamespace(String name, com.fasterxml.jackson.databind.JsonNode auth) {
+        Namespace existing = namespaces.get(name);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        for (Namespace parent : parents) {
+            boolean match;
+            try {
+                match = parent.matches(name, auth);
+            } catch (RuntimeException e) {
+                log.warn("namespace matcher failed for a connect", e);
+                match = false;
+            }
+            if (match) {
+                return Optional.of(namespaces.computeIfAbsent(name, parent::createChild));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Registers an annotated handler object ({@code @Namespace}, {@code @On}, {@code @OnConnect},
+     * {@code @OnDisconnect}). Every method is checked now.
+     *
+     * @throws IllegalArgumentException naming {@code Class.method} for a bad signature
+     */
+    public SocketIoServer register(Object handlers) {
+        AnnotatedHandlers.register(this, Objects.requireNonNull(handlers, "handlers"));
+        return this;
+    }
+
+    /** Sets the error handler used when a namespace has none; the default logs at WARN. */
+    public SocketIoServer onError(ErrorHandler handler) {
+        this.defaultErrorHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    // ---------------------------------------------------------------- main namespace shortcuts
+
+    /** Handles an event on the main namespace. */
+    public SocketIoServer on(String event, EventHandler handler) {
+        sockets().on(event, handler);
+        return this;
+    }
+
+    /** Handles an event on the main namespace; the return value is the ack. */
+    public SocketIoServer onCall(String event, CallHandler handler) {
+        sockets().onCall(event, handler);
+        return this;
+    }
+
+    /** Runs when a socket joins the main namespace. */
+    public SocketIoServer onConnect(ConnectHandler handler) {
+        sockets().onConnect(handler);
+        return this;
+    }
+
+    /** Runs when a socket leaves the main namespace. */
+    public SocketIoServer onDisconnect(DisconnectHandler handler) {
+        sockets().onDisconnect(handler);
+        return this;
+    }
+
+    /** Adds a middleware to the main namespace. */
+    public SocketIoServer use(Middleware middleware) {
+        sockets().use(middleware);
+        return this;
+    }
+
+    /** Emits to every socket of the main namespace. */
+    public void emit(String event, Object... args) {
+        sockets().emit(event, args);
+    }
+
+    /** Emits {@code message} to every socket of the main namespace. */
+    public void send(Object... args) {
+        sockets().send(args);
+    }
+
+    /** A broadcast to rooms of the main namespace. */
+    public BroadcastOperator to(String... rooms) {
+        return sockets().to(rooms);
+    }
+
+    /** A broadcast to the main namespace except rooms. */
+    public BroadcastOperator except(String... rooms) {
+        return sockets().except(rooms);
+    }
+
+    /** A volatile broadcast to the main namespace. */
+    public BroadcastOperator asVolatile() {
+        return sockets().asVolatile();
+    }
+
+    /** A broadcast to the main namespace's sockets on this node only. */
+    public BroadcastOperator local() {
+        return sockets().local();
+    }
+
+    /** A broadcast to the main namespace whose acks are awaited for at most {@code timeout}. */
+    public BroadcastOperator timeout(Duration timeout) {
+        return sockets().timeout(timeout);
+    }
+
+    /** Snapshots of the main namespace's sockets. */
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return sockets().fetchSockets();
+    }
+
+    /** Makes every socket of the main namespace join the rooms. */
+    public void socketsJoin(String... rooms) {
+        sockets().socketsJoin(rooms);
+    }
+
+    /** Makes every socket of the main namespace leave the rooms. */
+    public void socketsLeave(String... rooms) {
+        sockets().socketsLeave(rooms);
+    }
+
+    /** Disconnects every socket of the main namespace. */
+    public void disconnectSockets(boolean close) {
+        sockets().disconnectSockets(close);
+    }
+
+    // ---------------------------------------------------------------- background tasks
+
+    /**
+     * Starts a task on its own named virtual thread ({@code herald-task-N}). It may block and emit;
+     * what it throws is logged at WARN.
+     */
+    public BackgroundTask startBackgroundTask(BackgroundTask.Body body) {
+        Objects.requireNonNull(body, "body");
+        String name = "herald-task-" + taskCounter.incrementAndGet();
+        Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                log.debug("background task {} interrupted", name);
+            } catch (Throwable t) {
+                log.warn("background task {} failed", name, t);
+            }
+        });
+        BackgroundTask task = new BackgroundTask(thread);
+        thread.start();
+        return task;
+    }
+
+    /**
+     * Disconnects every socket ({@code server shutting down}), closes their connections and the
+     * adapters. Handlers already running finish on their own threads.
+     */
+    @Override
+    public void close() {
+        for (Client c : List.copyOf(clients)) {
+            c.shutdown();
+        }
+        for (Namespace n : namespaces.values()) {
+            n.adapter().close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private dev.herald.engineio.EngineSocketListener onEngineOpen(dev.herald.engineio.EngineSocket engine) {
+        Client client = new Client(this, engine);
+        clients.add(client);
+        return client;
+    }
+
+    void clientClosed(Client client) {
+        clients.remove(client);
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ErrorHandler defaultErrorHandler() {
+        return defaultErrorHandler;
+    }
+
+    Mailbox newMailbox(String socketId) {
+        return new Mailbox(handlerThreads);
+    }
+
+    /** Runs a task on a fresh virtual thread (ack completions, so user stages never run on a loop). */
+    void async(Runnable task) {
+        handlerThreads.newThread(task).start();
+    }
+
+    void dispatch(Mailbox mailbox, Runnable task) {
+        if (options.dispatchMode() == DispatchMode.CONCURRENT) {
+            async(task);
+        } else {
+            mailbox.execute(task);
+        }
+    }
+
+    void withMdc(Socket socket, String event, Runnable body) {
+        MDC.put("sio.sid", socket.id());
+        MDC.put("sio.nsp", socket.namespace().name());
+        MDC.put("sio.event", event);
+        try {
+            body.run();
+        } finally {
+            MDC.remove("sio.sid");
+            MDC.remove("sio.nsp");
+            MDC.remove("sio.event");
+        }
+    }
+
+    @FunctionalInterface
+    interface MiddlewareCall {
+        void run(Next next) throws Exception;
+    }
+
+    /** Runs one middleware; returns its failure, or null when it called {@code next.proceed()}. */
+    Throwable runMiddleware(MiddlewareCall call) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Next next = new Next() {
+            @Override
+            public void proceed() {
+                result.complete(null);
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                result.completeExceptionally(Objects.requireNonNull(error, "error"));
+            }
+        };
+        try {
+            call.run(next);
+        } catch (Throwable t) {
+            return t;
+        }
+        try {
+            result.get(options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            return new SocketIoException("middleware did not call next within connectTimeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    String newSocketId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void logError(Socket socket, String event, Throwable error) {
+        log.warn("handler failed: sid={} nsp={} event={}", socket == null ? "-" : socket.id(),
+                socket == null ? "-" : socket.namespace().name(), event, error);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.herald.socketio.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.ByteBuffer;
+
+/** The one Jackson mapper of the Socket.IO layer; thread-safe once built. */
+public final class Json {
+
+    /** Shared mapper: unknown properties are ignored so clients may send more than a record holds. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .findAndAddModules()
+            .build();
+
+    private Json() {}
+
+    /** A new empty array node. */
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /**
+     * Converts one application value to a tree. {@code byte[]} and {@link ByteBuffer}, anywhere in
+     * the value, become {@link com.fasterxml.jackson.databind.node.BinaryNode}s, which the encoder
+     * turns into attachments.
+     */
+    public static JsonNode toTree(Object value) {
+        if (value == null) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        if (value instanceof byte[] bytes) {
+            return JsonNodeFactory.instance.binaryNode(bytes);
+        }
+        if (value instanceof ByteBuffer buffer) {
+            return JsonNodeFactory.instance.binaryNode(bytes(buffer));
+        }
+        return MAPPER.valueToTree(value);
+    }
+
+    /** An array node of the given values, each converted with {@link #toTree(Object)}. */
+    public static ArrayNode arrayOf(Object first, Object[] rest) {
+        ArrayNode array = array();
+        array.add(toTree(first));
+        for (Object o : rest) {
+            array.add(toTree(o));
+        }
+        return array;
+    }
+
+    /** An array node of the given values, each converted with {@link #toTree(Object)}. */
+    public static ArrayNode arrayOf(Object[] values) {
+        ArrayNode array = array();
+        for (Object o : values) {
+            array.add(toTree(o));
+        }
+        return array;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+}
