@@ -1,6 +1,7 @@
 package dev.herald.socketio;
 
 import dev.herald.engineio.EngineConnectionHandler;
+import dev.herald.engineio.EngineIoServer;
 import dev.herald.socketio.internal.Mailbox;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final AtomicLong taskCounter = new AtomicLong();
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
+    private final EngineIoServer engine;
 
     private SocketIoServer(SocketIoOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -64,9 +66,10 @@ public final class SocketIoServer implements AutoCloseable {
             return t;
         });
         of("/");
+        this.engine = EngineIoServer.create(options.engine(), connectionHandler);
     }
 
-    /** A server with default options. */
+    /** A server with default options (Engine.IO defaults too). */
     public static SocketIoServer create() {
         return new SocketIoServer(SocketIoOptions.defaults());
     }
@@ -82,7 +85,15 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
-     * The Engine.IO handler: give it to an Engine.IO server to carry this Socket.IO server. Each
+     * The Engine.IO server carrying this Socket.IO server, to hand to a transport:
+     * {@code NettyServer.builder().port(5000).engine(io.engine()).build().start()}.
+     */
+    public EngineIoServer engine() {
+        return engine;
+    }
+
+    /**
+     * The Engine.IO handler, for embedding into another Engine.IO server: give it to an Engine.IO server to carry this Socket.IO server. Each
      * new session gets one Socket.IO client.
      */
     public EngineConnectionHandler connectionHandler() {
@@ -278,6 +289,7 @@ public final class SocketIoServer implements AutoCloseable {
         for (Client c : List.copyOf(clients)) {
             c.shutdown();
         }
+        engine.close();
         for (Namespace n : namespaces.values()) {
             n.adapter().close();
         }
