@@ -26,7 +26,14 @@ function out(obj) {
 
 function toWire(value) {
   if (value && typeof value === 'object') {
-    if (value.$bin !== undefined) return Buffer.from(value.$bin, 'base64');
+    if (value.$bin !== undefined) {
+      // An unpooled copy: the 1.x client sends a Buffer's whole backing ArrayBuffer, and small
+      // Buffers from Buffer.from() share one 8 KiB pool.
+      const pooled = Buffer.from(value.$bin, 'base64');
+      const exact = Buffer.alloc(pooled.length);
+      pooled.copy(exact);
+      return exact;
+    }
     if (Array.isArray(value)) return value.map(toWire);
     const copy = {};
     for (const k of Object.keys(value)) copy[k] = toWire(value[k]);

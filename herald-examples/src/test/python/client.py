@@ -72,7 +72,7 @@ def commands():
             continue
         cmd = json.loads(line)
         name = cmd["cmd"]
-        nsp = cmd.get("nsp", "/")
+        nsp = cmd.get("nsp", namespaces[0])
         if name == "emit":
             args = tuple(to_wire(cmd.get("args", [])))
             if cmd.get("ack"):

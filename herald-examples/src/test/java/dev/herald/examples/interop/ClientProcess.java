@@ -40,6 +40,8 @@ public final class ClientProcess implements AutoCloseable {
     // Written by the reader thread, read by the test after the process died: for failure messages.
     private final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ackIds = new AtomicInteger();
+    // Appended by the reader thread: every output line ever received, for "never arrived" checks.
+    private final List<JsonNode> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ClientProcess(List<String> command, Path dir) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
@@ -75,7 +77,9 @@ public final class ClientProcess implements AutoCloseable {
                     continue;
                 }
                 try {
-                    events.add(JSON.readTree(line));
+                    JsonNode node = JSON.readTree(line);
+                    history.add(node);
+                    events.add(node);
                 } catch (IOException e) {
                     stderr.add("(stdout) " + line);
                 }
@@ -136,6 +140,11 @@ public final class ClientProcess implements AutoCloseable {
             }
             skipped.add(next);
         }
+    }
+
+    /** Every output line received so far, in order, including those that await() skipped. */
+    public List<JsonNode> history() {
+        return List.copyOf(history);
     }
 
     /** Returns the next line if one arrives within the timeout, else null: for "nothing else came" checks. */
