@@ -92,6 +92,11 @@ public final class DemoApp implements AutoCloseable {
         return new DemoApp(io, server, work);
     }
 
+    /** The handlers and jobs running now (for tests). */
+    RunningWork runningWork() {
+        return work;
+    }
+
     /** The bound port. */
     public int port() {
         return server.port();
