@@ -9,5 +9,9 @@ package dev.herald.engineio;
 @FunctionalInterface
 public interface EngineConnectionHandler {
 
+    /**
+     * A session opened. Returns the listener for its messages and its close; if this throws, the
+     * session is closed.
+     */
     EngineSocketListener onOpen(EngineSocket socket);
 }

@@ -1,10 +1,10 @@
 package dev.herald.engineio;
 
+import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.MalformedPacketException;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.parser.PayloadCodec;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
@@ -31,7 +31,6 @@ final class EngineSession implements EngineSocket {
     private static final String POLLING = "polling";
     private static final String WEBSOCKET = "websocket";
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
-    private static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
     /** How long a closed polling session waits for its last poll before its sid is forgotten. */
     private static final java.time.Duration LAST_POLL_GRACE = java.time.Duration.ofSeconds(1);
 
@@ -136,7 +135,7 @@ final class EngineSession implements EngineSocket {
     /** Writes the open packet on the handshake transport, then tells the layer above. */
     void open(EngineRequest handshake) {
         scheduleHeartbeat();
-        handshake.respond(200, TEXT_PLAIN, PayloadCodec.encode(List.of(openPacket(List.of(WEBSOCKET)))).getBytes(StandardCharsets.UTF_8));
+        respondPayload(handshake, List.of(openPacket(List.of(WEBSOCKET))));
         notifyOpen();
     }
 
@@ -229,16 +228,17 @@ final class EngineSession implements EngineSocket {
         return out;
     }
 
-    private static void writeFrame(WebSocketConnection ws, Packet p) {
+    private void writeFrame(WebSocketConnection ws, Packet p) {
         if (p.isBinary()) {
-            ws.sendBinary(p.message().orElseThrow().binary());
+            byte[] data = p.message().orElseThrow().binary();
+            ws.sendBinary(protocol == 3 ? Eio3Codec.encodeWebSocketBinary(data) : data);
         } else {
             ws.sendText(PacketCodec.webSocketText(p));
         }
     }
 
     private void respondPayload(EngineRequest get, List<Packet> packets) {
-        get.respond(200, TEXT_PLAIN, PayloadCodec.encode(packets).getBytes(StandardCharsets.UTF_8));
+        PollingFormat.respond(get, protocol, packets);
     }
 
     // ---- polling (home) ----
@@ -302,7 +302,7 @@ final class EngineSession implements EngineSocket {
         }
         List<Packet> packets;
         try {
-            packets = PayloadCodec.decode(post.body());
+            packets = PollingFormat.decode(post, protocol);
         } catch (MalformedPacketException e) {
             log.debug("sid {}: malformed polling payload: {}", id, e.getMessage());
             respondError(post, EngineError.BAD_REQUEST);
@@ -400,7 +400,7 @@ final class EngineSession implements EngineSocket {
 
             @Override
             public void onBinary(byte[] data) {
-                onHome(() -> onWebSocketPacket(connection, PacketCodec.decodeBinary(data)));
+                onHome(() -> onWebSocketBinary(connection, data));
             }
 
             @Override
@@ -410,17 +410,36 @@ final class EngineSession implements EngineSocket {
         };
     }
 
+    private void onWebSocketBinary(WebSocketConnection connection, byte[] data) {
+        if (protocol != 3) {
+            onWebSocketPacket(connection, PacketCodec.decodeBinary(data));
+            return;
+        }
+        Packet p;
+        try {
+            p = Eio3Codec.decodeWebSocketBinary(data);
+        } catch (MalformedPacketException e) {
+            onMalformedFrame(connection, e);
+            return;
+        }
+        onWebSocketPacket(connection, p);
+    }
+
+    private void onMalformedFrame(WebSocketConnection connection, MalformedPacketException e) {
+        log.debug("sid {}: malformed WebSocket packet: {}", id, e.getMessage());
+        if (connection == webSocket) {
+            close(CloseReason.PARSE_ERROR, e.getMessage());
+        } else {
+            dropProbe(connection, "malformed probe packet");
+        }
+    }
+
     private void onWebSocketText(WebSocketConnection connection, String text) {
         Packet p;
         try {
-            p = PacketCodec.decodeText(text);
+            p = protocol == 3 ? Eio3Codec.decodeText(text) : PacketCodec.decodeText(text);
         } catch (MalformedPacketException e) {
-            log.debug("sid {}: malformed WebSocket packet: {}", id, e.getMessage());
-            if (connection == webSocket) {
-                close(CloseReason.PARSE_ERROR, e.getMessage());
-            } else {
-                dropProbe(connection, "malformed probe packet");
-            }
+            onMalformedFrame(connection, e);
             return;
         }
         onWebSocketPacket(connection, p);

@@ -35,6 +35,7 @@ public final class Message {
         return new Message(null, Objects.requireNonNull(data, "data"));
     }
 
+    /** Whether this is a binary message (else text). */
     public boolean isBinary() {
         return binary != null;
     }

@@ -46,13 +46,17 @@ final class NettyEngineRequest implements EngineRequest {
         this.corsHeaders = new DefaultHttpHeaders();
         cors.addHeaders(req, corsHeaders);
         this.executor = new NettyExecutor(channel.eventLoop());
-        channel.closeFuture().addListener(f -> {
-            Runnable cb = abortCallback;
-            if (cb != null && responded.compareAndSet(false, true)) {
-                cb.run();
-            }
-        });
+        channel.closeFuture().addListener(onChannelClosed);
     }
+
+    // Removed again once answered: a keep-alive connection carries many polls, and its close
+    // future must not collect one listener per request.
+    private final ChannelFutureListener onChannelClosed = f -> {
+        Runnable cb = abortCallback;
+        if (cb != null && responded.compareAndSet(false, true)) {
+            cb.run();
+        }
+    };
 
     @Override
     public String method() {
@@ -79,6 +83,7 @@ final class NettyEngineRequest implements EngineRequest {
         if (!responded.compareAndSet(false, true)) {
             return;
         }
+        channel.closeFuture().removeListener(onChannelClosed);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(content));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);

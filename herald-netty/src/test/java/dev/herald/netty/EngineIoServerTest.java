@@ -209,11 +209,13 @@ class EngineIoServerTest {
         void aNumberedStreamCrossesTheUpgradeWithoutLossOrReordering() throws Exception {
             try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
                 EngineSocket s = server.nextOpened();
-                int total = 600;
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+                // Keep sending until well after the switch, however long the upgrade takes.
                 Thread sender = Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < total; i++) {
-                        s.send(Message.text(Integer.toString(i)));
-                        if (i % 20 == 0) {
+                    while (!stop.get()) {
+                        s.send(Message.text(Integer.toString(sent.getAndIncrement())));
+                        if (sent.get() % 20 == 0) {
                             try {
                                 Thread.sleep(2);
                             } catch (InterruptedException e) {
@@ -224,7 +226,11 @@ class EngineIoServerTest {
                 });
                 Thread.sleep(20);
                 c.upgrade();
+                await().atMost(WAIT).until(() -> s.transport().equals("websocket"));
+                Thread.sleep(50);
+                stop.set(true);
                 sender.join();
+                int total = sent.get();
                 boolean sawPolling = false;
                 boolean sawWebSocket = false;
                 for (int i = 0; i < total; i++) {
@@ -284,7 +290,7 @@ class EngineIoServerTest {
                 s.close();
                 assertThat(c.nextMessage(WAIT).text()).isEqualTo("last words");
                 c.awaitClosed(WAIT);
-                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.FORCED_CLOSE);
+                assertThat(server.awaitClose(c.sid())).isEqualTo(CloseReason.FORCED_CLOSE);
                 assertThat(s.isOpen()).isFalse();
             }
         }
@@ -298,9 +304,25 @@ class EngineIoServerTest {
                 server.nextOpened();
                 server.close();
                 c.awaitClosed(WAIT);
-                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+                assertThat(server.awaitClose(c.sid())).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
             } finally {
                 c.abort();
+            }
+        }
+
+        @Test
+        void aParkedPollWhoseConnectionDropsClosesTheSessionWithTransportError() throws Exception {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
+                try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+                    raw.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling&sid=" + c.sid()
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    raw.getOutputStream().flush();
+                    Thread.sleep(200);
+                    assertThat(server.closeReasons).doesNotContainKey(c.sid());
+                }
+                await().atMost(WAIT).until(() -> server.closeReasons.containsKey(c.sid()));
+                assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.TRANSPORT_ERROR);
             }
         }
 

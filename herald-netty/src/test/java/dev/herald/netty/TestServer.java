@@ -76,6 +76,12 @@ final class TestServer implements AutoCloseable {
         return s;
     }
 
+    /** Waits for the server side of a session to report its close, and returns the reason. */
+    CloseReason awaitClose(String sid) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closeReasons.containsKey(sid));
+        return closeReasons.get(sid);
+    }
+
     HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET();
         for (int i = 0; i < headers.length; i += 2) {

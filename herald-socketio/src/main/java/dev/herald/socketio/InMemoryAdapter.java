@@ -94,7 +94,8 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
-        Packet withId = packet.hasId() ? packet : packet.withId(nsp.nextAckId());
+        // Always a local id, as the reference: a packet relayed from another node carries that node's id.
+        Packet withId = packet.withId(nsp.nextAckId());
         List<Message> encoded = PacketEncoder.encode(withId);
         int[] count = {0};
         apply(opts, socket -> {

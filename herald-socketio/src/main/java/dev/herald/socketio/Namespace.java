@@ -273,6 +273,7 @@ public class Namespace {
         client.connected(name, socket);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
         client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        separateFromConnectReply();
         for (ConnectHandler h : handlers.connect) {
             try {
                 h.handle(socket);
@@ -281,6 +282,23 @@ public class Namespace {
             }
         }
     }
+
+    /**
+     * Lets the CONNECT reply leave in its own TCP segment before the connect handlers emit.
+     * The reference writes one WebSocket frame at a time and the next one only after the write
+     * callback, so its first event never shares a TCP read with the reply; some clients (npm
+     * {@code ws} 8.5, used by the official suite) drop the second of two frames read at once.
+     * Our engine API has no write callback, so a short pause on this virtual thread stands in.
+     */
+    private static void separateFromConnectReply() {
+        try {
+            Thread.sleep(CONNECT_REPLY_GAP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(2);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
         client.connectFailed(name, socket);

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.EngineIoOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,8 +14,10 @@ public final class SocketIoOptions {
     private final int maxAttachments;
     private final DispatchMode dispatchMode;
     private final AdapterFactory adapterFactory;
+    private final EngineIoOptions engine;
 
     private SocketIoOptions(Builder b) {
+        this.engine = b.engine;
         this.connectTimeout = b.connectTimeout;
         this.maxAttachments = b.maxAttachments;
         this.dispatchMode = b.dispatchMode;
@@ -51,6 +54,11 @@ public final class SocketIoOptions {
         return adapterFactory;
     }
 
+    /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
+    public EngineIoOptions engine() {
+        return engine;
+    }
+
     /** A builder holding these values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -58,13 +66,14 @@ public final class SocketIoOptions {
         b.maxAttachments = maxAttachments;
         b.dispatchMode = dispatchMode;
         b.adapterFactory = adapterFactory;
+        b.engine = engine;
         return b;
     }
 
     @Override
     public String toString() {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
-                + ", dispatchMode=" + dispatchMode + "]";
+                + ", dispatchMode=" + dispatchMode + ", engine=" + engine + "]";
     }
 
     /** Builds {@link SocketIoOptions}. */
@@ -73,6 +82,7 @@ public final class SocketIoOptions {
         private int maxAttachments = 10;
         private DispatchMode dispatchMode = DispatchMode.IN_ORDER;
         private AdapterFactory adapterFactory = InMemoryAdapter::new;
+        private EngineIoOptions engine = EngineIoOptions.defaults();
 
         private Builder() {}
 
@@ -97,6 +107,12 @@ public final class SocketIoOptions {
         /** See {@link SocketIoOptions#adapterFactory()}. */
         public Builder adapterFactory(AdapterFactory value) {
             this.adapterFactory = Objects.requireNonNull(value, "adapterFactory");
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#engine()}. */
+        public Builder engine(EngineIoOptions value) {
+            this.engine = Objects.requireNonNull(value, "engine");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.herald.socketio;
 
 import dev.herald.engineio.EngineConnectionHandler;
+import dev.herald.engineio.EngineIoServer;
 import dev.herald.socketio.internal.Mailbox;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final AtomicLong taskCounter = new AtomicLong();
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
+    private final EngineIoServer engine;
 
     private SocketIoServer(SocketIoOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -64,9 +66,10 @@ public final class SocketIoServer implements AutoCloseable {
             return t;
         });
         of("/");
+        this.engine = EngineIoServer.create(options.engine(), connectionHandler);
     }
 
-    /** A server with default options. */
+    /** A server with default options (Engine.IO defaults too). */
     public static SocketIoServer create() {
         return new SocketIoServer(SocketIoOptions.defaults());
     }
@@ -76,13 +79,26 @@ public final class SocketIoServer implements AutoCloseable {
         return new SocketIoServer(options);
     }
 
+    /** A builder for a server: the options of {@link SocketIoOptions.Builder}, then {@code build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** The options. */
     public SocketIoOptions options() {
         return options;
     }
 
     /**
-     * The Engine.IO handler: give it to an Engine.IO server to carry this Socket.IO server. Each
+     * The Engine.IO server carrying this Socket.IO server, to hand to a transport:
+     * {@code NettyServer.builder().port(5000).engine(io.engine()).build().start()}.
+     */
+    public EngineIoServer engine() {
+        return engine;
+    }
+
+    /**
+     * The Engine.IO handler, for embedding into another Engine.IO server: give it to an Engine.IO server to carry this Socket.IO server. Each
      * new session gets one Socket.IO client.
      */
     public EngineConnectionHandler connectionHandler() {
@@ -278,6 +294,7 @@ public final class SocketIoServer implements AutoCloseable {
         for (Client c : List.copyOf(clients)) {
             c.shutdown();
         }
+        engine.close();
         for (Namespace n : namespaces.values()) {
             n.adapter().close();
         }
@@ -380,5 +397,47 @@ public final class SocketIoServer implements AutoCloseable {
     private static void logError(Socket socket, String event, Throwable error) {
         log.warn("handler failed: sid={} nsp={} event={}", socket == null ? "-" : socket.id(),
                 socket == null ? "-" : socket.namespace().name(), event, error);
+    }
+
+    /** Builds a {@link SocketIoServer}; every setter is the option of the same name. */
+    public static final class Builder {
+        private final SocketIoOptions.Builder options = SocketIoOptions.builder();
+
+        private Builder() {}
+
+        /** See {@link SocketIoOptions#connectTimeout()}. */
+        public Builder connectTimeout(Duration value) {
+            options.connectTimeout(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxAttachments()}. */
+        public Builder maxAttachments(int value) {
+            options.maxAttachments(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#dispatchMode()}. */
+        public Builder dispatchMode(DispatchMode value) {
+            options.dispatchMode(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#adapterFactory()}. */
+        public Builder adapterFactory(AdapterFactory value) {
+            options.adapterFactory(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#engine()}. */
+        public Builder engine(dev.herald.engineio.EngineIoOptions value) {
+            options.engine(value);
+            return this;
+        }
+
+        /** Validates the options and creates the server. */
+        public SocketIoServer build() {
+            return new SocketIoServer(options.build());
+        }
     }
 }

@@ -62,7 +62,14 @@ public final class PacketCodec {
 
     static byte[] decodeBase64(String s, int from) {
         try {
-            return Base64.getDecoder().decode(s.substring(from));
+            // Line breaks are skipped (and nothing else): the official Java client
+            // (engine.io-client 2.1) wraps its base64 with Android's DEFAULT flags, ending it with
+            // "\n", which Node accepts. Any other stray character is still malformed.
+            String body = s.substring(from);
+            if (body.indexOf('\n') >= 0 || body.indexOf('\r') >= 0) {
+                body = body.replace("\r", "").replace("\n", "");
+            }
+            return Base64.getDecoder().decode(body);
         } catch (IllegalArgumentException e) {
             throw new MalformedPacketException("invalid base64 in binary packet");
         }

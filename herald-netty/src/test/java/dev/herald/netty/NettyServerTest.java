@@ -1,0 +1,164 @@
+package dev.herald.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.engineio.EngineIoOptions;
+import dev.herald.engineio.EngineIoServer;
+import dev.herald.engineio.EngineSocketListener;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NettyServerTest {
+
+    static EngineIoServer engine() {
+        return EngineIoServer.create(EngineIoOptions.defaults(), s -> new EngineSocketListener() {
+            @Override
+            public void onMessage(dev.herald.engineio.EngineSocket socket, dev.herald.engineio.Message message) {}
+
+            @Override
+            public void onClose(dev.herald.engineio.EngineSocket socket, dev.herald.engineio.CloseReason reason, String d) {}
+        });
+    }
+
+    @Nested
+    class Lifecycle {
+        @Test
+        void portZeroBindsAFreePortAndCloseReleasesIt() throws IOException {
+            NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine()).build().start();
+            int port = server.port();
+            assertThat(port).isPositive();
+            server.close();
+            assertThat(server.port()).isEqualTo(-1);
+            try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(port);
+            }
+        }
+
+        @Test
+        void closeStopsTheEventLoopThreads() throws Exception {
+            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+            NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine()).build().start();
+            // make the loops start their threads
+            {
+                java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/nothing")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            java.util.Set<Thread> started = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+            started.removeAll(before);
+            java.util.List<Thread> loops = started.stream().filter(t -> t.getName().contains("EventLoopGroup")).toList();
+            assertThat(loops).isNotEmpty();
+            server.close();
+            for (Thread t : loops) {
+                t.join(3000);
+                assertThat(t.isAlive()).as(t.getName()).isFalse();
+            }
+        }
+
+        @Test
+        void bindingABusyPortFailsWithTheAddressInTheMessage() throws IOException {
+            try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(() -> NettyServer.builder().host("127.0.0.1").port(busy.getLocalPort())
+                        .engine(engine()).build().start()).hasMessageContaining("127.0.0.1:" + busy.getLocalPort());
+            }
+        }
+
+        @Test
+        void builderValidatesItsSettings() {
+            assertThatThrownBy(() -> NettyServer.builder().build()).hasMessageContaining("engine");
+            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).port(70000).build()).hasMessageContaining("port");
+            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).path("/").build()).hasMessageContaining("path");
+            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).corsAllowedOrigins("example.com").build())
+                    .hasMessageContaining("corsAllowedOrigins");
+            assertThat(NettyServer.builder().engine(engine()).path("io").build().path()).isEqualTo("/io/");
+            assertThat(NettyServer.builder().engine(engine()).build().path()).isEqualTo("/socket.io/");
+            assertThat(NettyServer.builder().engine(engine()).build().host()).isEqualTo("0.0.0.0");
+        }
+    }
+
+    @Nested
+    class StaticContent {
+        @TempDir
+        Path dir;
+
+        @Test
+        void servesFilesFromADirectoryWithTheirContentTypes() throws Exception {
+            Files.writeString(dir.resolve("index.html"), "<h1>hi</h1>");
+            Files.writeString(dir.resolve("app.js"), "let a;");
+            Files.writeString(dir.resolve("app.css"), "a{}");
+            Files.writeString(dir.resolve("data.json"), "{}");
+            Files.write(dir.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+            Files.writeString(dir.resolve("logo.svg"), "<svg/>");
+            Files.writeString(dir.resolve("notes.txt"), "n");
+            try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(dir))) {
+                assertContent(server, "/", "text/html; charset=UTF-8", "<h1>hi</h1>");
+                assertContent(server, "/app.js", "text/javascript; charset=UTF-8", "let a;");
+                assertContent(server, "/app.css", "text/css; charset=UTF-8", "a{}");
+                assertContent(server, "/data.json", "application/json", "{}");
+                assertThat(server.get("/logo.png").headers().firstValue("content-type")).hasValue("image/png");
+                assertContent(server, "/logo.svg", "image/svg+xml", "<svg/>");
+                assertContent(server, "/notes.txt", "text/plain; charset=UTF-8", "n");
+                assertThat(server.get("/missing.js").statusCode()).isEqualTo(404);
+            }
+        }
+
+        @Test
+        void refusesPathsThatLeaveTheRoot() throws Exception {
+            Path inner = Files.createDirectory(dir.resolve("public"));
+            Files.writeString(dir.resolve("secret.txt"), "secret");
+            try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(inner))) {
+                try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+                    raw.getOutputStream().write(("GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                    assertThat(answer).startsWith("HTTP/1.1 404").doesNotContain("secret");
+                }
+                assertThat(server.get("/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
+            }
+        }
+
+        @Test
+        void servesClasspathFilesUnderAPrefix() throws Exception {
+            Path web = Files.createDirectories(dir.resolve("web"));
+            Files.writeString(web.resolve("page.html"), "<p>cp</p>");
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
+                assertContent(server, "/page.html", "text/html; charset=UTF-8", "<p>cp</p>");
+            }
+        }
+
+        @Test
+        void servesTheClientBundleWhenPresentAnd404WhenAbsentOrDisabled() throws Exception {
+            Path client = Files.createDirectories(dir.resolve("dev/herald/client"));
+            Files.writeString(client.resolve("socket.io.min.js"), "/* client */");
+            Files.writeString(client.resolve("socket.io.min.js.map"), "{}");
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader))) {
+                assertContent(server, "/socket.io/socket.io.min.js", "text/javascript; charset=UTF-8", "/* client */");
+                assertContent(server, "/socket.io/socket.io.min.js.map", "application/json", "{}");
+                assertThat(server.get("/socket.io/socket.io.js").statusCode()).isEqualTo(404);
+                assertThat(server.get("/socket.io/other.js").statusCode()).isEqualTo(404);
+            }
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).serveClient(false))) {
+                assertThat(server.get("/socket.io/socket.io.min.js").statusCode()).isEqualTo(404);
+            }
+        }
+
+        private void assertContent(TestServer server, String path, String type, String body) throws Exception {
+            HttpResponse<String> res = server.get(path);
+            assertThat(res.statusCode()).as(path).isEqualTo(200);
+            assertThat(res.headers().firstValue("content-type")).as(path).hasValue(type);
+            assertThat(res.body()).isEqualTo(body);
+        }
+    }
+}
