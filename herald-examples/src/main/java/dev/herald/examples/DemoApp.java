@@ -1,10 +1,10 @@
 package dev.herald.examples;
 
 import dev.herald.engineio.EngineIoOptions;
-import dev.herald.engineio.EngineIoServer;
 import dev.herald.netty.NettyServer;
 import dev.herald.netty.ServerConfig;
 import dev.herald.netty.ServerConfig.ConfigException;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -76,15 +76,17 @@ public final class DemoApp implements AutoCloseable {
         Duration tutorialWork = millis(config, "tutorial-work-ms", TutorialDemo.DEFAULT_WORK);
         Duration jobDuration = millis(config, "progress-job-ms", ProgressDemo.DEFAULT_DURATION);
         RunningWork work = new RunningWork();
-        SocketIoServer io = SocketIoServer.create();
+        // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
+        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
+                .engine(EngineIoOptions.builder().allowEio3(true).build())
+                .build());
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
         new ChatDemo(io).register();
-        EngineIoServer engine = EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
         NettyServer server = NettyServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .engine(engine)
+                .engine(io.engine())
                 .staticClasspath(WEB)
                 .classLoader(DemoApp.class.getClassLoader())
                 .build()

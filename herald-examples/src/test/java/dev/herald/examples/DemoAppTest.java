@@ -38,7 +38,7 @@ class DemoAppTest {
     class InProcess {
 
         @Test
-        void servesThePagesWithIndexHtmlForFolders() throws Exception {
+        void servesThePagesWithIndexHtmlForFoldersAndRedirectsAFolderWithoutItsSlash() throws Exception {
             try (DemoApp app = TestDemo.start(Map.of())) {
                 assertThat(get(app, "/").body()).contains("<title>Herald demos</title>");
                 assertThat(get(app, "/progress/").body()).contains("<title>Progress</title>");
@@ -49,6 +49,9 @@ class DemoAppTest {
                 assertThat(get(app, "/tutorial-1x/socket.io-1.3.6.js").statusCode()).isEqualTo(200);
                 assertThat(get(app, "/socket.io/socket.io.min.js").statusCode()).isEqualTo(200);
                 assertThat(get(app, "/no-such-page").statusCode()).isEqualTo(404);
+                HttpResponse<String> folder = get(app, "/progress");
+                assertThat(folder.statusCode()).isEqualTo(301);
+                assertThat(folder.headers().firstValue("location")).hasValue("/progress/");
             }
         }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -38,9 +37,8 @@ class TutorialDemoTest {
             assertStartShowsBeforeTheWorkEnds("tutorial/");
         }
 
+        /** EIO3: the 1.3.6 browser client polls for binary payloads, then upgrades to WebSocket. */
         @Test
-        @Disabled("EIO3 not implemented yet: the engine has an allowEio3 option, but no EIO3 polling payload "
-                + "framing (length-prefixed, binary unless b64=1) and no implicit '/' connect for 1.x clients")
         void pageWithTheOneThreeSixClientShowsStartToProcessFiveSecondsBeforeProcessed() throws Exception {
             assertStartShowsBeforeTheWorkEnds("tutorial-1x/");
         }
