@@ -112,9 +112,15 @@ public final class DemoApp implements AutoCloseable {
     public void close() {
         io.close();
         try {
+            int running = work.running();
+            if (running > 0) {
+                // Said out loud so a Ctrl-C that takes a few seconds does not look like a hang.
+                LoggerFactory.getLogger(DemoApp.class).info("waiting up to {} s for {} running handlers and jobs",
+                        GRACE.toSeconds(), running);
+            }
             if (!work.awaitIdle(GRACE)) {
-                LoggerFactory.getLogger(DemoApp.class).warn("{} handlers or jobs still running after {}; stopping anyway",
-                        work.running(), GRACE);
+                LoggerFactory.getLogger(DemoApp.class).warn("{} handlers or jobs still running after {} s; stopping anyway",
+                        work.running(), GRACE.toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
