@@ -21,17 +21,19 @@ public final class DemoApp implements AutoCloseable {
 
     /** Where the pages live on the classpath. */
     static final String WEB = "dev/herald/examples/web/";
-    /** How long running handlers and jobs may take to finish on shutdown. */
+    /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
 
     private final SocketIoServer io;
     private final NettyServer server;
     private final RunningWork work;
+    private final Duration grace;
 
-    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work) {
+    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace) {
         this.io = io;
         this.server = server;
         this.work = work;
+        this.grace = grace;
     }
 
     /** Starts the demos; blocks until the process is stopped (Ctrl-C). */
@@ -67,14 +69,15 @@ public final class DemoApp implements AutoCloseable {
     }
 
     /**
-     * Starts the demos on {@code config}'s host and port. Extra keys {@code tutorial-work-ms} and
-     * {@code progress-job-ms} shorten the demos' work (for tests).
+     * Starts the demos on {@code config}'s host and port. Extra keys {@code tutorial-work-ms},
+     * {@code progress-job-ms} and {@code shutdown-grace-ms} change the demos' timings (for tests).
      *
      * @throws ConfigException for a bad extra value
      */
     public static DemoApp start(ServerConfig config) {
         Duration tutorialWork = millis(config, "tutorial-work-ms", TutorialDemo.DEFAULT_WORK);
         Duration jobDuration = millis(config, "progress-job-ms", ProgressDemo.DEFAULT_DURATION);
+        Duration grace = millis(config, "shutdown-grace-ms", GRACE);
         RunningWork work = new RunningWork();
         // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
         SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
@@ -91,7 +94,7 @@ public final class DemoApp implements AutoCloseable {
                 .classLoader(DemoApp.class.getClassLoader())
                 .build()
                 .start();
-        return new DemoApp(io, server, work);
+        return new DemoApp(io, server, work, grace);
     }
 
     /** The handlers and jobs running now (for tests). */
@@ -106,7 +109,7 @@ public final class DemoApp implements AutoCloseable {
 
     /**
      * Shuts down gracefully: every client is told, running handlers and jobs get up to
-     * {@link #GRACE} to finish (jobs are cancelled as their sockets go), then the port closes.
+     * {@link #GRACE} (5 s) to finish (jobs are cancelled as their sockets go), then the port closes.
      */
     @Override
     public void close() {
@@ -116,11 +119,11 @@ public final class DemoApp implements AutoCloseable {
             if (running > 0) {
                 // Said out loud so a Ctrl-C that takes a few seconds does not look like a hang.
                 LoggerFactory.getLogger(DemoApp.class).info("waiting up to {} s for {} running handlers and jobs",
-                        GRACE.toSeconds(), running);
+                        grace.toMillis() / 1000.0, running);
             }
-            if (!work.awaitIdle(GRACE)) {
+            if (!work.awaitIdle(grace)) {
                 LoggerFactory.getLogger(DemoApp.class).warn("{} handlers or jobs still running after {} s; stopping anyway",
-                        work.running(), GRACE.toSeconds());
+                        work.running(), grace.toMillis() / 1000.0);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -68,17 +68,39 @@ class DemoAppTest {
             int port = app.port();
             try (ClientProcess client = ClientProcess.node("v4", TestDemo.url(app) + "testnamespace", Map.of())) {
                 client.await("connect", Duration.ofSeconds(10));
+                long asked = System.nanoTime();
                 client.emit("request_for_response", Map.of());
                 client.awaitEvent("response", Duration.ofSeconds(5));
                 assertThat(app.runningWork().running()).isEqualTo(1);
 
                 long began = System.nanoTime();
                 app.close();
-                Duration took = Duration.ofNanos(System.nanoTime() - began);
+                long ended = System.nanoTime();
 
                 assertThat(client.await("disconnect", Duration.ofSeconds(5))).isNotNull();
                 assertThat(app.runningWork().running()).isZero();
-                assertThat(took).isBetween(Duration.ofMillis(1000), DemoApp.GRACE.plusSeconds(2));
+                // The handler started after the emit and works 1.5 s, so a close that waited for it
+                // cannot return earlier than that.
+                assertThat(Duration.ofNanos(ended - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+                assertThat(Duration.ofNanos(ended - began)).isLessThan(DemoApp.GRACE.plusSeconds(2));
+            }
+            assertThat(refused(port)).as("port %d closed", port).isTrue();
+        }
+
+        @Test
+        void closeWaitsNoLongerThanTheGraceForAHandlerThatWorksOn() throws Exception {
+            DemoApp app = TestDemo.start(Map.of("tutorial-work-ms", "20000", "shutdown-grace-ms", "300"));
+            int port = app.port();
+            try (ClientProcess client = ClientProcess.node("v4", TestDemo.url(app) + "testnamespace", Map.of())) {
+                client.await("connect", Duration.ofSeconds(10));
+                client.emit("request_for_response", Map.of());
+                client.awaitEvent("response", Duration.ofSeconds(5));
+
+                long began = System.nanoTime();
+                app.close();
+
+                assertThat(Duration.ofNanos(System.nanoTime() - began)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(4));
+                assertThat(app.runningWork().running()).as("the handler still sleeps").isEqualTo(1);
             }
             assertThat(refused(port)).as("port %d closed", port).isTrue();
         }
@@ -188,6 +210,9 @@ class DemoAppTest {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Marks the end of a pumped stream (compared by identity). */
+    private static final String EOF = new String("EOF");
+
     private static BlockingQueue<String> pump(BufferedReader reader) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
@@ -198,15 +223,18 @@ class DemoAppTest {
                 }
             } catch (IOException ignored) {
                 // The process ended.
+            } finally {
+                lines.add(EOF);
             }
         });
         return lines;
     }
 
+    /** The lines left until the stream ends. */
     private static List<String> drain(BlockingQueue<String> lines) throws InterruptedException {
         List<String> out = new ArrayList<>();
         String line;
-        while ((line = lines.poll(2, TimeUnit.SECONDS)) != null) {
+        while ((line = lines.poll(5, TimeUnit.SECONDS)) != null && line != EOF) {
             out.add(line);
         }
         return out;
