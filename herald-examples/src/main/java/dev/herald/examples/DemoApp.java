@@ -56,7 +56,7 @@ public final class DemoApp implements AutoCloseable {
             System.exit(1);
             return;
         }
-        System.out.println("Herald demo running at http://localhost:" + app.port() + "/");
+        // The hook goes in before the URL is printed: whoever sees the URL may Ctrl-C at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             System.out.println("Herald demo stopped");
@@ -65,6 +65,7 @@ public final class DemoApp implements AutoCloseable {
             // A JVM stopped by SIGINT exits with 130 after its hooks; a clean shutdown is 0.
             Runtime.getRuntime().halt(0);
         }, "herald-demo-shutdown"));
+        System.out.println("Herald demo running at http://localhost:" + app.port() + "/");
         new CountDownLatch(1).await();
     }
 
