@@ -48,6 +48,8 @@ final class EngineSession implements EngineSocket {
     private volatile String transport;
 
     private EngineSocketListener listener;
+    // Set once, when the session closes.
+    private CloseReason closeReason;
     private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
     private EngineRequest parkedGet;
     private WebSocketConnection webSocket;
@@ -135,7 +137,7 @@ final class EngineSession implements EngineSocket {
     /** Writes the open packet on the handshake transport, then tells the layer above. */
     void open(EngineRequest handshake) {
         scheduleHeartbeat();
-        respondPayload(handshake, List.of(openPacket(List.of(WEBSOCKET))));
+        respondPayload(handshake, List.of(openPacket(true)));
         notifyOpen();
     }
 
@@ -143,15 +145,15 @@ final class EngineSession implements EngineSocket {
     WebSocketConnection.Listener open(WebSocketConnection connection) {
         webSocket = connection;
         scheduleHeartbeat();
-        connection.sendText(PacketCodec.webSocketText(openPacket(List.of())));
+        connection.sendText(PacketCodec.webSocketText(openPacket(false)));
         notifyOpen();
         return listenerFor(connection, false);
     }
 
-    private Packet openPacket(List<String> upgrades) {
-        boolean ws = options.allows(WEBSOCKET);
+    /** The handshake: exactly the five keys of the spec; websocket is offered to polling sessions. */
+    private Packet openPacket(boolean offerWebSocket) {
         StringBuilder json = new StringBuilder("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
-        if (ws && POLLING.equals(transport) && !upgrades.isEmpty()) {
+        if (offerWebSocket && options.allows(WEBSOCKET)) {
             json.append("\"websocket\"");
         }
         json.append("],\"pingInterval\":").append(options.pingInterval().toMillis())
@@ -162,11 +164,19 @@ final class EngineSession implements EngineSocket {
 
     private void notifyOpen() {
         state = State.OPEN;
+        EngineSocketListener l;
         try {
-            listener = server.handler().onOpen(this);
+            l = server.handler().onOpen(this);
         } catch (RuntimeException e) {
             log.warn("connection handler failed for sid {}; closing the session", id, e);
             close(CloseReason.FORCED_CLOSE, "connection handler failed");
+            return;
+        }
+        if (closeReason != null) {
+            // The handler closed the session before returning its listener: still tell it, once.
+            notifyClose(l, closeReason, "");
+        } else {
+            listener = l;
         }
     }
 
@@ -554,14 +564,19 @@ final class EngineSession implements EngineSocket {
             server.remove(this);
         }
         log.debug("sid {} closed: {}", id, reason.wire());
+        closeReason = reason;
         if (listener != null) {
             EngineSocketListener l = listener;
             listener = null;
-            try {
-                l.onClose(this, reason, description);
-            } catch (RuntimeException e) {
-                log.warn("sid {}: close listener failed", id, e);
-            }
+            notifyClose(l, reason, description);
+        }
+    }
+
+    private void notifyClose(EngineSocketListener l, CloseReason reason, String description) {
+        try {
+            l.onClose(this, reason, description);
+        } catch (RuntimeException e) {
+            log.warn("sid {}: close listener failed", id, e);
         }
     }
 

@@ -96,6 +96,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr) {
         EngineIoServer engine = server.engine();
+        if (req.method() != HttpMethod.GET) {
+            sendEngineError(ctx, req, EngineError.BAD_REQUEST);
+            return;
+        }
         Optional<EngineError> error = engine.checkWebSocket(hr);
         if (error.isPresent()) {
             log.debug("refusing WebSocket {}: {}", req.uri(), error.get().message());

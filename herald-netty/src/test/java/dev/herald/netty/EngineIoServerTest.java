@@ -103,8 +103,10 @@ class EngineIoServerTest {
         void sendsFromAnotherThreadArriveAsTheyAreMadeNotBatched(String transport) throws Exception {
             try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
                 EngineSocket s = server.nextOpened();
+                long[] sentAt = new long[5];
                 Thread sender = Thread.ofVirtual().start(() -> {
                     for (int i = 0; i < 5; i++) {
+                        sentAt[i] = System.nanoTime();
                         s.send(Message.text("tick " + i));
                         try {
                             Thread.sleep(200);
@@ -120,10 +122,15 @@ class EngineIoServerTest {
                     got.add(r);
                 }
                 sender.join();
+                for (int i = 0; i < 5; i++) {
+                    // Written when sent, not when something else happens: a batching server would
+                    // deliver tick 0 together with tick 4, 800 ms late. Slack for a loaded machine.
+                    long latencyMs = (got.get(i).nanoTime() - sentAt[i]) / 1_000_000;
+                    assertThat(latencyMs).as("latency of tick %d", i).isLessThan(500L);
+                }
                 for (int i = 1; i < 5; i++) {
                     long gapMs = (got.get(i).nanoTime() - got.get(i - 1).nanoTime()) / 1_000_000;
-                    // 200 ms apart at the sender; generous slack for a loaded 2-core machine
-                    assertThat(gapMs).as("gap before tick %d", i).isBetween(100L, 400L);
+                    assertThat(gapMs).as("gap before tick %d", i).isGreaterThanOrEqualTo(100L);
                     assertThat(got.get(i).response()).as("tick %d came in its own response/frame", i)
                             .isNotEqualTo(got.get(i - 1).response());
                 }
@@ -174,13 +181,13 @@ class EngineIoServerTest {
                         .autoPong(false).connect()) {
                     Received ping = c.next(WAIT);
                     assertThat(ping.packet().type()).isEqualTo(PacketType.PING);
-                    assertThat((ping.nanoTime() - start) / 1_000_000).isBetween(250L, 700L);
+                    assertThat((ping.nanoTime() - start) / 1_000_000).isBetween(250L, 1000L);
                     c.awaitClosed(WAIT);
                     String sid = c.sid();
                     await().atMost(WAIT).until(() -> server.closeReasons.containsKey(sid));
                     assertThat(server.closeReasons.get(sid)).isEqualTo(CloseReason.PING_TIMEOUT);
                     long closedAfterMs = (server.closeNanos.get(sid) - start) / 1_000_000;
-                    assertThat(closedAfterMs).isBetween(450L, 900L);
+                    assertThat(closedAfterMs).isBetween(450L, 1200L);
                     assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
                 }
             }
@@ -323,6 +330,35 @@ class EngineIoServerTest {
                 }
                 await().atMost(WAIT).until(() -> server.closeReasons.containsKey(c.sid()));
                 assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.TRANSPORT_ERROR);
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"polling", "websocket"})
+        void aHandlerThatClosesInOnOpenIsToldOfTheCloseExactlyOnce(String transport) throws Exception {
+            java.util.List<CloseReason> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            dev.herald.engineio.EngineIoServer engine = dev.herald.engineio.EngineIoServer.create(
+                    dev.herald.engineio.EngineIoOptions.defaults(), socket -> {
+                        socket.send(Message.text("bye"));
+                        socket.close();
+                        return new dev.herald.engineio.EngineSocketListener() {
+                            @Override
+                            public void onMessage(EngineSocket s, Message m) {}
+
+                            @Override
+                            public void onClose(EngineSocket s, CloseReason reason, String d) {
+                                told.add(reason);
+                            }
+                        };
+                    });
+            try (NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine).build().start();
+                    EngineIoTestClient c = EngineIoTestClient.builder(
+                            java.net.URI.create("http://127.0.0.1:" + server.port() + "/socket.io/")).transport(transport).connect()) {
+                assertThat(c.nextMessage(WAIT).text()).isEqualTo("bye");
+                c.awaitClosed(WAIT);
+                await().atMost(WAIT).until(() -> !told.isEmpty());
+                Thread.sleep(100);
+                assertThat(told).containsExactly(CloseReason.FORCED_CLOSE);
             }
         }
 

@@ -43,11 +43,15 @@ final class Client implements EngineSocketListener {
     private final ScheduledFuture<?> connectTimer;
     // Home event loop: set before a protocol-error close, to report "parse error".
     private volatile boolean parseError;
+    // Socket.IO protocol v4 (JS client 2.x over EIO3): no auth, query in the namespace string,
+    // implicit connection to "/", CONNECT replies without payload, string errors.
+    private final boolean legacy;
 
     Client(SocketIoServer server, EngineSocket engine) {
         this.server = server;
         this.engine = engine;
         this.decoder = new PacketDecoder(server.options().maxAttachments());
+        this.legacy = engine.protocol() == 3;
         long timeout = server.options().connectTimeout().toNanos();
         this.connectTimer = server.scheduler().schedule(() -> {
             if (nsps.isEmpty() && connecting.isEmpty()) {
@@ -59,6 +63,21 @@ final class Client implements EngineSocketListener {
 
     EngineSocket engine() {
         return engine;
+    }
+
+    /** Whether the client speaks Socket.IO protocol v4 (JS client 2.x, Engine.IO 3). */
+    boolean legacy() {
+        return legacy;
+    }
+
+    /**
+     * Called once the listener is installed: a v4 client is in the main namespace from the start,
+     * as socket.io 2.x did.
+     */
+    void start() {
+        if (legacy) {
+            onPacket(Packet.of(PacketType.CONNECT, "/"));
+        }
     }
 
     boolean isOpen() {
@@ -84,17 +103,26 @@ final class Client implements EngineSocketListener {
             log.trace("packet {} sid={}", packet, engine.id());
         }
         String nspName = packet.nsp();
+        if (legacy) {
+            // v4 clients put their query in the namespace: "/chat?token=abc".
+            int q = nspName.indexOf('?');
+            if (q >= 0) {
+                nspName = nspName.substring(0, q);
+                packet = new Packet(packet.type(), nspName, packet.data(), packet.id());
+            }
+        }
         Socket socket = nsps.get(nspName);
         if (packet.type() == PacketType.CONNECT) {
             if (socket != null || connecting.containsKey(nspName)) {
                 log.debug("duplicate connect to {} ignored, sid={}", nspName, engine.id());
                 return;
             }
-            JsonNode auth = packet.hasData() ? packet.data() : JsonNodeFactory.instance.objectNode();
+            JsonNode auth = packet.hasData() && !legacy ? packet.data() : JsonNodeFactory.instance.objectNode();
             Optional<Namespace> nsp = server.lookupNamespace(nspName, auth);
             if (nsp.isEmpty()) {
-                writePacket(new Packet(PacketType.CONNECT_ERROR, nspName,
-                        JsonNodeFactory.instance.objectNode().put("message", "Invalid namespace")));
+                writePacket(new Packet(PacketType.CONNECT_ERROR, nspName, legacy
+                        ? JsonNodeFactory.instance.textNode("Invalid namespace")
+                        : JsonNodeFactory.instance.objectNode().put("message", "Invalid namespace")));
                 return;
             }
             nsp.get().add(this, auth);

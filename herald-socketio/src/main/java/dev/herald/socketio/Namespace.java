@@ -135,7 +135,10 @@ public class Namespace {
         return this;
     }
 
-    /** Handles an event sent by another node with {@link #serverSideEmit}; the socket argument is null-free: use args only. */
+    /**
+     * Handles an event sent by another node of the cluster with {@link #serverSideEmit}. The
+     * handler gets the event name and its arguments, on a virtual thread.
+     */
     public Namespace onServerSideEmit(String event, java.util.function.BiConsumer<String, EventArgs> handler) {
         Objects.requireNonNull(handler, "handler");
         handlers.serverSide.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
@@ -271,8 +274,12 @@ public class Namespace {
         sockets.put(socket.id(), socket);
         adapter.addAll(socket.id(), Set.of(socket.id()));
         client.connected(name, socket);
-        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
-        client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        if (client.legacy()) {
+            client.writePacket(Packet.of(PacketType.CONNECT, name));
+        } else {
+            ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+            client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        }
         separateFromConnectReply();
         for (ConnectHandler h : handlers.connect) {
             try {
@@ -298,7 +305,7 @@ public class Namespace {
         }
     }
 
-    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(2);
+    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(10);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
         client.connectFailed(name, socket);
@@ -312,7 +319,10 @@ public class Namespace {
             body.put("message", "Internal server error");
         }
         log.debug("connection refused, nsp={}", name);
-        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, body));
+        // v4 clients get the data if any, else the message, as socket.io 2.x sent them.
+        JsonNode payload = !client.legacy() ? body
+                : body.has("data") ? body.get("data") : body.get("message");
+        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, payload));
     }
 
     void reportError(Socket socket, String event, Throwable error) {

@@ -476,6 +476,10 @@ public final class Socket {
                 call("disconnecting", () -> h.handle(this, reason));
             }
             nsp.adapter().delAll(id);
+            // Again, after any connect flow queued before this task: a close that raced with the
+            // connect may have run before the socket was registered.
+            nsp.remove(this);
+            client.remove(this);
             for (DisconnectHandler h : disconnectHandlers) {
                 call("disconnect", () -> h.handle(this, reason));
             }

@@ -67,6 +67,14 @@ public final class SocketIoServer implements AutoCloseable {
         });
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
+        dev.herald.socketio.internal.Json.prime();
+        try {
+            Thread warm = handlerThreads.newThread(() -> {});
+            warm.start();
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A server with default options (Engine.IO defaults too). */
@@ -117,13 +125,19 @@ public final class SocketIoServer implements AutoCloseable {
     /** A parent of dynamic namespaces: every name that fully matches the pattern. */
     public Namespace of(Pattern pattern) {
         Objects.requireNonNull(pattern, "pattern");
-        return of((name, auth) -> pattern.matcher(name).matches());
+        return parent(pattern.pattern(), (name, auth) -> pattern.matcher(name).matches());
     }
 
     /** A parent of dynamic namespaces: every name the matcher accepts (it sees the auth payload). */
     public Namespace of(NamespaceMatcher matcher) {
         Objects.requireNonNull(matcher, "matcher");
-        Namespace parent = new Namespace(this, "/_" + parents.size(), new Handlers(), matcher);
+        return parent("dynamic#" + (parents.size() + 1), matcher);
+    }
+
+    // A parent's name is never a valid namespace name (no leading slash, or a regex), so a
+    // client cannot connect to the parent itself.
+    private synchronized Namespace parent(String name, NamespaceMatcher matcher) {
+        Namespace parent = new Namespace(this, name, new Handlers(), matcher);
         parents.add(parent);
         return parent;
     }
@@ -306,6 +320,7 @@ public final class SocketIoServer implements AutoCloseable {
     private dev.herald.engineio.EngineSocketListener onEngineOpen(dev.herald.engineio.EngineSocket engine) {
         Client client = new Client(this, engine);
         clients.add(client);
+        client.start();
         return client;
     }
 

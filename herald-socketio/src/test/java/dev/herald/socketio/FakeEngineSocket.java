@@ -34,6 +34,11 @@ final class FakeEngineSocket implements EngineSocket {
     }
 
     FakeEngineSocket(SocketIoServer io, Map<String, String> query) {
+        this(io, query, 4);
+    }
+
+    FakeEngineSocket(SocketIoServer io, Map<String, String> query, int protocol) {
+        this.protocol = protocol;
         HandshakeRequest req = new HandshakeRequest(Map.of("user-agent", List.of("test")), query,
                 "/socket.io/?EIO=4&transport=websocket", new InetSocketAddress("127.0.0.1", 12345), false, Instant.now());
         this.request = req;
@@ -41,6 +46,7 @@ final class FakeEngineSocket implements EngineSocket {
     }
 
     private final HandshakeRequest request;
+    private final int protocol;
 
     /** Delivers a text message from the "client". */
     synchronized void deliver(String text) {
@@ -95,7 +101,7 @@ final class FakeEngineSocket implements EngineSocket {
 
     @Override
     public int protocol() {
-        return 4;
+        return protocol;
     }
 
     @Override

@@ -114,7 +114,9 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     private void connectWebSocket() {
         CompletableFuture<String> open = new CompletableFuture<>();
-        webSocket = openWebSocket(null, open::complete);
+        Frames frames = new Frames(open::complete);
+        frames.primary = true;
+        webSocket = openWebSocket(null, frames);
         String first = await(open, Duration.ofSeconds(5), "open packet over WebSocket");
         if (!first.startsWith("0")) {
             throw new AssertionError("expected the open packet, got " + first);
@@ -362,12 +364,12 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     // ---- WebSocket ----
 
-    private WebSocket openWebSocket(String withSid, java.util.function.Consumer<String> firstText) {
+    private WebSocket openWebSocket(String withSid, Frames frames) {
         String base = endpoint.toString().replaceFirst("^http", "ws");
         URI uri = URI.create(base + query("websocket", withSid));
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(b::header);
-        return await(b.buildAsync(uri, new Frames(firstText)), Duration.ofSeconds(5), "WebSocket to open");
+        return await(b.buildAsync(uri, frames), Duration.ofSeconds(5), "WebSocket to open");
     }
 
     /** Receives frames; the first text frame goes to {@code firstText} instead of the recorder. */
@@ -375,6 +377,8 @@ public final class EngineIoTestClient implements AutoCloseable {
         private final StringBuilder text = new StringBuilder();
         private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
         private java.util.function.Consumer<String> firstText;
+        // True for the connection that carries the session (not a probe still being tried).
+        private volatile boolean primary;
 
         Frames(java.util.function.Consumer<String> firstText) {
             this.firstText = firstText;
@@ -391,7 +395,7 @@ public final class EngineIoTestClient implements AutoCloseable {
                     firstText = null;
                     f.accept(frame);
                 } else {
-                    onFrame(ws, frame);
+                    onFrame(ws, frame, primary);
                 }
             }
             ws.request(1);
@@ -413,7 +417,7 @@ public final class EngineIoTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            if (ws == webSocket) {
+            if (primary) {
                 markClosed("websocket closed " + statusCode);
             }
             return null;
@@ -421,13 +425,13 @@ public final class EngineIoTestClient implements AutoCloseable {
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            if (ws == webSocket) {
+            if (primary) {
                 markClosed("websocket error " + error);
             }
         }
     }
 
-    private void onFrame(WebSocket ws, String frame) {
+    private void onFrame(WebSocket ws, String frame, boolean primary) {
         Packet p;
         try {
             p = PacketCodec.decodeText(frame);
@@ -436,7 +440,7 @@ public final class EngineIoTestClient implements AutoCloseable {
             return;
         }
         record(p, "websocket", responses.incrementAndGet());
-        if (p.type() == PacketType.PING && autoPong && ws == webSocket) {
+        if (p.type() == PacketType.PING && autoPong && primary) {
             ws.sendText("3", true);
         }
     }
@@ -454,7 +458,8 @@ public final class EngineIoTestClient implements AutoCloseable {
             throw new IllegalStateException("not on polling");
         }
         CompletableFuture<String> probeAnswer = new CompletableFuture<>();
-        WebSocket ws = openWebSocket(sid, probeAnswer::complete);
+        Frames frames = new Frames(probeAnswer::complete);
+        WebSocket ws = openWebSocket(sid, frames);
         ws.sendText("2probe", true).join();
         String answer = await(probeAnswer, Duration.ofSeconds(5), "3probe");
         if (!"3probe".equals(answer)) {
@@ -474,6 +479,7 @@ public final class EngineIoTestClient implements AutoCloseable {
         }
         webSocket = ws;
         transport = "websocket";
+        frames.primary = true;
         ws.sendText("5", true).join();
     }
 

@@ -19,6 +19,25 @@ public final class Json {
 
     private Json() {}
 
+    /**
+     * Runs the codecs once, so the classes and Jackson's serializers are loaded when the server is
+     * built rather than on an event loop when the first client connects (which, on a cold JVM,
+     * can take longer than a short ping interval).
+     */
+    public static void prime() {
+        try {
+            dev.herald.socketio.Packet sample = new dev.herald.socketio.Packet(dev.herald.socketio.PacketType.EVENT, "/",
+                    arrayOf(new Object[] {"prime", java.util.Map.of("k", 1), new byte[] {1}}), 1);
+            PacketDecoder decoder = new PacketDecoder(1);
+            for (dev.herald.engineio.Message m : PacketEncoder.encode(sample)) {
+                decoder.decode(m);
+            }
+            MAPPER.treeToValue(MAPPER.readTree("{\"a\":[1,\"b\",true]}"), java.util.Map.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("codec self-check failed", e);
+        }
+    }
+
     /** A new empty array node. */
     public static ArrayNode array() {
         return JsonNodeFactory.instance.arrayNode();
