@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -91,6 +93,29 @@ class ProgressDemoTest {
             }
             // At once, not one after the other: b's job started before a's finished.
             assertThat(b.path("seen").get(0).path("at").asLong()).isLessThan(last(a.path("seen")).path("at").asLong());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void progressArrivesStepByStepWhileTheJobRuns(String transport) throws Exception {
+        try (ClientProcess client = ClientProcess.node("v4", TestDemo.url(app),
+                Map.of("options", Map.of("transports", List.of(transport))))) {
+            assertThat(client.await("connect", Duration.ofSeconds(10)).path("transport").asText()).isEqualTo(transport);
+            long started = System.nanoTime();
+            client.emit("start_job", Map.of("steps", 20));
+            List<Long> arrivals = new ArrayList<>();
+            for (int step = 1; step <= 20; step++) {
+                JsonNode p = client.awaitEvent("progress", Duration.ofSeconds(5)).path("args").get(0);
+                arrivals.add((System.nanoTime() - started) / 1_000_000);
+                assertThat(p.path("step").asInt()).isEqualTo(step);
+                assertThat(p.path("steps").asInt()).isEqualTo(20);
+                assertThat(p.path("percent").asInt()).isEqualTo(step * 5);
+            }
+            JsonNode done = client.awaitEvent("job_done", Duration.ofSeconds(5)).path("args").get(0);
+            assertThat(done.path("seconds").asDouble()).isBetween(4.0, 9.0);
+            // Spread over the job, not bunched at its end: the halfway step came well before the last.
+            assertThat(arrivals.getLast() - arrivals.get(9)).as("ms from step 10 to step 20").isGreaterThan(1500);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.examples.interop.ClientProcess;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -58,6 +61,30 @@ class TutorialDemoTest {
             assertThat(first).as("ms until 'start to process...'").isLessThan(1500);
             assertThat(gap).as("ms between the two messages").isBetween(4500L, 8000L);
             assertThat(run.pageErrors()).isEmpty();
+        }
+    }
+
+    /** Every client generation of the compatibility table, over each transport, with short work. */
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"v4, polling", "v4, websocket", "v2, polling", "v2, websocket", "v1, polling", "v1, websocket"})
+    void nodeClientsOfEveryVersionGetStartThenProcessedAfterTheWork(String version, String transport) throws Exception {
+        try (DemoApp quick = TestDemo.start(Map.of("tutorial-work-ms", "400"));
+                ClientProcess client = ClientProcess.node(version, TestDemo.url(quick) + "testnamespace",
+                        Map.of("events", List.of("response"), "options", Map.of("transports", List.of(transport))))) {
+            assertThat(client.await("connect", Duration.ofSeconds(10)).path("transport").asText()).isEqualTo(transport);
+            long asked = System.nanoTime();
+            client.emit("request_for_response", Map.of("param", "value"));
+
+            JsonNode first = client.awaitEvent("response", Duration.ofSeconds(5)).path("args").get(0);
+            long firstAt = System.nanoTime();
+            JsonNode second = client.awaitEvent("response", Duration.ofSeconds(5)).path("args").get(0);
+            long secondAt = System.nanoTime();
+
+            assertThat(first.path("msg").asText()).isEqualTo("start to process...");
+            assertThat(second.path("msg").asText()).isEqualTo("processed");
+            assertThat(Duration.ofNanos(secondAt - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(Duration.ofNanos(secondAt - firstAt)).as("the first came before the work ended")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(200));
         }
     }
 
