@@ -99,8 +99,8 @@ class ClientMatrixTest {
 
     @AfterAll
     void stop() {
-        server.close();
         io.close();
+        server.close();
     }
 
     private ClientProcess connect(Variant v, String token) throws IOException {
@@ -129,7 +129,13 @@ class ClientMatrixTest {
     void refusesAWrongTokenWithTheMiddlewaresMessage(Variant v) throws Exception {
         try (ClientProcess client = connect(v, "wrong")) {
             JsonNode refusal = client.await(WAIT, e -> List.of("connect_error", "error").contains(e.path("type").asText()));
-            assertThat(refusal.toString()).contains("not authorized");
+            if (v.legacy()) {
+                // Protocol v4 (EIO3 clients) carries the refusal's data alone when it has any, as
+                // Node's allowEIO3 does.
+                assertThat(refusal.path("data").path("reason").asText()).isEqualTo("bad token");
+            } else {
+                assertThat(refusal.toString()).contains("not authorized");
+            }
             if (v.client().equals("v4")) {
                 assertThat(refusal.path("data").path("reason").asText()).isEqualTo("bad token");
             }
