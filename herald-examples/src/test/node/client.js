@@ -27,12 +27,8 @@ function out(obj) {
 function toWire(value) {
   if (value && typeof value === 'object') {
     if (value.$bin !== undefined) {
-      // An unpooled copy: the 1.x client sends a Buffer's whole backing ArrayBuffer, and small
-      // Buffers from Buffer.from() share one 8 KiB pool.
-      const pooled = Buffer.from(value.$bin, 'base64');
-      const exact = Buffer.alloc(pooled.length);
-      pooled.copy(exact);
-      return exact;
+      const bytes = Buffer.from(value.$bin, 'base64');
+      return config.version === 'v1' ? asNode012Buffer(bytes) : bytes;
     }
     if (Array.isArray(value)) return value.map(toWire);
     const copy = {};
@@ -40,6 +36,21 @@ function toWire(value) {
     return copy;
   }
   return value;
+}
+
+// socket.io-client 1.3.6 sends every binary value as zeros on any Node newer than 0.12, over both
+// transports; the server gets 'b4AAAA' for <07 08 09>. In Node it always base64-encodes binary
+// (its xmlhttprequest has no responseType and ws 0.7 has no binaryType, so supportsBinary is
+// false), and engine.io-parser 1.2.1 picks its path by 'packet.data.buffer || packet.data'. Since
+// Node 4 a Buffer is a Uint8Array whose .buffer is an ArrayBuffer, and encodeBase64Packet then
+// copies it with buf[i] = arrayBuffer[i], which is undefined, so 0. An ArrayBuffer or Uint8Array
+// takes the same broken branch. On the Node the client was written for (0.10/0.12) a Buffer had no
+// .buffer and went straight to toString('base64'): hiding .buffer on this one instance restores
+// exactly that path, so the bytes Herald receives are the ones the test sent. The browser build
+// (browser.js) has its own encoders and sends real binary; Eio3CodecTest decodes its bytes.
+function asNode012Buffer(bytes) {
+  Object.defineProperty(bytes, 'buffer', { value: undefined });
+  return bytes;
 }
 
 function fromWire(value) {
@@ -89,7 +100,7 @@ function onEvent(event, args) {
   out({ type: 'event', event, args: fromWire(data), ackable });
   if (ackable) {
     const reply = ackReplies[event];
-    if (reply === 'echo') last(...data);
+    if (reply === 'echo') last(...toWire(fromWire(data)));
     else if (reply !== undefined) last(...toWire(reply));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engineio.Message;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,19 @@ class Eio3CodecTest {
         }
 
         @Test
+        void decodesTheBytesA136BrowserClientPostsForAnArrayBufferAttachment() {
+            // Captured from socket.io-client 1.3.6's engine.io-parser 1.2.1 (browser.js,
+            // encodePayloadAsArrayBuffer) for an emit of a 12-byte ArrayBuffer that holds 0xff and 0x00.
+            byte[] wire = HexFormat.of().parseHex("000402ff343435312d5b2262696e222c7b225f706c616365686f6c646572223a74727565"
+                    + "2c226e756d223a307d5d" + "010103ff04" + "ff000708090a0b0c0d0e0ffe");
+            List<Packet> packets = Eio3Codec.decodeBinaryPayload(wire);
+            assertThat(packets).hasSize(2);
+            assertThat(packets.get(0)).isEqualTo(text("451-[\"bin\",{\"_placeholder\":true,\"num\":0}]"));
+            assertThat(packets.get(1).message().orElseThrow().binary())
+                    .isEqualTo(HexFormat.of().parseHex("ff000708090a0b0c0d0e0ffe"));
+        }
+
+        @Test
         void malformedBinaryPayloadsAreRefused() {
             for (byte[] bad : new byte[][] {{}, {2, 1, (byte) 255, '4'}, {0, 5, (byte) 255, '4'}, {0, (byte) 255, '4'},
                     {0, 1}, {0, 12, (byte) 255, '4'}, {1, 1, (byte) 255, 5}, {0, 1, (byte) 255, (byte) 0xC3}}) {
@@ -87,6 +101,9 @@ class Eio3CodecTest {
     void webSocketBinaryFramesCarryTheTypeByte() {
         assertThat(Eio3Codec.encodeWebSocketBinary(new byte[] {1, 2})).containsExactly(4, 1, 2);
         assertThat(Eio3Codec.decodeWebSocketBinary(new byte[] {4, 1, 2}).message().orElseThrow().binary()).containsExactly(1, 2);
+        // A 1.3.6 browser client's frame for the same ArrayBuffer (browser.js encodePacket).
+        assertThat(Eio3Codec.decodeWebSocketBinary(HexFormat.of().parseHex("04ff000708090a0b0c0d0e0ffe")).message()
+                .orElseThrow().binary()).isEqualTo(HexFormat.of().parseHex("ff000708090a0b0c0d0e0ffe"));
         assertThatThrownBy(() -> Eio3Codec.decodeWebSocketBinary(new byte[] {})).isInstanceOf(MalformedPacketException.class);
         assertThatThrownBy(() -> Eio3Codec.decodeWebSocketBinary(new byte[] {1, 2})).isInstanceOf(MalformedPacketException.class);
     }
