@@ -51,13 +51,18 @@ final class EngineSession implements EngineSocket {
     // Set once, when the session closes.
     private CloseReason closeReason;
     private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
+    // Estimated bytes in buffer; written on home, read from any thread by bufferedBytes().
+    private volatile long queuedBytes;
     private EngineRequest parkedGet;
-    private WebSocketConnection webSocket;
+    // Written on home; volatile because bufferedBytes() reads it from any thread.
+    private volatile WebSocketConnection webSocket;
     private WebSocketConnection probe;
     private Cancellable pingTimer;
     private Cancellable pingTimeoutTimer;
     private Cancellable upgradeTimer;
     private Cancellable drainTimer;
+    // Armed while the session is over the write-buffer high-water mark.
+    private Cancellable slowConsumerTimer;
     // System.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
     private long pingDeadline;
     // System.nanoTime() at which the next ping is due (EIO4).
@@ -112,11 +117,37 @@ final class EngineSession implements EngineSocket {
 
     @Override
     public void send(List<Message> messages) {
+        List<Packet> packets = toPackets(messages);
+        onHome(() -> write(packets));
+    }
+
+    @Override
+    public void sendVolatile(Message message) {
+        Packet packet = Packet.message(Objects.requireNonNull(message, "message"));
+        onHome(() -> writeVolatile(List.of(packet)));
+    }
+
+    @Override
+    public void sendVolatile(List<Message> messages) {
+        List<Packet> packets = toPackets(messages);
+        onHome(() -> writeVolatile(packets));
+    }
+
+    private static List<Packet> toPackets(List<Message> messages) {
         List<Packet> packets = new ArrayList<>(messages.size());
         for (Message m : messages) {
             packets.add(Packet.message(Objects.requireNonNull(m, "message")));
         }
-        onHome(() -> write(packets));
+        return packets;
+    }
+
+    /**
+     * Bytes waiting for this client: the session's own queue plus what its WebSocket has not sent
+     * yet. An estimate (text is counted in chars); any thread.
+     */
+    long bufferedBytes() {
+        WebSocketConnection ws = webSocket;
+        return queuedBytes + (ws == null ? 0 : ws.bufferedBytes());
     }
 
     @Override
@@ -235,8 +266,65 @@ final class EngineSession implements EngineSocket {
         if (!isOpen()) {
             return;
         }
+        long bytes = 0;
+        for (Packet p : packets) {
+            bytes += sizeOf(p);
+        }
         buffer.addAll(packets);
+        queuedBytes += bytes;
         flush();
+        checkSlowConsumer();
+    }
+
+    /** A volatile write: dropped (and counted) while the client is over the high-water mark. */
+    private void writeVolatile(List<Packet> packets) {
+        if (!isOpen()) {
+            return;
+        }
+        WebSocketConnection ws = webSocket;
+        if (bufferedBytes() > options.writeBufferHighWaterMark() || ws != null && !ws.isWritable()) {
+            server.countDropped(packets.size());
+            if (log.isTraceEnabled()) {
+                log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", id, packets.size());
+            }
+            return;
+        }
+        write(packets);
+    }
+
+    /**
+     * The slow-consumer policy: over the hard bound the session closes now; over the high-water
+     * mark a timer starts, and if the client is still over the low-water mark when it fires, the
+     * session closes.
+     */
+    private void checkSlowConsumer() {
+        if (!isOpen()) {
+            return;
+        }
+        long pending = bufferedBytes();
+        if (pending > options.slowConsumerMaxBuffer()) {
+            log.debug("sid {}: {} bytes waiting, over slowConsumerMaxBuffer; closing", id, pending);
+            close(CloseReason.SLOW_CONSUMER, "over slowConsumerMaxBuffer");
+        } else if (pending > options.writeBufferHighWaterMark() && slowConsumerTimer == null) {
+            slowConsumerTimer = home.schedule(this::onSlowConsumerTimer, options.slowConsumerTimeout());
+        }
+    }
+
+    private void onSlowConsumerTimer() {
+        slowConsumerTimer = null;
+        if (!isOpen()) {
+            return;
+        }
+        long pending = bufferedBytes();
+        if (pending > options.writeBufferLowWaterMark()) {
+            log.debug("sid {}: {} bytes still waiting after slowConsumerTimeout; closing", id, pending);
+            close(CloseReason.SLOW_CONSUMER, "over the write-buffer mark for slowConsumerTimeout");
+        }
+    }
+
+    /** The size a packet adds to the queue: its payload (text in chars), at least 1. */
+    private static long sizeOf(Packet p) {
+        return p.message().map(m -> (long) (m.isBinary() ? m.binary().length : m.text().length()) + 1).orElse(1L);
     }
 
     private void flush() {
@@ -249,6 +337,7 @@ final class EngineSession implements EngineSocket {
                 while ((p = buffer.poll()) != null) {
                     writeFrame(webSocket, p);
                 }
+                queuedBytes = 0;
             }
         } else if (parkedGet != null && state != State.UPGRADING) {
             EngineRequest get = parkedGet;
@@ -260,6 +349,7 @@ final class EngineSession implements EngineSocket {
     private List<Packet> drainBuffer() {
         List<Packet> out = new ArrayList<>(buffer);
         buffer.clear();
+        queuedBytes = 0;
         return out;
     }
 
@@ -561,22 +651,30 @@ final class EngineSession implements EngineSocket {
         cancel(pingTimer);
         cancel(pingTimeoutTimer);
         cancel(upgradeTimer);
+        cancel(slowConsumerTimer);
+        slowConsumerTimer = null;
         if (probe != null) {
             probe.close();
             probe = null;
         }
+        boolean slow = reason == CloseReason.SLOW_CONSUMER;
         List<Packet> queued = drainBuffer();
         queued.removeIf(p -> p.type() != PacketType.MESSAGE);
         lastPoll = null;
         if (webSocket != null) {
-            // Frames already written go out before the close frame: the channel keeps write order.
-            webSocket.close();
+            if (slow) {
+                // It does not read: a close frame would wait behind everything it has not read.
+                webSocket.abort();
+            } else {
+                // Frames already written go out before the close frame: the channel keeps write order.
+                webSocket.close();
+            }
             webSocket = null;
         } else if (POLLING.equals(transport)) {
             if (parkedGet != null) {
                 EngineRequest get = parkedGet;
                 parkedGet = null;
-                respondPayload(get, clientSide ? List.of(Packet.NOOP) : withClose(queued));
+                respondPayload(get, clientSide ? List.of(Packet.NOOP) : slow ? List.of(Packet.CLOSE) : withClose(queued));
             } else if (reason == CloseReason.TRANSPORT_CLOSE) {
                 // The client's poll may have crossed its close packet on the wire (two connections):
                 // answer it noop, as if it had arrived first.
@@ -620,6 +718,7 @@ final class EngineSession implements EngineSocket {
     private void finish() {
         cancel(drainTimer);
         buffer.clear();
+        queuedBytes = 0;
         lastPoll = null;
         state = State.CLOSED;
         server.remove(this);
