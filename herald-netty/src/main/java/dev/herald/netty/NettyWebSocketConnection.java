@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,11 +55,15 @@ final class NettyWebSocketConnection implements WebSocketConnection {
             if (channel.isActive()) {
                 channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
                 // A peer that does not read never lets the close frame out: do not wait for it forever.
-                channel.eventLoop().schedule(() -> {
-                    if (channel.isOpen()) {
-                        channel.close();
-                    }
-                }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                try {
+                    channel.eventLoop().schedule(() -> {
+                        if (channel.isOpen()) {
+                            channel.close();
+                        }
+                    }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // The loop is shutting down and closes the channel itself.
+                }
             }
         }
     }
