@@ -42,6 +42,7 @@ final class EngineSession implements EngineSocket {
     private final HandshakeRequest request;
     private final SessionExecutor home;
     private final EngineIoOptions options;
+    private final SlowConsumerPolicy budget;
 
     // Written on home, read from any thread (isOpen, transport, request routing).
     private volatile State state = State.OPENING;
@@ -51,8 +52,6 @@ final class EngineSession implements EngineSocket {
     // Set once, when the session closes.
     private CloseReason closeReason;
     private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
-    // Estimated bytes in buffer; written on home, read from any thread by bufferedBytes().
-    private volatile long queuedBytes;
     private EngineRequest parkedGet;
     // Written on home; volatile because bufferedBytes() reads it from any thread.
     private volatile WebSocketConnection webSocket;
@@ -61,8 +60,6 @@ final class EngineSession implements EngineSocket {
     private Cancellable pingTimeoutTimer;
     private Cancellable upgradeTimer;
     private Cancellable drainTimer;
-    // Armed while the session is over the write-buffer high-water mark.
-    private Cancellable slowConsumerTimer;
     // System.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
     private long pingDeadline;
     // System.nanoTime() at which the next ping is due (EIO4).
@@ -79,6 +76,8 @@ final class EngineSession implements EngineSocket {
         this.home = home;
         this.options = server.options();
         this.transport = transport;
+        this.budget = new SlowConsumerPolicy(options, home, id,
+                () -> close(CloseReason.SLOW_CONSUMER, "client does not read what is sent to it"));
     }
 
     // ---- EngineSocket, any thread ----
@@ -146,8 +145,7 @@ final class EngineSession implements EngineSocket {
      * yet. An estimate (text is counted in chars); any thread.
      */
     long bufferedBytes() {
-        WebSocketConnection ws = webSocket;
-        return queuedBytes + (ws == null ? 0 : ws.bufferedBytes());
+        return budget.pending(webSocket);
     }
 
     @Override
@@ -266,14 +264,12 @@ final class EngineSession implements EngineSocket {
         if (!isOpen()) {
             return;
         }
-        long bytes = 0;
-        for (Packet p : packets) {
-            bytes += sizeOf(p);
-        }
         buffer.addAll(packets);
-        queuedBytes += bytes;
+        budget.queued(packets);
         flush();
-        checkSlowConsumer();
+        if (isOpen()) {
+            budget.check(webSocket, () -> isOpen() ? webSocket : null);
+        }
     }
 
     /** A volatile write: dropped (and counted) while the client is over the high-water mark. */
@@ -281,8 +277,7 @@ final class EngineSession implements EngineSocket {
         if (!isOpen()) {
             return;
         }
-        WebSocketConnection ws = webSocket;
-        if (bufferedBytes() > options.writeBufferHighWaterMark() || ws != null && !ws.isWritable()) {
+        if (budget.overHighWaterMark(webSocket)) {
             server.countDropped(packets.size());
             if (log.isTraceEnabled()) {
                 log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", id, packets.size());
@@ -290,41 +285,6 @@ final class EngineSession implements EngineSocket {
             return;
         }
         write(packets);
-    }
-
-    /**
-     * The slow-consumer policy: over the hard bound the session closes now; over the high-water
-     * mark a timer starts, and if the client is still over the low-water mark when it fires, the
-     * session closes.
-     */
-    private void checkSlowConsumer() {
-        if (!isOpen()) {
-            return;
-        }
-        long pending = bufferedBytes();
-        if (pending > options.slowConsumerMaxBuffer()) {
-            log.debug("sid {}: {} bytes waiting, over slowConsumerMaxBuffer; closing", id, pending);
-            close(CloseReason.SLOW_CONSUMER, "over slowConsumerMaxBuffer");
-        } else if (pending > options.writeBufferHighWaterMark() && slowConsumerTimer == null) {
-            slowConsumerTimer = home.schedule(this::onSlowConsumerTimer, options.slowConsumerTimeout());
-        }
-    }
-
-    private void onSlowConsumerTimer() {
-        slowConsumerTimer = null;
-        if (!isOpen()) {
-            return;
-        }
-        long pending = bufferedBytes();
-        if (pending > options.writeBufferLowWaterMark()) {
-            log.debug("sid {}: {} bytes still waiting after slowConsumerTimeout; closing", id, pending);
-            close(CloseReason.SLOW_CONSUMER, "over the write-buffer mark for slowConsumerTimeout");
-        }
-    }
-
-    /** The size a packet adds to the queue: its payload (text in chars), at least 1. */
-    private static long sizeOf(Packet p) {
-        return p.message().map(m -> (long) (m.isBinary() ? m.binary().length : m.text().length()) + 1).orElse(1L);
     }
 
     private void flush() {
@@ -337,7 +297,7 @@ final class EngineSession implements EngineSocket {
                 while ((p = buffer.poll()) != null) {
                     writeFrame(webSocket, p);
                 }
-                queuedBytes = 0;
+                budget.drained();
             }
         } else if (parkedGet != null && state != State.UPGRADING) {
             EngineRequest get = parkedGet;
@@ -349,7 +309,7 @@ final class EngineSession implements EngineSocket {
     private List<Packet> drainBuffer() {
         List<Packet> out = new ArrayList<>(buffer);
         buffer.clear();
-        queuedBytes = 0;
+        budget.drained();
         return out;
     }
 
@@ -651,8 +611,7 @@ final class EngineSession implements EngineSocket {
         cancel(pingTimer);
         cancel(pingTimeoutTimer);
         cancel(upgradeTimer);
-        cancel(slowConsumerTimer);
-        slowConsumerTimer = null;
+        budget.cancel();
         if (probe != null) {
             probe.close();
             probe = null;
@@ -718,7 +677,7 @@ final class EngineSession implements EngineSocket {
     private void finish() {
         cancel(drainTimer);
         buffer.clear();
-        queuedBytes = 0;
+        budget.drained();
         lastPoll = null;
         state = State.CLOSED;
         server.remove(this);
