@@ -146,6 +146,28 @@ class LimitsTest {
     }
 
     @Test
+    void anOversizedChunkedPollingBodyIsAnswered413AndClosesTheSession() throws Exception {
+        // No Content-Length to check up front: the limit must hold while the chunks add up.
+        EngineIoTestClient victim = EngineIoTestClient.builder(server.endpoint()).transport("polling")
+                .autoPoll(false).connect();
+        try {
+            String chunk = "4" + "x".repeat(65_535);
+            StringBuilder req = new StringBuilder("POST " + POLL + "&sid=" + victim.sid() + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 20; i++) {
+                req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+            }
+            req.append("0\r\n\r\n");
+            Answer a = raw(req.toString());
+            assertThat(a.status()).isEqualTo(413);
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> server.closeReasons.containsKey(victim.sid()));
+            assertThat(server.closeReasons.get(victim.sid())).isEqualTo(dev.herald.engineio.CloseReason.MESSAGE_TOO_LARGE);
+        } finally {
+            victim.abort();
+        }
+    }
+
+    @Test
     void handshakesPastMaxSessionsPerAddressAreRefused403OverBothTransports() throws Exception {
         // The two bystanders hold two of the three sessions 127.0.0.1 may have.
         EngineIoTestClient third = EngineIoTestClient.polling(server.endpoint());
