@@ -18,6 +18,12 @@ public enum CloseReason {
     POLLING_ERROR("polling error"),
     /** A message exceeded maxHttpBufferSize. */
     MESSAGE_TOO_LARGE("message too large"),
+    /**
+     * The client did not read what was sent to it: its buffer stayed over the write-buffer
+     * high-water mark for {@code slowConsumerTimeout}, or passed {@code slowConsumerMaxBuffer}.
+     * Herald's own; the JS reference has no such limit.
+     */
+    SLOW_CONSUMER("slow consumer"),
     /** The layer above refused or closed the session (for example a Socket.IO protocol error). */
     PROTOCOL_ERROR("protocol error");
 

@@ -43,6 +43,11 @@ public final class EngineIoOptions {
     private final int maxHttpBufferSize;
     private final Set<Transport> transports;
     private final boolean allowEio3;
+    private final int writeBufferHighWaterMark;
+    private final int writeBufferLowWaterMark;
+    private final Duration slowConsumerTimeout;
+    private final long slowConsumerMaxBuffer;
+    private final int maxSessionsPerAddress;
 
     private EngineIoOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -51,6 +56,11 @@ public final class EngineIoOptions {
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.transports = Set.copyOf(b.transports);
         this.allowEio3 = b.allowEio3;
+        this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
+        this.slowConsumerTimeout = b.slowConsumerTimeout;
+        this.slowConsumerMaxBuffer = b.slowConsumerMaxBuffer;
+        this.maxSessionsPerAddress = b.maxSessionsPerAddress;
     }
 
     /** The defaults: 25 s / 20 s / 10 s, 1 MB, polling and websocket, EIO4 only. */
@@ -106,6 +116,48 @@ public final class EngineIoOptions {
         return allowEio3;
     }
 
+    /**
+     * Bytes waiting to be written to one session (its transport's outbound buffer, or its polling
+     * queue) above which the session counts as a slow consumer: volatile messages to it are
+     * dropped, and if it stays above for {@link #slowConsumerTimeout()} it is closed with
+     * {@code slow consumer}. Default 1 MiB (the JS reference has no such limit).
+     */
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    /** Once over the high-water mark, the session is fine again below this. Default 512 KiB. */
+    public int writeBufferLowWaterMark() {
+        return writeBufferLowWaterMark;
+    }
+
+    /**
+     * How long a session may stay over {@link #writeBufferHighWaterMark()} before it is closed with
+     * {@code slow consumer}. Default 10 s.
+     */
+    public Duration slowConsumerTimeout() {
+        return slowConsumerTimeout;
+    }
+
+    /**
+     * Bytes waiting for one session above which it is closed at once with {@code slow consumer},
+     * without waiting for {@link #slowConsumerTimeout()}: the hard bound on what one client can
+     * make the server hold. Default 16 MiB.
+     */
+    public long slowConsumerMaxBuffer() {
+        return slowConsumerMaxBuffer;
+    }
+
+    /**
+     * How many sessions one remote IP address may hold open at once; a handshake past it is
+     * answered 403 {@code Forbidden} (over WebSocket: the upgrade is refused). 0, the default,
+     * means no limit (the JS reference has none). Behind a proxy every client shares the proxy's
+     * address, so leave it off there.
+     */
+    public int maxSessionsPerAddress() {
+        return maxSessionsPerAddress;
+    }
+
     /** A builder initialised with these options. */
     public Builder toBuilder() {
         return new Builder()
@@ -114,14 +166,21 @@ public final class EngineIoOptions {
                 .upgradeTimeout(upgradeTimeout)
                 .maxHttpBufferSize(maxHttpBufferSize)
                 .transports(transports.toArray(Transport[]::new))
-                .allowEio3(allowEio3);
+                .allowEio3(allowEio3)
+                .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
+                .slowConsumerTimeout(slowConsumerTimeout)
+                .slowConsumerMaxBuffer(slowConsumerMaxBuffer)
+                .maxSessionsPerAddress(maxSessionsPerAddress);
     }
 
     @Override
     public String toString() {
         return "EngineIoOptions[pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
                 + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
-                + ", transports=" + transports + ", allowEio3=" + allowEio3 + "]";
+                + ", transports=" + transports + ", allowEio3=" + allowEio3 + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
+                + writeBufferHighWaterMark + ", slowConsumerTimeout=" + slowConsumerTimeout
+                + ", slowConsumerMaxBuffer=" + slowConsumerMaxBuffer
+                + ", maxSessionsPerAddress=" + maxSessionsPerAddress + "]";
     }
 
     /** Builds {@link EngineIoOptions}; {@link #build()} validates every value. */
@@ -132,6 +191,11 @@ public final class EngineIoOptions {
         private int maxHttpBufferSize = 1_000_000;
         private Set<Transport> transports = new LinkedHashSet<>(List.of(Transport.POLLING, Transport.WEBSOCKET));
         private boolean allowEio3;
+        private int writeBufferHighWaterMark = 1 << 20;
+        private int writeBufferLowWaterMark = 1 << 19;
+        private Duration slowConsumerTimeout = Duration.ofSeconds(10);
+        private long slowConsumerMaxBuffer = 16L << 20;
+        private int maxSessionsPerAddress;
 
         private Builder() {}
 
@@ -176,6 +240,34 @@ public final class EngineIoOptions {
             return this;
         }
 
+        /**
+         * See {@link EngineIoOptions#writeBufferLowWaterMark()} and
+         * {@link EngineIoOptions#writeBufferHighWaterMark()}.
+         */
+        public Builder writeBufferWaterMark(int low, int high) {
+            this.writeBufferLowWaterMark = low;
+            this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#slowConsumerTimeout()}. */
+        public Builder slowConsumerTimeout(Duration value) {
+            this.slowConsumerTimeout = Objects.requireNonNull(value, "slowConsumerTimeout");
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#slowConsumerMaxBuffer()}. */
+        public Builder slowConsumerMaxBuffer(long value) {
+            this.slowConsumerMaxBuffer = value;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#maxSessionsPerAddress()}; 0 turns the limit off. */
+        public Builder maxSessionsPerAddress(int value) {
+            this.maxSessionsPerAddress = value;
+            return this;
+        }
+
         /** Validates and builds; the exception message names the offending option. */
         public EngineIoOptions build() {
             requirePositive(pingInterval, "pingInterval");
@@ -186,6 +278,18 @@ public final class EngineIoOptions {
             }
             if (maxHttpBufferSize <= 0) {
                 throw new IllegalArgumentException("maxHttpBufferSize must be positive, was " + maxHttpBufferSize);
+            }
+            if (writeBufferLowWaterMark <= 0 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
+                throw new IllegalArgumentException("writeBufferWaterMark must have 0 < low <= high, was "
+                        + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark);
+            }
+            requirePositive(slowConsumerTimeout, "slowConsumerTimeout");
+            if (slowConsumerMaxBuffer < writeBufferHighWaterMark) {
+                throw new IllegalArgumentException("slowConsumerMaxBuffer must be at least writeBufferHighWaterMark, was "
+                        + slowConsumerMaxBuffer);
+            }
+            if (maxSessionsPerAddress < 0) {
+                throw new IllegalArgumentException("maxSessionsPerAddress must be >= 0 (0 = no limit), was " + maxSessionsPerAddress);
             }
             if (transports.isEmpty()) {
                 throw new IllegalArgumentException("transports must contain at least one transport");

@@ -3,6 +3,7 @@ package dev.herald.engineio;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.WebSocketConnection;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,10 @@ public final class EngineIoServer implements AutoCloseable {
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
     // Set once by close(), from any thread; read by every loop before a handshake.
     private volatile boolean closed;
+    // Volatile messages dropped for slow consumers, counted from every home loop.
+    private final LongAdder dropped = new LongAdder();
+    // Open sessions per remote IP, kept only when maxSessionsPerAddress is set; any loop.
+    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
     private EngineIoServer(EngineIoOptions options, EngineConnectionHandler handler) {
         this.options = options;
@@ -64,6 +70,30 @@ public final class EngineIoServer implements AutoCloseable {
     public Optional<EngineSocket> session(String sid) {
         EngineSession s = sessions.get(sid);
         return s != null && s.isOpen() ? Optional.of(s) : Optional.empty();
+    }
+
+    /**
+     * How many volatile messages were dropped since start because their client was over the
+     * write-buffer high-water mark (see {@link EngineSocket#sendVolatile(Message)}).
+     */
+    public long droppedMessages() {
+        return dropped.sum();
+    }
+
+    /**
+     * Bytes written by the server and not yet taken by clients, summed over every session: the
+     * polling queues plus the WebSocket outbound buffers. An estimate, for monitoring and tests.
+     */
+    public long bufferedBytes() {
+        long total = 0;
+        for (EngineSession s : sessions.values()) {
+            total += s.bufferedBytes();
+        }
+        return total;
+    }
+
+    void countDropped(int messages) {
+        dropped.add(messages);
     }
 
     EngineConnectionHandler handler() {
@@ -131,6 +161,10 @@ public final class EngineIoServer implements AutoCloseable {
                 return IGNORE;
             }
             EngineSession session = newSession(r, connection.executor(), "websocket");
+            if (session == null) {
+                connection.close();
+                return IGNORE;
+            }
             return session.open(connection);
         }
         EngineSession session = sessions.get(sid);
@@ -228,6 +262,10 @@ public final class EngineIoServer implements AutoCloseable {
         if (closed) {
             return Optional.of(EngineError.FORBIDDEN);
         }
+        int max = options.maxSessionsPerAddress();
+        if (max > 0 && perAddress.getOrDefault(addressOf(r), 0) >= max) {
+            return Optional.of(EngineError.FORBIDDEN);
+        }
         return Optional.empty();
     }
 
@@ -245,10 +283,47 @@ public final class EngineIoServer implements AutoCloseable {
 
     private void handshakePolling(EngineRequest req) {
         EngineSession session = newSession(req.request(), req.executor(), "polling");
+        if (session == null) {
+            EngineSession.respondError(req, EngineError.FORBIDDEN);
+            return;
+        }
         session.onHome(() -> session.open(req));
     }
 
+    /** Takes one of the address's slots; false when it has none left. */
+    private boolean reserve(InetAddress address) {
+        int max = options.maxSessionsPerAddress();
+        if (max <= 0) {
+            return true;
+        }
+        boolean[] ok = new boolean[1];
+        perAddress.compute(address, (a, n) -> {
+            int count = n == null ? 0 : n;
+            ok[0] = count < max;
+            return ok[0] ? count + 1 : n;
+        });
+        if (!ok[0]) {
+            log.debug("refusing a handshake: {} already holds {} sessions", address, max);
+        }
+        return ok[0];
+    }
+
+    private void release(InetAddress address) {
+        if (options.maxSessionsPerAddress() > 0) {
+            perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    private static InetAddress addressOf(HandshakeRequest r) {
+        InetAddress a = r.remoteAddress().getAddress();
+        return a != null ? a : InetAddress.getLoopbackAddress();
+    }
+
+    /** A new registered session, or null when its address holds maxSessionsPerAddress already. */
     private EngineSession newSession(HandshakeRequest r, dev.herald.engineio.transport.SessionExecutor home, String transport) {
+        if (!reserve(addressOf(r))) {
+            return null;
+        }
         String sid;
         EngineSession session;
         do {
@@ -260,7 +335,9 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     void remove(EngineSession session) {
-        sessions.remove(session.id(), session);
+        if (sessions.remove(session.id(), session)) {
+            release(addressOf(session.request()));
+        }
     }
 
     private static String newSid() {

@@ -42,6 +42,7 @@ final class EngineSession implements EngineSocket {
     private final HandshakeRequest request;
     private final SessionExecutor home;
     private final EngineIoOptions options;
+    private final SlowConsumerPolicy budget;
 
     // Written on home, read from any thread (isOpen, transport, request routing).
     private volatile State state = State.OPENING;
@@ -52,7 +53,8 @@ final class EngineSession implements EngineSocket {
     private CloseReason closeReason;
     private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
     private EngineRequest parkedGet;
-    private WebSocketConnection webSocket;
+    // Written on home; volatile because bufferedBytes() reads it from any thread.
+    private volatile WebSocketConnection webSocket;
     private WebSocketConnection probe;
     private Cancellable pingTimer;
     private Cancellable pingTimeoutTimer;
@@ -74,6 +76,8 @@ final class EngineSession implements EngineSocket {
         this.home = home;
         this.options = server.options();
         this.transport = transport;
+        this.budget = new SlowConsumerPolicy(options, home, id,
+                () -> close(CloseReason.SLOW_CONSUMER, "client does not read what is sent to it"));
     }
 
     // ---- EngineSocket, any thread ----
@@ -112,11 +116,36 @@ final class EngineSession implements EngineSocket {
 
     @Override
     public void send(List<Message> messages) {
+        List<Packet> packets = toPackets(messages);
+        onHome(() -> write(packets));
+    }
+
+    @Override
+    public void sendVolatile(Message message) {
+        Packet packet = Packet.message(Objects.requireNonNull(message, "message"));
+        onHome(() -> writeVolatile(List.of(packet)));
+    }
+
+    @Override
+    public void sendVolatile(List<Message> messages) {
+        List<Packet> packets = toPackets(messages);
+        onHome(() -> writeVolatile(packets));
+    }
+
+    private static List<Packet> toPackets(List<Message> messages) {
         List<Packet> packets = new ArrayList<>(messages.size());
         for (Message m : messages) {
             packets.add(Packet.message(Objects.requireNonNull(m, "message")));
         }
-        onHome(() -> write(packets));
+        return packets;
+    }
+
+    /**
+     * Bytes waiting for this client: the session's own queue plus what its WebSocket has not sent
+     * yet. An estimate (text is counted in chars); any thread.
+     */
+    long bufferedBytes() {
+        return budget.pending(webSocket);
     }
 
     @Override
@@ -236,7 +265,26 @@ final class EngineSession implements EngineSocket {
             return;
         }
         buffer.addAll(packets);
+        budget.queued(packets);
         flush();
+        if (isOpen()) {
+            budget.check(webSocket, () -> isOpen() ? webSocket : null);
+        }
+    }
+
+    /** A volatile write: dropped (and counted) while the client is over the high-water mark. */
+    private void writeVolatile(List<Packet> packets) {
+        if (!isOpen()) {
+            return;
+        }
+        if (budget.overHighWaterMark(webSocket)) {
+            server.countDropped(packets.size());
+            if (log.isTraceEnabled()) {
+                log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", id, packets.size());
+            }
+            return;
+        }
+        write(packets);
     }
 
     private void flush() {
@@ -249,6 +297,7 @@ final class EngineSession implements EngineSocket {
                 while ((p = buffer.poll()) != null) {
                     writeFrame(webSocket, p);
                 }
+                budget.drained();
             }
         } else if (parkedGet != null && state != State.UPGRADING) {
             EngineRequest get = parkedGet;
@@ -260,6 +309,7 @@ final class EngineSession implements EngineSocket {
     private List<Packet> drainBuffer() {
         List<Packet> out = new ArrayList<>(buffer);
         buffer.clear();
+        budget.drained();
         return out;
     }
 
@@ -561,22 +611,29 @@ final class EngineSession implements EngineSocket {
         cancel(pingTimer);
         cancel(pingTimeoutTimer);
         cancel(upgradeTimer);
+        budget.cancel();
         if (probe != null) {
             probe.close();
             probe = null;
         }
+        boolean slow = reason == CloseReason.SLOW_CONSUMER;
         List<Packet> queued = drainBuffer();
         queued.removeIf(p -> p.type() != PacketType.MESSAGE);
         lastPoll = null;
         if (webSocket != null) {
-            // Frames already written go out before the close frame: the channel keeps write order.
-            webSocket.close();
+            if (slow) {
+                // It does not read: a close frame would wait behind everything it has not read.
+                webSocket.abort();
+            } else {
+                // Frames already written go out before the close frame: the channel keeps write order.
+                webSocket.close();
+            }
             webSocket = null;
         } else if (POLLING.equals(transport)) {
             if (parkedGet != null) {
                 EngineRequest get = parkedGet;
                 parkedGet = null;
-                respondPayload(get, clientSide ? List.of(Packet.NOOP) : withClose(queued));
+                respondPayload(get, clientSide ? List.of(Packet.NOOP) : slow ? List.of(Packet.CLOSE) : withClose(queued));
             } else if (reason == CloseReason.TRANSPORT_CLOSE) {
                 // The client's poll may have crossed its close packet on the wire (two connections):
                 // answer it noop, as if it had arrived first.
@@ -620,6 +677,7 @@ final class EngineSession implements EngineSocket {
     private void finish() {
         cancel(drainTimer);
         buffer.clear();
+        budget.drained();
         lastPoll = null;
         state = State.CLOSED;
         server.remove(this);

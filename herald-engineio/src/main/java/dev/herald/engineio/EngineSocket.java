@@ -35,6 +35,21 @@ public interface EngineSocket {
      */
     void send(List<Message> messages);
 
+    /**
+     * Queues one message that may be dropped (JS {@code volatile}): it is discarded, and counted
+     * in {@link EngineIoServer#droppedMessages()}, if the client is not keeping up (its pending
+     * bytes are over {@link EngineIoOptions#writeBufferHighWaterMark()}) or the session is not
+     * open. The default sends it like {@link #send(Message)}.
+     */
+    default void sendVolatile(Message message) {
+        send(message);
+    }
+
+    /** Like {@link #sendVolatile(Message)} for a contiguous run: all are sent or all are dropped. */
+    default void sendVolatile(List<Message> messages) {
+        send(messages);
+    }
+
     /** Closes the session from the server side with reason {@link CloseReason#FORCED_CLOSE}. */
     void close();
 }

@@ -37,9 +37,30 @@ class EngineIoOptionsTest {
     }
 
     @Test
+    void hardeningDefaultsAreHeraldsOwnAndDocumented() {
+        EngineIoOptions o = EngineIoOptions.defaults();
+        assertThat(o.writeBufferHighWaterMark()).isEqualTo(1 << 20);
+        assertThat(o.writeBufferLowWaterMark()).isEqualTo(1 << 19);
+        assertThat(o.slowConsumerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.slowConsumerMaxBuffer()).isEqualTo(16L << 20);
+        assertThat(o.maxSessionsPerAddress()).isZero();
+    }
+
+    @Test
+    void invalidHardeningValuesAreRefusedWithTheOptionNamed() {
+        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(10, 5).build()).hasMessageContaining("writeBufferWaterMark");
+        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(0, 5).build()).hasMessageContaining("writeBufferWaterMark");
+        assertThatThrownBy(() -> EngineIoOptions.builder().slowConsumerTimeout(Duration.ZERO).build()).hasMessageContaining("slowConsumerTimeout");
+        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(10, 100).slowConsumerMaxBuffer(99).build())
+                .hasMessageContaining("slowConsumerMaxBuffer");
+        assertThatThrownBy(() -> EngineIoOptions.builder().maxSessionsPerAddress(-1).build()).hasMessageContaining("maxSessionsPerAddress");
+    }
+
+    @Test
     void toBuilderKeepsEveryValue() {
         EngineIoOptions o = EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).maxHttpBufferSize(5)
-                .transports(Transport.POLLING).allowEio3(true).build();
+                .transports(Transport.POLLING).allowEio3(true).writeBufferWaterMark(100, 200)
+                .slowConsumerTimeout(Duration.ofSeconds(3)).slowConsumerMaxBuffer(400).maxSessionsPerAddress(7).build();
         assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
     }
 }

@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -50,7 +52,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
-            sendPlain(ctx, req, HttpResponseStatus.BAD_REQUEST, "Bad request");
+            refuseMalformed(ctx, req);
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
@@ -112,7 +114,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, config).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -176,6 +178,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 write(ctx, keepAlive, res);
             });
         });
+    }
+
+    /**
+     * A request Netty could not decode: a too-long URL (414), too many header bytes (431), or
+     * anything else (400). The decoder discards the rest of the connection, so it is closed.
+     */
+    private static void refuseMalformed(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        log.debug("refusing a malformed request on {}: {}", ctx.channel(), status);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(status.reasonPhrase(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        write(ctx, false, res);
     }
 
     private static void sendEngineError(ChannelHandlerContext ctx, FullHttpRequest req, EngineError error) {

@@ -1,5 +1,6 @@
 package dev.herald.netty;
 
+import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -9,7 +10,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,6 +58,10 @@ public final class NettyServer implements AutoCloseable {
     private final int requestedPort;
     private final int ioThreads;
     private final ServerContext context;
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
+    private final Duration headersTimeout;
+    private final Optional<SslContext> sslContext;
 
     // Set by start() and cleared by close(); both on the caller's thread.
     private EventLoopGroup bossGroup;
@@ -55,11 +73,15 @@ public final class NettyServer implements AutoCloseable {
         this.host = b.host;
         this.requestedPort = b.port;
         this.ioThreads = b.ioThreads;
+        this.maxInitialLineLength = b.maxInitialLineLength;
+        this.maxHeaderSize = b.maxHeaderSize;
+        this.headersTimeout = b.headersTimeout;
+        this.sslContext = Optional.ofNullable(b.sslContext);
         this.context = new ServerContext(b.engine, b.path,
                 new CorsPolicy(b.corsOrigins, b.corsCredentials),
                 new StaticFiles(Optional.ofNullable(b.staticDirectory), Optional.ofNullable(b.staticClasspathPrefix),
                         b.classLoader),
-                b.serveClient, false, b.classLoader);
+                b.serveClient, sslContext.isPresent(), b.classLoader);
     }
 
     /** A builder with the defaults: host 0.0.0.0, port 3000, path {@code /socket.io/}. */
@@ -74,17 +96,29 @@ public final class NettyServer implements AutoCloseable {
         }
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
-        int max = context.engine().options().maxHttpBufferSize();
+        EngineIoOptions options = context.engine().options();
+        int max = options.maxHttpBufferSize();
+        // The engine reads the channel's writability for its slow-consumer policy.
+        WriteBufferWaterMark mark = new WriteBufferWaterMark(
+                options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxInitialLineLength)
+                .setMaxHeaderSize(maxHeaderSize);
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, mark)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (sslContext.isPresent()) {
+                            ch.pipeline().addLast("tls", sslContext.get().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
-                                .addLast("http", new HttpServerCodec())
+                                .addLast("http", new HttpServerCodec(decoder))
+                                .addLast("headers-timeout", new HeadersTimeout(headersTimeout))
                                 .addLast("aggregator", new EngineAggregator(context, max))
                                 .addLast("router", new HttpRouter(context));
                     }
@@ -101,7 +135,8 @@ public final class NettyServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind " + host + ":" + requestedPort + ": " + e.getMessage(), e);
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("Herald listening on {}:{}{}", host, boundPort, context.path());
+        log.info("Herald listening on {}://{}:{}{}", sslContext.isPresent() ? "https" : "http", host, boundPort,
+                context.path());
         return this;
     }
 
@@ -173,8 +208,84 @@ public final class NettyServer implements AutoCloseable {
         private boolean corsCredentials;
         private int ioThreads;
         private ClassLoader classLoader = NettyServer.class.getClassLoader();
+        private int maxInitialLineLength = 8192;
+        private int maxHeaderSize = 16384;
+        private Duration headersTimeout = Duration.ofSeconds(60);
+        private SslContext sslContext;
 
         private Builder() {}
+
+        /**
+         * The longest request line (method, URL and version) accepted, in bytes; a longer one is
+         * answered 414 and the connection closed. Default 8192.
+         */
+        public Builder maxInitialLineLength(int bytes) {
+            this.maxInitialLineLength = bytes;
+            return this;
+        }
+
+        /**
+         * The most header bytes accepted in one request; more is answered 431 and the connection
+         * closed. Default 16384, Node's {@code maxHeaderSize}.
+         */
+        public Builder maxHeaderSize(int bytes) {
+            this.maxHeaderSize = bytes;
+            return this;
+        }
+
+        /**
+         * How long a new connection may take to send its first complete request head; after it,
+         * the connection is answered 408 and closed (slowloris). Default 60 s, Node's
+         * {@code server.headersTimeout}.
+         */
+        public Builder headersTimeout(Duration timeout) {
+            this.headersTimeout = Objects.requireNonNull(timeout, "headersTimeout");
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and {@code wss://} with this PEM certificate chain and PEM private key
+         * (PKCS#8, unencrypted), through the JDK's TLS provider.
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            try {
+                this.sslContext = SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile())
+                        .sslProvider(SslProvider.JDK).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls: cannot use " + certificateChainPem + " and " + privateKeyPem
+                        + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /** Serves HTTPS and {@code wss://} with the key entry of this key store. */
+        public Builder tls(KeyStore keyStore, char[] password) {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(password, "password");
+            try {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keyStore, password);
+                this.sslContext = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+            } catch (GeneralSecurityException | SSLException e) {
+                throw new IllegalArgumentException("tls: cannot use the key store: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /** Serves HTTPS and {@code wss://} with the key entry of this PKCS#12 (or JKS) file. */
+        public Builder tls(Path keyStoreFile, char[] password) {
+            Objects.requireNonNull(keyStoreFile, "keyStoreFile");
+            Objects.requireNonNull(password, "password");
+            try (InputStream in = Files.newInputStream(keyStoreFile)) {
+                KeyStore ks = KeyStore.getInstance(keyStoreFile.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+                ks.load(in, password);
+                return tls(ks, password);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("tls: cannot read key store " + keyStoreFile + ": " + e.getMessage(), e);
+            }
+        }
 
         /** The address to bind; default {@code 0.0.0.0} (all interfaces). */
         public Builder host(String host) {
@@ -222,9 +333,10 @@ public final class NettyServer implements AutoCloseable {
         }
 
         /**
-         * Allows pages of these exact origins (such as {@code https://app.example.com}) to use the
-         * Engine.IO path, with CORS headers. Without any, only same-origin pages and non-browser
-         * clients may connect.
+         * Allows pages of these origins to use the Engine.IO path (polling and the WebSocket
+         * upgrade), with CORS headers: exact origins such as {@code https://app.example.com}, or
+         * patterns such as {@code https://*.example.com} (any subdomain). Without any, only
+         * same-origin pages and non-browser clients (no Origin header) may connect.
          */
         public Builder corsAllowedOrigins(String... origins) {
             for (String o : Objects.requireNonNull(origins, "origins")) {
@@ -273,9 +385,16 @@ public final class NettyServer implements AutoCloseable {
                 throw new IllegalArgumentException("path must not be the root, was " + path);
             }
             for (String o : corsOrigins) {
-                if (o.isBlank() || o.endsWith("/") || !o.contains("://")) {
-                    throw new IllegalArgumentException("corsAllowedOrigins entries must look like scheme://host[:port], was " + o);
-                }
+                CorsPolicy.validate(o);
+            }
+            if (maxInitialLineLength < 256) {
+                throw new IllegalArgumentException("maxInitialLineLength must be >= 256, was " + maxInitialLineLength);
+            }
+            if (maxHeaderSize < 1024) {
+                throw new IllegalArgumentException("maxHeaderSize must be >= 1024, was " + maxHeaderSize);
+            }
+            if (headersTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("headersTimeout must be at least 1 ms, was " + headersTimeout);
             }
             this.path = p;
             return new NettyServer(this);

@@ -5,9 +5,12 @@ import dev.herald.engineio.transport.WebSocketConnection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so a broadcast writes the same bytes to every channel.
  */
 final class NettyWebSocketConnection implements WebSocketConnection {
+
+    private static final long CLOSE_GRACE_MILLIS = 1000;
 
     private final Channel channel;
     private final SessionExecutor executor;
@@ -49,8 +54,36 @@ final class NettyWebSocketConnection implements WebSocketConnection {
         if (closing.compareAndSet(false, true)) {
             if (channel.isActive()) {
                 channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+                // A peer that does not read never lets the close frame out: do not wait for it forever.
+                try {
+                    channel.eventLoop().schedule(() -> {
+                        if (channel.isOpen()) {
+                            channel.close();
+                        }
+                    }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // The loop is shutting down and closes the channel itself.
+                }
             }
         }
+    }
+
+    @Override
+    public void abort() {
+        closing.set(true);
+        // Closing fails and releases every pending write at once.
+        channel.close();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public long bufferedBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     boolean isClosing() {

@@ -21,7 +21,28 @@ final class RawWebSocket implements AutoCloseable {
     final String responseHead;
 
     RawWebSocket(int port, String pathAndQuery, String... headers) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(connect(port, 0), port, pathAndQuery, headers);
+    }
+
+    /**
+     * A client with a small socket receive buffer, for tests that stop reading: the server's
+     * writes then back up in its own buffers quickly.
+     */
+    static RawWebSocket withReceiveBuffer(int receiveBufferBytes, int port, String pathAndQuery) throws IOException {
+        return new RawWebSocket(connect(port, receiveBufferBytes), port, pathAndQuery);
+    }
+
+    private static Socket connect(int port, int receiveBufferBytes) throws IOException {
+        Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes);
+        }
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+        return s;
+    }
+
+    private RawWebSocket(Socket connected, int port, String pathAndQuery, String... headers) throws IOException {
+        socket = connected;
         socket.setSoTimeout(5000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

@@ -220,7 +220,14 @@ final class Client implements EngineSocketListener {
         if (!engine.isOpen()) {
             return;
         }
-        if (messages.size() == 1) {
+        if (volatileFlag) {
+            // The engine drops it if this client is not keeping up (slow-consumer policy).
+            if (messages.size() == 1) {
+                engine.sendVolatile(messages.get(0));
+            } else {
+                engine.sendVolatile(messages);
+            }
+        } else if (messages.size() == 1) {
             engine.send(messages.get(0));
         } else {
             engine.send(messages);

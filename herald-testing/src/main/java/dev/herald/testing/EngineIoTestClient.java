@@ -76,8 +76,12 @@ public final class EngineIoTestClient implements AutoCloseable {
         this.headers = Map.copyOf(b.headers);
         this.extraQuery = Map.copyOf(b.query);
         this.autoPong = b.autoPong;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (b.sslContext != null) {
+            hb.sslContext(b.sslContext);
+        }
+        this.http = hb.build();
     }
 
     /**
@@ -566,6 +570,7 @@ public final class EngineIoTestClient implements AutoCloseable {
         private boolean startPolling = true;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final Map<String, String> query = new LinkedHashMap<>();
+        private javax.net.ssl.SSLContext sslContext;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -595,6 +600,15 @@ public final class EngineIoTestClient implements AutoCloseable {
         /** A header sent with every request and the WebSocket handshake (such as Origin). */
         public Builder header(String name, String value) {
             headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * The TLS context for an {@code https://} endpoint (polling over HTTPS, WebSocket over
+         * {@code wss://}), such as one that trusts a test certificate. Default: the JDK's.
+         */
+        public Builder sslContext(javax.net.ssl.SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 10 --gap 0.05 --round-timeout 10
  *     storm:     --clients 2000 --warmup-clients 500 (n/4, at most 2000) --window 100
  *                --transport websocket|polling
+ *     soak:      --cycles 200000 --window 100 --polling-every 4 --timeout 1800
  *     all:       --per-source 5000 (clients per loopback source address) --source-offset 0
  *                --timeout 120 --connect-timeout 15
  * </pre>
@@ -59,8 +60,9 @@ public final class LoadGenerator {
         case "echo" -> new EchoScenario(connector, options, server);
         case "broadcast" -> new BroadcastScenario(connector, options, server);
         case "storm" -> new StormScenario(connector, options, server);
+        case "soak" -> new SoakScenario(connector, options, server);
         default -> throw new IllegalArgumentException(
-            "--scenario must be idle, echo, broadcast or storm, got '" + scenario + "'");
+            "--scenario must be idle, echo, broadcast, storm or soak, got '" + scenario + "'");
       };
       s.run(out);
       // Other work on the machine shows here first: the numbers are worth less when it is high.

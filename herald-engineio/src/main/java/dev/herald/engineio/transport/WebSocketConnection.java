@@ -20,6 +20,27 @@ public interface WebSocketConnection {
     /** Sends a close frame and closes the connection. */
     void close();
 
+    /**
+     * Closes the connection at once, without a close handshake, discarding whatever is still
+     * buffered: for a peer that does not read. The default calls {@link #close()}.
+     */
+    default void abort() {
+        close();
+    }
+
+    /**
+     * Whether the connection's outbound buffer is under the transport's high-water mark. Volatile
+     * messages are dropped while it is not. The default is always writable.
+     */
+    default boolean isWritable() {
+        return true;
+    }
+
+    /** Bytes written but not yet sent to the peer (an estimate); the default 0. Any thread. */
+    default long bufferedBytes() {
+        return 0;
+    }
+
     /** Receives what arrives on one {@link WebSocketConnection}. */
     interface Listener {
         /** A complete text message, already checked to be valid UTF-8. */
