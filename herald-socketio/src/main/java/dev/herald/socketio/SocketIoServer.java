@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,11 +60,15 @@ public final class SocketIoServer implements AutoCloseable {
 
     private SocketIoServer(SocketIoOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "herald-sio-timer");
             t.setDaemon(true);
             return t;
         });
+        // Almost every connect and ack timeout is cancelled; without this each one would stay in
+        // the queue until it would have fired (45 s for connectTimeout), holding heap per connect.
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
         dev.herald.socketio.internal.Json.prime();
