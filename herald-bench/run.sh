@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Herald's benchmark: every scenario against every server, side by side, in one go.
+#
+#   herald-bench/run.sh [--quick] [--servers herald,raw,node,netty-socketio] [--scenarios idle,echo,broadcast,storm]
+#                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
+#                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
+#                       [--no-build]
+#
+# Each run starts its server fresh, pinned to CPU 0 (taskset -c 0); the load generator runs pinned
+# to CPU 1. Every JVM server gets the same flags ($SERVER_JVM_FLAGS). Results: one JSON line per run
+# in herald-bench/target/results.jsonl, and a markdown table of medians (min–max) with ratios
+# against Node and raw Netty on stdout and in herald-bench/target/results.md. A run where the
+# generator used >= 90 % of its core is refused by the table, not averaged in.
+#
+# Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), raw (Netty 4.2
+# WebSocket, no Socket.IO machinery), node (socket.io 4.8.x), netty-socketio (2.0.14).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+OUT="$BENCH/target"
+
+SERVERS="herald,raw,node,netty-socketio"
+SCENARIOS="idle,echo,broadcast,storm"
+REPS=3
+IDLE_SIZES="10000,19000"
+ECHO_CLIENTS=100
+PIPELINES="1,8"
+BROADCAST_CLIENTS=10000
+ROUNDS=30
+STORM_CLIENTS=10000
+DURATION=10
+WARMUP=10
+BUILD=1
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+say() { echo "run.sh: $*" >&2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) REPS=1; IDLE_SIZES=1000; BROADCAST_CLIENTS=500; ROUNDS=10; STORM_CLIENTS=1000
+             DURATION=3; WARMUP=5 ;;
+    --servers) SERVERS=$2; shift ;;
+    --scenarios) SCENARIOS=$2; shift ;;
+    --reps) REPS=$2; shift ;;
+    --idle) IDLE_SIZES=$2; shift ;;
+    --echo-clients) ECHO_CLIENTS=$2; shift ;;
+    --pipelines) PIPELINES=$2; shift ;;
+    --broadcast) BROADCAST_CLIENTS=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --storm) STORM_CLIENTS=$2; shift ;;
+    --duration) DURATION=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) usage 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
+  esac
+  shift
+done
+
+IFS=, read -r -a server_list <<< "$SERVERS"
+IFS=, read -r -a scenario_list <<< "$SCENARIOS"
+for s in "${server_list[@]}"; do
+  case "$s" in herald|raw|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, node, netty-socketio)" ;; esac
+done
+for s in "${scenario_list[@]}"; do
+  case "$s" in idle|echo|broadcast|storm) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm)" ;; esac
+done
+
+# --- tools -------------------------------------------------------------------------------------
+jdk_ok() { [ -x "$1/bin/java" ] && [ -x "$1/bin/jcmd" ] && "$1/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; }
+if [ -z "${JAVA_HOME:-}" ] || ! jdk_ok "$JAVA_HOME"; then
+  JAVA_HOME=""
+  for d in /usr/lib/jvm/*; do
+    [ -d "$d" ] && [ ! -L "$d" ] && jdk_ok "$d" && JAVA_HOME=$d
+  done
+  [ -n "$JAVA_HOME" ] || die "no JDK 21+ with jcmd found; set JAVA_HOME"
+fi
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+for t in taskset node npm mvn; do command -v $t >/dev/null || die "$t is needed"; done
+[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: the server on CPU 0, the generator on CPU 1"
+
+# Same flags for every JVM server; the generator gets its own (it allocates little, so a
+# throughput collector with a fixed heap keeps its pauses out of the latencies).
+SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-"-Xms64m -Xmx2g -XX:+UseG1GC"}
+GEN_JVM_FLAGS=${GEN_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
+
+# --- build -------------------------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+  say "building herald-bench (mvn package -am, tests skipped)"
+  (cd "$ROOT" && mvn -B -q -pl herald-bench -am -DskipTests package) || die "build failed"
+  if [[ ",$SERVERS," == *",netty-socketio,"* ]]; then
+    say "building the netty-socketio server (its own Maven project, Netty 4.1)"
+    (cd "$BENCH/netty-socketio" && mvn -B -q -DskipTests package) || die "netty-socketio build failed"
+  fi
+  if [[ ",$SERVERS," == *",node,"* ]]; then
+    say "npm ci in herald-bench/node"
+    (cd "$BENCH/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed"
+  fi
+fi
+BENCH_JAR=$(ls "$BENCH"/target/herald-bench-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1)
+[ -n "$BENCH_JAR" ] || die "herald-bench is not built (drop --no-build)"
+BENCH_CP="$BENCH_JAR:$BENCH/target/lib/*"
+NSIO_CP="$(ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2>/dev/null | head -n 1):$BENCH/netty-socketio/target/lib/*"
+
+# The command that starts a server on port $2, and how the generator collects its garbage.
+server_cmd() {
+  case "$1" in
+    raw) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2" ;;
+    netty-socketio) echo "java $SERVER_JVM_FLAGS -cp $NSIO_CP dev.herald.bench.servers.NettySocketIoServer --port $2" ;;
+    node) echo "node --expose-gc $BENCH/node/server.js --port $2" ;;
+    # What ./herald bench-server runs, without its build step.
+    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2" ;;
+    *) die "unknown server '$1' (herald, raw, node, netty-socketio)" ;;
+  esac
+}
+server_gc() { [ "$1" = node ] && echo usr2 || echo jcmd; }
+
+# --- one run -----------------------------------------------------------------------------------
+rm -rf "$OUT/logs"; mkdir -p "$OUT/logs"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+RUN=0
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# start_server SERVER PORT LOG: starts it pinned to CPU 0; 0 once it listens, 1 if it died first.
+start_server() {
+  # The command is split into words on purpose; no glob: the class paths end in lib/*.
+  set -f
+  # shellcheck disable=SC2046
+  taskset -c 0 $(server_cmd "$1" "$2") > "$3" 2>&1 &
+  SERVER_PID=$!
+  set +f
+  local waited=0
+  until grep -q "^LISTENING" "$3" 2>/dev/null; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; return 1; }
+    [ $waited -lt 300 ] || die "$1 did not listen within 30 s (see $3)"
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
+# run_one SERVER SCENARIO GENERATOR-ARGS...: fresh server, one generator run, server stopped.
+run_one() {
+  local server=$1 scenario=$2; shift 2
+  RUN=$((RUN + 1))
+  local log="$OUT/logs/run$RUN-$server-$scenario.server.log"
+  local genlog="$OUT/logs/run$RUN-$server-$scenario.generator.log"
+  # Ports above the kernel's ephemeral range (32768-60999), where no outgoing connection of the
+  # machine can hold them; a port taken anyway (another program's server) moves on to the next.
+  local port try
+  for try in 1 2 3; do
+    port=$((61000 + (RUN * 3 + try) % 4500))
+    start_server "$server" "$port" "$log" && break
+    grep -q "EADDRINUSE\|Address already in use\|BindException" "$log" || { cat "$log" >&2; die "$server died at start"; }
+    say "port $port is taken; trying another"
+  done
+  [ -n "$SERVER_PID" ] || die "$server found no free port (see $log)"
+  port=$(sed -n 's/^LISTENING \([0-9]*\).*/\1/p' "$log" | head -n 1)
+  say "run $RUN: $server $scenario $*"
+  local line
+  # Source addresses shift by 4 per run: 5000 clients per address, so a 19 000-client run uses
+  # four, and the next run does not meet the ports this one left in TIME_WAIT.
+  line=$(timeout 900 taskset -c 1 java $GEN_JVM_FLAGS -cp "$BENCH_CP" dev.herald.bench.load.LoadGenerator \
+      --scenario "$scenario" --port "$port" --label "$server" --server-pid "$SERVER_PID" \
+      --server-gc "$(server_gc "$server")" --source-offset $(( (RUN * 4) % 248 )) --timeout 300 "$@" \
+      2>"$genlog" | tail -n 1) || true
+  local alive=1
+  kill -0 "$SERVER_PID" 2>/dev/null || alive=0
+  cleanup
+  if [[ "$line" != "{"* ]]; then
+    line="{\"scenario\":\"$scenario\",\"label\":\"$server\",\"ok\":false,\"error\":\"generator printed no result; see $genlog\"}"
+  fi
+  if [ $alive = 0 ]; then # the server died during the run: not a result
+    line="${line%\}},\"server_died\":true}"
+    line="${line//\"ok\":true/\"ok\":false}"
+  fi
+  echo "$line" >> "$RESULTS"
+  echo "$line" >&2
+}
+
+for rep in $(seq 1 "$REPS"); do
+  for scenario in "${scenario_list[@]}"; do
+    for server in "${server_list[@]}"; do
+      case "$scenario" in
+        idle)
+          IFS=, read -r -a sizes <<< "$IDLE_SIZES"
+          for n in "${sizes[@]}"; do run_one "$server" idle --clients "$n" --hold 3; done ;;
+        echo)
+          IFS=, read -r -a pipes <<< "$PIPELINES"
+          for p in "${pipes[@]}"; do
+            run_one "$server" echo --clients "$ECHO_CLIENTS" --pipeline "$p" \
+                --warmup "$WARMUP" --duration "$DURATION"
+          done ;;
+        broadcast)
+          run_one "$server" broadcast --clients "$BROADCAST_CLIENTS" --rounds "$ROUNDS" ;;
+        storm)
+          run_one "$server" storm --clients "$STORM_CLIENTS" --transport websocket
+          # The raw Netty server speaks WebSocket only: no polling storm for it.
+          [ "$server" = raw ] || run_one "$server" storm --clients "$STORM_CLIENTS" --transport polling ;;
+        *) die "unknown scenario '$scenario' (idle, echo, broadcast, storm)" ;;
+      esac
+    done
+  done
+done
+
+{
+  echo "# Herald benchmark results"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ) · $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
+  echo "· servers on CPU 0, generator on CPU 1 · $REPS repetition(s) · JVM servers: \`$SERVER_JVM_FLAGS\`"
+  echo "· $(java -version 2>&1 | head -n 1) · node $(node --version)"
+  echo "· load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -cp "$BENCH_CP" dev.herald.bench.load.Report "$RESULTS" --servers "$SERVERS"
+} > "$OUT/results.md"
+cat "$OUT/results.md"

@@ -1,0 +1,77 @@
+package dev.herald.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+
+/**
+ * Byte-level reading and writing of the few Socket.IO text frames the generator speaks.
+ *
+ * <p>The generator shares one core with nothing else, so it never turns a frame into a
+ * {@code String} on the hot path: it looks at the first bytes and parses the decimal numbers it
+ * needs in place.
+ */
+final class Frames {
+  private Frames() {}
+
+  /** Whether {@code buf}'s readable bytes start with the ASCII {@code prefix}. */
+  static boolean startsWith(ByteBuf buf, String prefix) {
+    int start = buf.readerIndex();
+    if (buf.readableBytes() < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (buf.getByte(start + i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The decimal number at {@code offset} bytes into the readable part, or -1 if there is no digit
+   * there. Stops at the first non-digit.
+   */
+  static long number(ByteBuf buf, int offset) {
+    int i = buf.readerIndex() + offset;
+    int end = buf.writerIndex();
+    long value = 0;
+    int digits = 0;
+    while (i < end && digits < 18) {
+      byte b = buf.getByte(i);
+      if (b < '0' || b > '9') {
+        break;
+      }
+      value = value * 10 + (b - '0');
+      digits++;
+      i++;
+    }
+    return digits == 0 ? -1 : value;
+  }
+
+  /** The ack id of a {@code 43<id>[...]} frame, or -1 if this is not an ack with an id. */
+  static long ackId(ByteBuf buf) {
+    return startsWith(buf, "43") ? number(buf, 2) : -1;
+  }
+
+  /** The frame {@code 42<id>["echo","<payload>"]}. */
+  static ByteBuf echo(ByteBufAllocator alloc, long id, String payload) {
+    ByteBuf buf = alloc.buffer(16 + payload.length());
+    ByteBufUtil.writeAscii(buf, "42");
+    ByteBufUtil.writeAscii(buf, Long.toString(id));
+    ByteBufUtil.writeAscii(buf, "[\"echo\",\"");
+    ByteBufUtil.writeAscii(buf, payload);
+    ByteBufUtil.writeAscii(buf, "\"]");
+    return buf;
+  }
+
+  /** The ack the reference app answers to {@link #echo}: {@code 43<id>["<payload>"]}. */
+  static String echoAck(long id, String payload) {
+    return "43" + id + "[\"" + payload + "\"]";
+  }
+
+  /** An ASCII frame body. */
+  static ByteBuf ascii(ByteBufAllocator alloc, String text) {
+    return ByteBufUtil.writeAscii(alloc, text);
+  }
+}

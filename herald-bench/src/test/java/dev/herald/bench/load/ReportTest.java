@@ -1,0 +1,64 @@
+package dev.herald.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  private static Map<String, Object> echo(String server, double acks, boolean saturated) {
+    return FlatJson.parse(new JsonLine().put("scenario", "echo").put("label", server)
+        .put("clients", 100).put("pipeline", 1).put("acks_per_s", acks, 1)
+        .put("p50_us", 100.0, 1).put("p99_us", 200.0, 1).put("p999_us", 300.0, 1)
+        .put("saturated", saturated).put("ok", true).toString());
+  }
+
+  @Test
+  void cellIsTheMedianWithMinAndMaxAndRatiosToNodeAndRaw() {
+    String md = Report.markdown(List.of(
+        echo("node", 1000, false), echo("node", 3000, false), echo("node", 2000, false),
+        echo("raw", 8000, false),
+        echo("herald", 4000, false)), List.of("herald", "raw", "node"));
+
+    assertThat(md).contains("### echo: 100 clients × pipeline 1");
+    assertThat(md).contains("| node | 3 | 2 000 (1 000–3 000) ·0.25×R |");
+    assertThat(md).contains("| herald | 1 | 4 000 ·2.00×N ·0.50×R |");
+    assertThat(md.indexOf("| herald")).isLessThan(md.indexOf("| raw"));
+  }
+
+  @Test
+  void aRunWithASaturatedGeneratorIsRefused() {
+    String md = Report.markdown(List.of(
+        echo("raw", 9000, true), echo("node", 2000, false)), List.of());
+
+    assertThat(md).contains("| raw | 1, 1 saturated | — | — | — | — |");
+    assertThat(md).contains("| node | 1 | 2 000 |");
+  }
+
+  @Test
+  void idleMemoryIsKeptFromASaturatedRunButItsSetupRateIsNot() {
+    Map<String, Object> idle = FlatJson.parse(new JsonLine().put("scenario", "idle")
+        .put("label", "raw").put("clients", 1000).put("bytes_per_conn", 5000.0, 0)
+        .put("connects_per_s", 900.0, 1).put("saturated", true).put("ok", true).toString());
+
+    String md = Report.markdown(List.of(idle), List.of());
+
+    assertThat(md).contains("| raw | 1, 1 saturated | 5 000 | — |");
+  }
+
+  @Test
+  void aFailedRunCountsButGivesNoNumber() {
+    Map<String, Object> failed = FlatJson.parse(
+        "{\"scenario\":\"storm\",\"label\":\"node\",\"clients\":10,\"transport\":\"polling\","
+            + "\"connects_per_s\":5.0,\"ok\":false}");
+
+    assertThat(Report.markdown(List.of(failed), List.of()))
+        .contains("| node | 1, 1 failed | — |");
+  }
+
+  @Test
+  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertThat(Report.median(new double[] {1, 2, 4, 10})).isEqualTo(3.0);
+  }
+}
