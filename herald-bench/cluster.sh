@@ -154,15 +154,14 @@ python3 - "$RESULTS" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print()
-print("| config | nodes | trigger → last p50 | → last p99 | → first p50 | last on node 0 / 1 / 2 (p50) | CPU of nodes + redis (cores) | ok |")
-print("|---|---|---|---|---|---|---|---|")
+print("| config | nodes | trigger → last p50 | → last p99 | → first p50 | last on node 0 / 1 / 2 (p50) | server CPU per broadcast | load avg | ok |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     if "last_p50_ms" not in r:
-        print(f"| {r.get('label')} | | | | | | | {r.get('error', 'failed')} |")
+        print(f"| {r.get('label')} | | | | | | | | {r.get('error', 'failed')} |")
         continue
     n = r["nodes"]
     per_node = " / ".join(f"{r[f'node{i}_last_p50_ms']:.1f}" for i in range(n))
-    cpu = sum(r[f"node{i}_cpu"] for i in range(n)) + max(r.get("redis_cpu", 0), 0)
     ok = "yes" if r.get("ok") and not r.get("saturated") else ("saturated" if r.get("saturated") else "no")
-    print(f"| {r['label']} | {n} | {r['last_p50_ms']:.1f} ms | {r['last_p99_ms']:.1f} ms | {r['first_p50_ms']:.2f} ms | {per_node} ms | {cpu:.2f} | {ok} |")
+    print(f"| {r['label']} | {n} | {r['last_p50_ms']:.1f} ms | {r['last_p99_ms']:.1f} ms | {r['first_p50_ms']:.2f} ms | {per_node} ms | {r['server_cpu_ms_per_round']:.1f} ms | {r.get('loadavg', -1):.1f} | {ok} |")
 PY

@@ -144,7 +144,9 @@ public final class ClusterBroadcast implements SioClient.Listener {
     for (int i = 0; i < nodes.length; i++) {
       cpu[2 + i] = CpuMeter.of(i < pids.length ? pids[i] : 0).start();
     }
+    long measuredFrom = System.nanoTime();
     roundsDone.get(bound, TimeUnit.MILLISECONDS);
+    double measuredSeconds = (System.nanoTime() - measuredFrom) / 1e9;
     double generatorCpu = cpu[0].fraction();
     double redisCpu = cpu[1].fraction();
     double[] nodeCpu = new double[nodes.length];
@@ -167,6 +169,13 @@ public final class ClusterBroadcast implements SioClient.Listener {
           .put("node" + i + "_last_p50_ms", ms(h, 50), 3)
           .put("node" + i + "_cpu", nodeCpu[i], 3);
     }
+    // CPU time of every server process (nodes and Redis) per broadcast: what the cluster costs,
+    // whatever else shares the machine's cores with it
+    double serverCores = Math.max(redisCpu, 0);
+    for (double c : nodeCpu) {
+      serverCores += Math.max(c, 0);
+    }
+    out.put("server_cpu_ms_per_round", serverCores * measuredSeconds * 1000 / rounds, 2);
     out.put("incomplete_rounds", incompleteRounds)
         .put("missing", missing)
         .put("late", late)
