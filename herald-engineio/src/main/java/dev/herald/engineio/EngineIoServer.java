@@ -6,10 +6,15 @@ import dev.herald.engineio.transport.WebSocketConnection;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +35,9 @@ public final class EngineIoServer implements AutoCloseable {
 
     private final EngineIoOptions options;
     private final EngineConnectionHandler handler;
+    // Shared by every event loop: sessions are added on their home loop and removed there.
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    // Set once by close(), from any thread; read by every loop before a handshake.
     private volatile boolean closed;
 
     private EngineIoServer(EngineIoOptions options, EngineConnectionHandler handler) {
@@ -146,13 +153,47 @@ public final class EngineIoServer implements AutoCloseable {
         }
     }
 
-    /** Closes every session with reason {@code server shutting down} and refuses new ones. */
+    /**
+     * Closes every session with reason {@code server shutting down} and refuses new ones. Waits (up
+     * to two seconds) until each session's home loop has closed it, so a transport may stop its
+     * loops right after; called on a home loop itself, it does not wait.
+     */
     @Override
     public void close() {
-        closed = true;
-        for (EngineSession s : new ArrayList<>(sessions.values())) {
-            s.onHome(() -> s.close(CloseReason.SERVER_SHUTTING_DOWN, ""));
+        CompletableFuture<Void> done = shutdown();
+        for (EngineSession s : sessions.values()) {
+            if (s.home().inExecutor()) {
+                return;
+            }
         }
+        try {
+            done.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("not every session closed within 2 s of shutdown", e);
+        }
+    }
+
+    /**
+     * Starts closing every session with reason {@code server shutting down} and refuses new ones.
+     * The future completes once each session's home loop has closed it.
+     */
+    public CompletableFuture<Void> shutdown() {
+        closed = true;
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (EngineSession s : new ArrayList<>(sessions.values())) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            closes.add(f);
+            s.onHome(() -> {
+                try {
+                    s.close(CloseReason.SERVER_SHUTTING_DOWN, "");
+                } finally {
+                    f.complete(null);
+                }
+            });
+        }
+        return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
     }
 
     // ---- internals ----

@@ -58,6 +58,10 @@ final class EngineSession implements EngineSocket {
     private Cancellable pingTimeoutTimer;
     private Cancellable upgradeTimer;
     private Cancellable drainTimer;
+    // System.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
+    private long pingDeadline;
+    // System.nanoTime() at which the next ping is due (EIO4).
+    private long nextPingAt;
     // In CLOSING state: the answer for the one poll still expected after the close.
     private List<Packet> lastPoll;
 
@@ -185,10 +189,16 @@ final class EngineSession implements EngineSocket {
     private void scheduleHeartbeat() {
         if (protocol == 3) {
             // EIO3: the client pings; a session that stays silent for interval + timeout is dead.
-            resetPingTimeout(options.pingInterval().plus(options.pingTimeout()));
+            armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
             return;
         }
-        pingTimer = home.schedule(this::sendPing, options.pingInterval());
+        schedulePing(System.nanoTime());
+    }
+
+    private void schedulePing(long fromNanos) {
+        cancel(pingTimer);
+        nextPingAt = fromNanos + options.pingInterval().toNanos();
+        pingTimer = home.schedule(this::sendPing, untilNanos(nextPingAt));
     }
 
     private void sendPing() {
@@ -196,12 +206,27 @@ final class EngineSession implements EngineSocket {
             return;
         }
         write(List.of(Packet.PING));
-        resetPingTimeout(options.pingTimeout());
+        // Counted from when the ping was due, not from when a busy loop got to it: a late timer
+        // must not extend the session's life.
+        armPingTimeout(nextPingAt + options.pingTimeout().toNanos());
     }
 
-    private void resetPingTimeout(java.time.Duration timeout) {
+    private void armPingTimeout(long deadlineNanos) {
         cancel(pingTimeoutTimer);
-        pingTimeoutTimer = home.schedule(() -> close(CloseReason.PING_TIMEOUT, ""), timeout);
+        pingDeadline = deadlineNanos;
+        pingTimeoutTimer = home.schedule(() -> close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
+    }
+
+    private static java.time.Duration untilNanos(long deadlineNanos) {
+        return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * Whether the ping deadline has passed even though its timer has not run yet (a busy loop runs
+     * timers late): a request that arrives after the deadline must find the session gone.
+     */
+    private boolean pingDeadlinePassed() {
+        return pingDeadline != 0 && System.nanoTime() - pingDeadline >= 0;
     }
 
     // ---- writing (home) ----
@@ -255,6 +280,11 @@ final class EngineSession implements EngineSocket {
 
     /** A GET or POST on the polling transport of this session. */
     void onPollingRequest(EngineRequest req) {
+        if (isOpen() && pingDeadlinePassed()) {
+            close(CloseReason.PING_TIMEOUT, "");
+            respondError(req, EngineError.UNKNOWN_SID);
+            return;
+        }
         if (state == State.CLOSED) {
             respondError(req, EngineError.UNKNOWN_SID);
             return;
@@ -345,14 +375,14 @@ final class EngineSession implements EngineSocket {
             case PONG -> {
                 if (protocol != 3) {
                     cancel(pingTimeoutTimer);
-                    cancel(pingTimer);
-                    pingTimer = home.schedule(this::sendPing, options.pingInterval());
+                    pingDeadline = 0;
+                    schedulePing(System.nanoTime());
                 }
             }
             case PING -> {
                 if (protocol == 3) {
                     write(List.of(Packet.of(PacketType.PONG, p.data())));
-                    resetPingTimeout(options.pingInterval().plus(options.pingTimeout()));
+                    armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
                 }
             }
             case MESSAGE -> deliver(p.message().orElseThrow());

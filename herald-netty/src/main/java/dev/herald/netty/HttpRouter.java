@@ -96,6 +96,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr) {
         EngineIoServer engine = server.engine();
+        if (req.method() != HttpMethod.GET) {
+            sendEngineError(ctx, req, EngineError.BAD_REQUEST);
+            return;
+        }
         Optional<EngineError> error = engine.checkWebSocket(hr);
         if (error.isPresent()) {
             log.debug("refusing WebSocket {}: {}", req.uri(), error.get().message());
@@ -130,6 +134,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         p.remove(this);
     }
 
+    /** The request URI (still encoded) with a slash after its path: {@code /a?x=1} → {@code /a/?x=1}. */
+    private static String withSlash(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri + "/" : uri.substring(0, q) + "/" + uri.substring(q);
+    }
+
     private void serveFile(ChannelHandlerContext ctx, FullHttpRequest req,
             java.util.function.Supplier<Optional<StaticFiles.Found>> lookup) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -146,7 +156,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             Optional<StaticFiles.Found> result = found;
             ctx.executor().execute(() -> {
                 FullHttpResponse res;
-                if (result.isPresent()) {
+                if (result.isPresent() && result.get().folder()) {
+                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+                    res.headers().set(HttpHeaderNames.LOCATION, withSlash(req.uri()));
+                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                } else if (result.isPresent()) {
                     byte[] bytes = result.get().bytes();
                     res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                             head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));

@@ -27,8 +27,18 @@ final class StaticFiles {
             Map.entry("ico", "image/x-icon"),
             Map.entry("txt", "text/plain; charset=UTF-8"));
 
-    /** A file found: its bytes and content type. */
-    record Found(byte[] bytes, String contentType) {}
+    /**
+     * A file found: its bytes and content type. Or, when {@code folder} is set, a folder asked for
+     * without its trailing slash: the caller redirects to the slash form, so the folder's
+     * {@code index.html} and its relative links work.
+     */
+    record Found(byte[] bytes, String contentType, boolean folder) {
+        Found(byte[] bytes, String contentType) {
+            this(bytes, contentType, false);
+        }
+    }
+
+    private static final Found FOLDER = new Found(new byte[0], "text/plain; charset=UTF-8", true);
 
     private final Optional<Path> directory;
     private final Optional<String> classpathPrefix;
@@ -50,6 +60,10 @@ final class StaticFiles {
         if (rel == null) {
             return Optional.empty();
         }
+        if (!rel.endsWith("index.html") && exists(rel + "/index.html")) {
+            // Without this, a classpath folder reads as an empty (jar) or listing (directory) "file".
+            return Optional.of(FOLDER);
+        }
         if (directory.isPresent()) {
             Path root = directory.get();
             Path file = root.resolve(rel).normalize();
@@ -65,6 +79,16 @@ final class StaticFiles {
             return classpath(loader, classpathPrefix.get() + rel);
         }
         return Optional.empty();
+    }
+
+    private boolean exists(String rel) {
+        if (directory.isPresent()) {
+            Path file = directory.get().resolve(rel).normalize();
+            if (file.startsWith(directory.get()) && Files.isRegularFile(file)) {
+                return true;
+            }
+        }
+        return classpathPrefix.isPresent() && loader.getResource(classpathPrefix.get() + rel) != null;
     }
 
     /** A classpath resource with the content type of its extension. */

@@ -91,6 +91,24 @@ class BadInputTest {
     }
 
     @Test
+    void aWebSocketUpgradeThatIsNotAGetOrHasNoKeyIsRefusedWithoutHarm() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+            raw.getOutputStream().write(("POST /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = new String(raw.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(head).isEqualTo("HTTP/1.1 400");
+        }
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+            raw.setSoTimeout(5000);
+            raw.getOutputStream().write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // no Sec-WebSocket-Key: the handshake fails and only this connection is dropped
+            byte[] answer = raw.getInputStream().readAllBytes();
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 101");
+        }
+    }
+
+    @Test
     void handshakeByPostIsAnswered400BadHandshakeMethod() throws Exception {
         assertEngineError(server.send("POST", POLL, "4x"), 400, 2, "Bad handshake method");
         assertEngineError(server.send("PUT", POLL, "4x"), 400, 2, "Bad handshake method");

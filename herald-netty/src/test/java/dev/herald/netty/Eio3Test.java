@@ -66,7 +66,8 @@ class Eio3Test {
 
     @Test
     void theClientPingsAndTheServerPongs() throws Exception {
-        try (TestServer server = TestServer.start(o -> o.allowEio3(true).pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(200)))) {
+        // 1 s of allowed silence: pings every 150 ms keep it alive with room for a loaded machine
+        try (TestServer server = TestServer.start(o -> o.allowEio3(true).pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(700)))) {
             String sid = sidOf(server.get(V3 + "&b64=1").body());
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(150);

@@ -154,6 +154,37 @@ class NettyServerTest {
             }
         }
 
+        @Test
+        void aFolderAskedWithoutItsSlashRedirectsToTheSlashForm() throws Exception {
+            Path site = Files.createDirectories(dir.resolve("site/docs"));
+            Files.writeString(site.resolve("index.html"), "<p>docs</p>");
+            Path jar = dir.resolve("web.jar");
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+                out.putNextEntry(new java.util.jar.JarEntry("web/"));
+                out.putNextEntry(new java.util.jar.JarEntry("web/docs/"));
+                out.putNextEntry(new java.util.jar.JarEntry("web/docs/index.html"));
+                out.write("<p>jar docs</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(dir.resolve("site")))) {
+                assertRedirect(server, "/docs", "/docs/");
+                assertRedirect(server, "/docs?tab=2", "/docs/?tab=2");
+                assertContent(server, "/docs/", "text/html; charset=UTF-8", "<p>docs</p>");
+            }
+            // From a jar, a folder entry used to read as an empty 200 "file".
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
+                assertRedirect(server, "/docs", "/docs/");
+                assertContent(server, "/docs/", "text/html; charset=UTF-8", "<p>jar docs</p>");
+                assertThat(server.get("/nothing").statusCode()).isEqualTo(404);
+            }
+        }
+
+        private void assertRedirect(TestServer server, String path, String location) throws Exception {
+            HttpResponse<String> res = server.get(path);
+            assertThat(res.statusCode()).as(path).isEqualTo(301);
+            assertThat(res.headers().firstValue("location")).as(path).hasValue(location);
+        }
+
         private void assertContent(TestServer server, String path, String type, String body) throws Exception {
             HttpResponse<String> res = server.get(path);
             assertThat(res.statusCode()).as(path).isEqualTo(200);

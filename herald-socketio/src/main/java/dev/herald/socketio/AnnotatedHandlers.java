@@ -103,11 +103,7 @@ final class AnnotatedHandlers {
                     if (index >= a.size()) {
                         return p.isPrimitive() ? defaultOf(p) : null;
                     }
-                    try {
-                        return dev.herald.socketio.internal.Json.MAPPER.treeToValue(a.node(index), jt);
-                    } catch (Exception e) {
-                        throw new IllegalArgumentException("argument " + index + " does not convert to " + generic.getTypeName(), e);
-                    }
+                    return dev.herald.socketio.internal.Conversion.convert(a.node(index), jt, "argument " + index);
                 };
             }
         }

@@ -7,6 +7,7 @@ import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.HandshakeRequest;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.internal.LogOnce;
 import dev.herald.socketio.internal.PacketDecoder;
 import dev.herald.socketio.internal.PacketEncoder;
 import dev.herald.socketio.internal.PacketParseException;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Client implements EngineSocketListener {
 
     private static final Logger log = LoggerFactory.getLogger(Client.class);
+    // Malformed input is normal from the internet: one WARN a minute per kind, the rest at DEBUG.
+    private static final LogOnce MALFORMED = new LogOnce(log, TimeUnit.MINUTES.toNanos(1));
 
     private final SocketIoServer server;
     private final EngineSocket engine;
@@ -90,7 +93,7 @@ final class Client implements EngineSocketListener {
         try {
             packet = decoder.decode(message);
         } catch (PacketParseException e) {
-            log.debug("malformed packet ({}), closing sid={}", e.getMessage(), engine.id());
+            MALFORMED.warn("malformed packet (" + e.getMessage() + "), connection closed", engine.id());
             parseError = true;
             engine.close();
             return;
@@ -130,7 +133,7 @@ final class Client implements EngineSocketListener {
             socket.onPacket(packet);
         } else {
             // As the reference: a packet for a namespace the client has not joined is a protocol error.
-            log.debug("{} for a namespace not joined, closing sid={}", packet.type(), engine.id());
+            MALFORMED.warn(packet.type() + " for a namespace not joined, connection closed", engine.id());
             parseError = true;
             engine.close();
         }
@@ -170,6 +173,12 @@ final class Client implements EngineSocketListener {
         String nsp = socket.namespace().name();
         nsps.remove(nsp, socket);
         connecting.remove(nsp, socket);
+    }
+
+    /** A socket's client sends events faster than its handlers finish: close the connection. */
+    void overloaded(Socket socket) {
+        MALFORMED.warn("more than maxPendingEvents events waiting for handlers, connection closed", engine.id());
+        engine.close();
     }
 
     /** Every namespace is left ({@code server namespace disconnect}), then the connection closes. */

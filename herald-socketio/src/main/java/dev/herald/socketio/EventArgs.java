@@ -3,6 +3,7 @@ package dev.herald.socketio;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.socketio.internal.Conversion;
 import dev.herald.socketio.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,20 +56,12 @@ public final class EventArgs {
         if (type == JsonNode.class) {
             return type.cast(node);
         }
-        try {
-            return Json.MAPPER.treeToValue(node, type);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("argument " + index + " does not convert to " + type.getSimpleName(), e);
-        }
+        return Conversion.convert(node, type, "argument " + index);
     }
 
     /** Argument {@code index} converted to a generic type, for example {@code List<MyRecord>}. */
     public <T> T get(int index, TypeReference<T> type) {
-        try {
-            return Json.MAPPER.treeToValue(node(index), Json.MAPPER.getTypeFactory().constructType(type));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("argument " + index + " does not convert to " + type.getType(), e);
-        }
+        return Conversion.convert(node(index), Json.MAPPER.getTypeFactory().constructType(type), "argument " + index);
     }
 
     /** Argument {@code index} as text (numbers and booleans are rendered). */

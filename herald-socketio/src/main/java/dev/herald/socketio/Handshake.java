@@ -1,7 +1,6 @@
 package dev.herald.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.socketio.internal.Json;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -51,11 +50,7 @@ public record Handshake(
 
     /** The auth payload converted to a type with Jackson. */
     public <T> T auth(Class<T> type) {
-        try {
-            return Json.MAPPER.treeToValue(auth, type);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("auth payload does not convert to " + type.getSimpleName(), e);
-        }
+        return dev.herald.socketio.internal.Conversion.convert(auth, type, "auth payload");
     }
 
     /** One auth field as text. */

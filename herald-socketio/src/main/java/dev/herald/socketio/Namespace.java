@@ -207,9 +207,19 @@ public class Namespace {
         all().disconnectSockets(close);
     }
 
-    /** Sends an event to this namespace on the other nodes of the cluster. */
+    /**
+     * Sends an event to this namespace on the other nodes of the cluster (never to clients).
+     *
+     * @throws UnsupportedOperationException with the single-node {@link InMemoryAdapter}
+     */
     public void serverSideEmit(String event, Object... args) {
         adapter.serverSideEmit(ReservedEvents.check(event), Json.arrayOf(args));
+    }
+
+    /** Like {@link #serverSideEmit}, collecting one answer per other node within the timeout. */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Duration timeout, Object... args) {
+        return adapter.serverSideEmitWithAck(ReservedEvents.check(event), Json.arrayOf(args),
+                Objects.requireNonNull(timeout, "timeout"));
     }
 
     // ---------------------------------------------------------------- internals
@@ -280,7 +290,9 @@ public class Namespace {
             ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
             client.writePacket(new Packet(PacketType.CONNECT, name, reply));
         }
-        separateFromConnectReply();
+        if (!handlers.connect.isEmpty() && "websocket".equals(client.engine().transport())) {
+            separateFromConnectReply();
+        }
         for (ConnectHandler h : handlers.connect) {
             try {
                 h.handle(socket);
@@ -295,7 +307,9 @@ public class Namespace {
      * The reference writes one WebSocket frame at a time and the next one only after the write
      * callback, so its first event never shares a TCP read with the reply; some clients (npm
      * {@code ws} 8.5, used by the official suite) drop the second of two frames read at once.
-     * Our engine API has no write callback, so a short pause on this virtual thread stands in.
+     * Our engine API has no write callback, so a short pause on this virtual thread stands in;
+     * only over WebSocket (polling packs packets into one response anyway) and only when a
+     * connect handler may emit.
      */
     private static void separateFromConnectReply() {
         try {

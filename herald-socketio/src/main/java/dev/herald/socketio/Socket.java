@@ -50,6 +50,9 @@ public final class Socket {
     private volatile State state = State.CONNECTING;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    // Events received and not yet handled; incremented on the event loop, decremented by handlers.
+    private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
+
     // Any thread: acks this socket still waits for, by ack id.
     private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
 
@@ -366,9 +369,19 @@ public final class Socket {
     void onPacket(Packet packet) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> {
+                if (pendingEvents.incrementAndGet() > nsp.server().options().maxPendingEvents()) {
+                    client.overloaded(this);
+                    return;
+                }
                 String event = packet.data().get(0).asText();
                 EventArgs args = new EventArgs(rest(packet.data()), this, packet.id());
-                nsp.server().dispatch(mailbox, () -> dispatchEvent(event, args));
+                nsp.server().dispatch(mailbox, () -> {
+                    try {
+                        dispatchEvent(event, args);
+                    } finally {
+                        pendingEvents.decrementAndGet();
+                    }
+                });
             }
             case ACK, BINARY_ACK -> {
                 PendingAck pending = acks.remove(packet.id());

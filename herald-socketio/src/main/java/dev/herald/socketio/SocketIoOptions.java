@@ -15,9 +15,11 @@ public final class SocketIoOptions {
     private final DispatchMode dispatchMode;
     private final AdapterFactory adapterFactory;
     private final EngineIoOptions engine;
+    private final int maxPendingEvents;
 
     private SocketIoOptions(Builder b) {
         this.engine = b.engine;
+        this.maxPendingEvents = b.maxPendingEvents;
         this.connectTimeout = b.connectTimeout;
         this.maxAttachments = b.maxAttachments;
         this.dispatchMode = b.dispatchMode;
@@ -54,6 +56,15 @@ public final class SocketIoOptions {
         return adapterFactory;
     }
 
+    /**
+     * How many received events one socket may have waiting for (or running in) its handlers; a
+     * client that sends faster than its handlers finish is disconnected past it, so a flood cannot
+     * fill the heap. 1000.
+     */
+    public int maxPendingEvents() {
+        return maxPendingEvents;
+    }
+
     /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
     public EngineIoOptions engine() {
         return engine;
@@ -67,6 +78,7 @@ public final class SocketIoOptions {
         b.dispatchMode = dispatchMode;
         b.adapterFactory = adapterFactory;
         b.engine = engine;
+        b.maxPendingEvents = maxPendingEvents;
         return b;
     }
 
@@ -83,6 +95,7 @@ public final class SocketIoOptions {
         private DispatchMode dispatchMode = DispatchMode.IN_ORDER;
         private AdapterFactory adapterFactory = InMemoryAdapter::new;
         private EngineIoOptions engine = EngineIoOptions.defaults();
+        private int maxPendingEvents = 1000;
 
         private Builder() {}
 
@@ -110,6 +123,12 @@ public final class SocketIoOptions {
             return this;
         }
 
+        /** See {@link SocketIoOptions#maxPendingEvents()}. */
+        public Builder maxPendingEvents(int value) {
+            this.maxPendingEvents = value;
+            return this;
+        }
+
         /** See {@link SocketIoOptions#engine()}. */
         public Builder engine(EngineIoOptions value) {
             this.engine = Objects.requireNonNull(value, "engine");
@@ -123,6 +142,9 @@ public final class SocketIoOptions {
             }
             if (maxAttachments < 0) {
                 throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
+            }
+            if (maxPendingEvents < 1) {
+                throw new IllegalArgumentException("maxPendingEvents must be >= 1, was " + maxPendingEvents);
             }
             return new SocketIoOptions(this);
         }

@@ -444,6 +444,12 @@ public final class SocketIoServer implements AutoCloseable {
             return this;
         }
 
+        /** See {@link SocketIoOptions#maxPendingEvents()}. */
+        public Builder maxPendingEvents(int value) {
+            options.maxPendingEvents(value);
+            return this;
+        }
+
         /** See {@link SocketIoOptions#engine()}. */
         public Builder engine(dev.herald.engineio.EngineIoOptions value) {
             options.engine(value);

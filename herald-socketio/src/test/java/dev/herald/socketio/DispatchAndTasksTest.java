@@ -99,4 +99,24 @@ class DispatchAndTasksTest {
         assertThat(SocketIoOptions.defaults().maxAttachments()).isEqualTo(10);
         assertThat(SocketIoOptions.defaults().dispatchMode()).isEqualTo(DispatchMode.IN_ORDER);
     }
+
+    @Test
+    void aClientFloodingASlowHandlerIsDisconnectedPastMaxPendingEvents() throws Exception {
+        try (SocketIoServer io = SocketIoServer.builder().maxPendingEvents(5).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            io.on("slow", (s, a) -> release.await());
+            FakeEngineSocket flooder = new FakeEngineSocket(io);
+            FakeEngineSocket calm = new FakeEngineSocket(io);
+            flooder.connect("/");
+            calm.connect("/");
+            for (int i = 0; i < 5; i++) {
+                flooder.deliver("2[\"slow\"]");
+            }
+            assertThat(flooder.isOpen()).isTrue();
+            flooder.deliver("2[\"slow\"]");
+            assertThat(flooder.isOpen()).isFalse();
+            assertThat(calm.isOpen()).isTrue();
+            release.countDown();
+        }
+    }
 }

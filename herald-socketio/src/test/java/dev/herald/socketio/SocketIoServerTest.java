@@ -163,6 +163,21 @@ class SocketIoServerTest {
         }
 
         @Test
+        void conversionErrorsNameTheArgumentAndPathButNotTheValue() throws Exception {
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            io.sockets().onError((s, e, t) -> error.set(t));
+            io.on("point", (s, a) -> a.get(0, Point.class));
+            FakeEngineSocket c = new FakeEngineSocket(io);
+            c.connect("/");
+            c.deliver("2[\"point\",{\"x\":\"secret-value\",\"y\":2}]");
+            await().until(() -> error.get() != null);
+            assertThat(error.get()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("argument 0").hasMessageContaining("Point").hasMessageContaining("\"x\"")
+                    .hasNoCause();
+            assertThat(error.get().getMessage()).doesNotContain("secret-value");
+        }
+
+        @Test
         void emitsReachTheClientBeforeTheHandlerReturns() throws Exception {
             CountDownLatch release = new CountDownLatch(1);
             io.on("work", (s, a) -> {

@@ -208,4 +208,50 @@ class JavaClientTest {
         List<EventArgs> votes = io.timeout(Duration.ofSeconds(10)).emitWithAck("poll").get(15, TimeUnit.SECONDS);
         assertThat(votes).extracting(v -> v.string(0)).containsExactlyInAnyOrder("vote-0", "vote-1", "vote-2");
     }
+
+    @dev.herald.socketio.annotation.Namespace("/annotated")
+    static class Annotated {
+        @dev.herald.socketio.annotation.OnConnect
+        void hello(dev.herald.socketio.Socket socket) {
+            socket.emit("hello", socket.namespace().name());
+        }
+
+        @dev.herald.socketio.annotation.On("upper")
+        String upper(String text) {
+            return text.toUpperCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void annotatedHandlersServeTheJavaClient(String transport) throws Exception {
+        io.register(new Annotated());
+        BlockingQueue<Recorded> inbox = new LinkedBlockingQueue<>();
+        Socket s = connect("/annotated", transport, Map.of(), inbox, "hello");
+        assertThat(next(inbox).args()).containsExactly("/annotated");
+        CompletableFuture<Object[]> ack = new CompletableFuture<>();
+        s.emit("upper", "shout", (Ack) ack::complete);
+        assertThat(ack.get(10, TimeUnit.SECONDS)).containsExactly("SHOUT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void dynamicNamespacesAreCreatedOnConnectAndShareTheParentsHandlers(String transport) throws Exception {
+        dev.herald.socketio.Namespace rooms = io.of(java.util.regex.Pattern.compile("/room-\\d+"));
+        rooms.onCall("where", (socket, args) -> socket.namespace().name());
+        Socket a = connect("/room-1", transport, Map.of(), new LinkedBlockingQueue<>());
+        Socket b = connect("/room-22", transport, Map.of(), new LinkedBlockingQueue<>());
+        CompletableFuture<Object[]> whereA = new CompletableFuture<>();
+        CompletableFuture<Object[]> whereB = new CompletableFuture<>();
+        a.emit("where", (Ack) whereA::complete);
+        b.emit("where", (Ack) whereB::complete);
+        assertThat(whereA.get(10, TimeUnit.SECONDS)).containsExactly("/room-1");
+        assertThat(whereB.get(10, TimeUnit.SECONDS)).containsExactly("/room-22");
+
+        Socket refused = socket("/room-x", transport, Map.of());
+        CompletableFuture<Object> error = new CompletableFuture<>();
+        refused.on(Socket.EVENT_CONNECT_ERROR, args -> error.complete(args[0]));
+        refused.connect();
+        assertThat(((JSONObject) error.get(10, TimeUnit.SECONDS)).getString("message")).isEqualTo("Invalid namespace");
+    }
 }

@@ -26,6 +26,8 @@ class ScenarioTest {
     // Each bystander does about five round trips a second: 1000 a second in all, on 2 shared cores.
     private static final Duration PAUSE = Duration.ofMillis(200);
 
+    private static boolean warmedUp;
+
     private final RunningServer server = new RunningServer(SocketIoServer.create());
 
     @AfterEach
@@ -49,8 +51,10 @@ class ScenarioTest {
                 EchoFleet fleet = new EchoFleet()) {
             fleet.connect(server.port(), BYSTANDERS);
             fleet.start(PAUSE);
-            // Warm-up: the JIT compiles the echo path before anything is measured.
-            Thread.sleep(3000);
+            // Warm-up: the JIT compiles the echo path (server and fleet) before anything is
+            // measured; the first case in a JVM needs longer.
+            Thread.sleep(warmedUp ? 2000 : 6000);
+            warmedUp = true;
             fleet.reset();
 
             long sent = System.nanoTime();
@@ -76,11 +80,12 @@ class ScenarioTest {
             assertThat(fleet.errors()).isZero();
             assertThat(sorted.size()).isGreaterThan(BYSTANDERS * 3);
             // The target is p99 < 50 ms. When other processes keep this machine's cores busy
-            // (load above 1.5 per core), scheduling alone adds tens of ms, so the bound widens
-            // and the test says so, rather than failing on a neighbour's build.
+            // (load above 2 per core, this test's own two busy threads included), scheduling
+            // alone adds tens of ms, so the bound widens and the test says so, rather than
+            // failing on a neighbour's build.
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int cores = Runtime.getRuntime().availableProcessors();
-            boolean overloaded = load > cores * 1.5;
+            boolean overloaded = load > cores * 2.0;
             long boundUs = overloaded ? 250_000 : 50_000;
             System.out.printf("load average %.1f on %d cores: p99 bound %d ms%s%n", load, cores, boundUs / 1000,
                     overloaded ? " (relaxed: machine overloaded)" : "");

@@ -1,0 +1,150 @@
+package dev.herald.examples;
+
+import dev.herald.engineio.EngineIoOptions;
+import dev.herald.netty.NettyServer;
+import dev.herald.netty.ServerConfig;
+import dev.herald.netty.ServerConfig.ConfigException;
+import dev.herald.socketio.SocketIoOptions;
+import dev.herald.socketio.SocketIoServer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo app of {@code ./herald demo}: the tutorial, progress and chat demos plus their pages,
+ * on one port.
+ *
+ * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE]} (see {@link ServerConfig}).
+ * Ctrl-C shuts it down gracefully and exits 0.
+ */
+public final class DemoApp implements AutoCloseable {
+
+    /** Where the pages live on the classpath. */
+    static final String WEB = "dev/herald/examples/web/";
+    /** How long running handlers and jobs may take to finish on shutdown, by default. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private final SocketIoServer io;
+    private final NettyServer server;
+    private final RunningWork work;
+    private final Duration grace;
+
+    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace) {
+        this.io = io;
+        this.server = server;
+        this.work = work;
+        this.grace = grace;
+    }
+
+    /** Starts the demos; blocks until the process is stopped (Ctrl-C). */
+    public static void main(String[] args) throws InterruptedException {
+        DemoApp app;
+        try {
+            ServerConfig config = ServerConfig.load(args);
+            if (config.debug()) {
+                // Must happen before the first logger exists: slf4j-simple reads it once.
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            }
+            app = start(config);
+        } catch (ConfigException e) {
+            System.err.println("herald demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IllegalStateException e) {
+            // NettyServer's "cannot bind host:port: reason"; the stack trace would only hide it.
+            System.err.println("herald demo: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // The hook goes in before the URL is printed: whoever sees the URL may Ctrl-C at once.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            System.out.println("Herald demo stopped");
+            System.out.flush();
+            System.err.flush();
+            // A JVM stopped by SIGINT exits with 130 after its hooks; a clean shutdown is 0.
+            Runtime.getRuntime().halt(0);
+        }, "herald-demo-shutdown"));
+        System.out.println("Herald demo running at http://localhost:" + app.port() + "/");
+        new CountDownLatch(1).await();
+    }
+
+    /**
+     * Starts the demos on {@code config}'s host and port. Extra keys {@code tutorial-work-ms},
+     * {@code progress-job-ms} and {@code shutdown-grace-ms} change the demos' timings (for tests).
+     *
+     * @throws ConfigException for a bad extra value
+     */
+    public static DemoApp start(ServerConfig config) {
+        Duration tutorialWork = millis(config, "tutorial-work-ms", TutorialDemo.DEFAULT_WORK);
+        Duration jobDuration = millis(config, "progress-job-ms", ProgressDemo.DEFAULT_DURATION);
+        Duration grace = millis(config, "shutdown-grace-ms", GRACE);
+        RunningWork work = new RunningWork();
+        // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
+        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
+                .engine(EngineIoOptions.builder().allowEio3(true).build())
+                .build());
+        io.register(new TutorialDemo(tutorialWork, work));
+        new ProgressDemo(io, jobDuration, work).register();
+        new ChatDemo(io).register();
+        NettyServer server = NettyServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .engine(io.engine())
+                .staticClasspath(WEB)
+                .classLoader(DemoApp.class.getClassLoader())
+                .build()
+                .start();
+        return new DemoApp(io, server, work, grace);
+    }
+
+    /** The handlers and jobs running now (for tests). */
+    RunningWork runningWork() {
+        return work;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Shuts down gracefully: every client is told, running handlers and jobs get up to
+     * {@link #GRACE} (5 s) to finish (jobs are cancelled as their sockets go), then the port closes.
+     */
+    @Override
+    public void close() {
+        io.close();
+        try {
+            int running = work.running();
+            if (running > 0) {
+                // Said out loud so a Ctrl-C that takes a few seconds does not look like a hang.
+                LoggerFactory.getLogger(DemoApp.class).info("waiting up to {} s for {} running handlers and jobs",
+                        grace.toMillis() / 1000.0, running);
+            }
+            if (!work.awaitIdle(grace)) {
+                LoggerFactory.getLogger(DemoApp.class).warn("{} handlers or jobs still running after {} s; stopping anyway",
+                        work.running(), grace.toMillis() / 1000.0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+    }
+
+    private static Duration millis(ServerConfig config, String key, Duration fallback) {
+        String value = config.extra().get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 0) {
+                return Duration.ofMillis(ms);
+            }
+        } catch (NumberFormatException ignored) {
+            // Falls through to the one-line message.
+        }
+        throw new ConfigException(key + ": must be a whole number of milliseconds, got '" + value + "'");
+    }
+}
