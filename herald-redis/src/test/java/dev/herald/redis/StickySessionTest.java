@@ -92,18 +92,24 @@ class StickySessionTest {
         }
     }
 
+    /** Stops what was started, once: also called by a failing {@link #startClusterBehindNginx()}. */
     @AfterAll
     void stopEverything() {
         direct.forEach(SocketIoTestClient::close);
+        direct.clear();
         if (peer != null) {
             peer.close();
+            peer = null;
         }
         if (nginx != null) {
             nginx.close();
+            nginx = null;
         }
         nodes.forEach(HeraldNode::close);
+        nodes.clear();
         if (redis != null) {
             redis.close();
+            redis = null;
         }
     }
 
