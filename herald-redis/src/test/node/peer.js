@@ -2,6 +2,7 @@
 //
 //   node peer.js server  <redisUrl> [key]   socket.io 4.8 server with @socket.io/redis-adapter 8.3
 //   node peer.js emitter <redisUrl> [key]   @socket.io/redis-emitter 5.x
+//   node peer.js clients                    clients only, no Redis
 //
 // Every mode can also start socket.io-client sockets ({"cmd":"client",...}) against any server,
 // Node or Herald. Binary values travel in JSON as {"$bin": "<base64>"}.
@@ -48,14 +49,21 @@ function fromWire(value) {
 const clients = new Map();
 
 function startClient(cmd) {
-  const socket = ioClient(cmd.url, {
+  const options = {
     transports: cmd.transports || ["websocket"],
     auth: cmd.auth || {},
     reconnection: false,
     forceNew: true,
-  });
+  };
+  // a source address of the loopback network (127.0.0.2, ...), for a load balancer that hashes it
+  if (cmd.localAddress) options.agent = new http.Agent({ localAddress: cmd.localAddress, keepAlive: true });
+  const socket = ioClient(cmd.url, options);
   clients.set(cmd.client, socket);
-  socket.on("connect", () => out({ ev: "connected", client: cmd.client, sid: socket.id }));
+  socket.on("connect", () =>
+    out({ ev: "connected", client: cmd.client, sid: socket.id, transport: socket.io.engine.transport.name }));
+  // the engine exists once ioClient returns (autoConnect), before it could upgrade
+  socket.io.engine.on("upgrade", (transport) =>
+    out({ ev: "upgraded", client: cmd.client, transport: transport.name }));
   socket.on("connect_error", (err) =>
     out({ ev: "connect_error", client: cmd.client, message: err.message }));
   socket.on("disconnect", (reason) => out({ ev: "disconnected", client: cmd.client, reason }));
@@ -205,8 +213,35 @@ async function runEmitter() {
   };
 }
 
+// A client emits an event; with "ack" it waits for the server's answer (5 s at most).
+async function clientEmit(cmd) {
+  const socket = clients.get(cmd.client);
+  if (!socket) throw new Error("no client " + cmd.client);
+  const args = fromWire(cmd.args || []);
+  if (!cmd.ack) {
+    socket.emit(cmd.event, ...args);
+    return {};
+  }
+  return { reply: await socket.timeout(cmd.timeout || 5000).emitWithAck(cmd.event, ...args) };
+}
+
+async function runClients() {
+  out({ ev: "ready" });
+  return async (cmd) => {
+    switch (cmd.cmd) {
+      case "closeClients":
+        for (const socket of clients.values()) socket.disconnect();
+        clients.clear();
+        return {};
+      default:
+        throw new Error("unknown command " + cmd.cmd);
+    }
+  };
+}
+
 async function main() {
-  const handle = mode === "server" ? await runServer() : await runEmitter();
+  const handle =
+    mode === "server" ? await runServer() : mode === "clients" ? await runClients() : await runEmitter();
   const lines = readline.createInterface({ input: process.stdin });
   lines.on("line", async (line) => {
     if (!line.trim()) return;
@@ -214,6 +249,10 @@ async function main() {
     try {
       if (cmd.cmd === "client") {
         startClient(cmd);
+        return;
+      }
+      if (cmd.cmd === "clientEmit") {
+        out({ ev: "done", id: cmd.id, ...(await clientEmit(cmd)) });
         return;
       }
       const result = await handle(cmd);

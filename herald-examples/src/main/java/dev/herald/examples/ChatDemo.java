@@ -3,18 +3,26 @@ package dev.herald.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.Namespace;
+import dev.herald.socketio.RemoteSocket;
 import dev.herald.socketio.Socket;
 import dev.herald.socketio.SocketIoServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chat with rooms on {@code /chat}. {@code join {name, room}} is acknowledged with
  * {@code {ok:true, room}} or {@code {ok:false, error}}; {@code chat {text}} goes to the sender's
  * room as {@code chat {name, text}}; {@code leave} leaves it. Every join, leave and disconnect sends
  * {@code presence {room, members}} to the room and {@code notice {text}} to the others in it. A
- * socket's name and room live in {@code socket.data()}.
+ * socket's name and room live in {@code socket.data()}. On a cluster ({@code --redis}) all of this
+ * spans the nodes: the members come from {@code fetchSockets()}, which asks every node.
  */
 public final class ChatDemo {
 
@@ -23,6 +31,9 @@ public final class ChatDemo {
     static final int MAX_TEXT = 2000;
     private static final String NAME = "chat.name";
     private static final String ROOM = "chat.room";
+    /** How long a join or leave waits for the other nodes' members; their adapter's own bound is 5 s. */
+    private static final Duration PRESENCE_TIMEOUT = Duration.ofSeconds(6);
+    private static final Logger LOG = LoggerFactory.getLogger(ChatDemo.class);
 
     private final Namespace nsp;
     // Membership changes and the presence lists they send happen under this lock, so two joins at
@@ -85,12 +96,30 @@ public final class ChatDemo {
     }
 
     private void sendPresence(String room) {
-        List<String> members = nsp.sockets().values().stream()
-                .filter(s -> room.equals(s.data().get(ROOM)))
-                .map(s -> (String) s.data().get(NAME))
+        nsp.to(room).emit("presence", Map.of("room", room, "members", members(room)));
+    }
+
+    /**
+     * The names in the room on every node of the cluster (on a single node, its own sockets). A
+     * node that does not answer in time is left out rather than holding up the room.
+     */
+    private List<String> members(String room) {
+        List<RemoteSocket> sockets;
+        try {
+            sockets = nsp.to(room).fetchSockets().get(PRESENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("presence of a room from this node only: {}", e.toString());
+            sockets = nsp.to(room).local().fetchSockets().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sockets = nsp.to(room).local().fetchSockets().join();
+        }
+        return sockets.stream()
+                .map(s -> s.data().get(NAME))
+                .filter(String.class::isInstance)
+                .map(String.class::cast)
                 .sorted()
                 .toList();
-        nsp.to(room).emit("presence", Map.of("room", room, "members", members));
     }
 
     private static String text(JsonNode node, String field) {

@@ -4,8 +4,10 @@ import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
 import dev.herald.netty.ServerConfig;
 import dev.herald.netty.ServerConfig.ConfigException;
+import dev.herald.redis.RedisAdapter;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The demo app of {@code ./herald demo}: the tutorial, progress and chat demos plus their pages,
  * on one port.
  *
- * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE]} (see {@link ServerConfig}).
+ * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI]} (see {@link
+ * ServerConfig}). With {@code --redis}, the app is one node of a cluster: every node on that Redis
+ * serves the same chat rooms (see {@code docs/scaling.md}).
  * Ctrl-C shuts it down gracefully and exits 0.
  */
 public final class DemoApp implements AutoCloseable {
@@ -39,8 +43,9 @@ public final class DemoApp implements AutoCloseable {
     /** Starts the demos; blocks until the process is stopped (Ctrl-C). */
     public static void main(String[] args) throws InterruptedException {
         DemoApp app;
+        ServerConfig config;
         try {
-            ServerConfig config = ServerConfig.load(args);
+            config = ServerConfig.load(args);
             if (config.debug()) {
                 // Must happen before the first logger exists: slf4j-simple reads it once.
                 System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -51,7 +56,7 @@ public final class DemoApp implements AutoCloseable {
             System.exit(2);
             return;
         } catch (IllegalStateException e) {
-            // NettyServer's "cannot bind host:port: reason"; the stack trace would only hide it.
+            // "cannot bind host:port: reason" or "cannot reach Redis at ...": a stack trace would hide it.
             System.err.println("herald demo: " + e.getMessage());
             System.exit(1);
             return;
@@ -65,7 +70,9 @@ public final class DemoApp implements AutoCloseable {
             // A JVM stopped by SIGINT exits with 130 after its hooks; a clean shutdown is 0.
             Runtime.getRuntime().halt(0);
         }, "herald-demo-shutdown"));
-        System.out.println("Herald demo running at http://localhost:" + app.port() + "/");
+        System.out.println("Herald demo running at http://localhost:" + app.port() + "/"
+                // Not the URI itself: it may carry a password.
+                + (config.redisUri().isPresent() ? " as a cluster node on Redis" : ""));
         new CountDownLatch(1).await();
     }
 
@@ -81,9 +88,11 @@ public final class DemoApp implements AutoCloseable {
         Duration grace = millis(config, "shutdown-grace-ms", GRACE);
         RunningWork work = new RunningWork();
         // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
-        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-                .engine(EngineIoOptions.builder().allowEio3(true).build())
-                .build());
+        SocketIoOptions.Builder options = SocketIoOptions.builder()
+                .engine(EngineIoOptions.builder().allowEio3(true).build());
+        // A cluster node: rooms and broadcasts are shared with every node on this Redis.
+        config.redisUri().ifPresent(uri -> options.adapterFactory(redis(uri)));
+        SocketIoServer io = SocketIoServer.create(options.build());
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
         new ChatDemo(io).register();
@@ -96,6 +105,11 @@ public final class DemoApp implements AutoCloseable {
                 .build()
                 .start();
         return new DemoApp(io, server, work, grace);
+    }
+
+    /** The Socket.IO server (for tests). */
+    SocketIoServer io() {
+        return io;
     }
 
     /** The handlers and jobs running now (for tests). */
@@ -130,6 +144,25 @@ public final class DemoApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.close();
+    }
+
+    /** The Redis adapter, connected now; an unreachable Redis is a one-line startup error. */
+    private static RedisAdapter.Factory redis(String uri) {
+        try {
+            return RedisAdapter.factory(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach Redis at " + hostAndPort(uri) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Host and port only: the URI may carry a password. */
+    private static String hostAndPort(String uri) {
+        try {
+            URI u = URI.create(uri);
+            return u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort());
+        } catch (IllegalArgumentException e) {
+            return "the given URI";
+        }
     }
 
     private static Duration millis(ServerConfig config, String key, Duration fallback) {

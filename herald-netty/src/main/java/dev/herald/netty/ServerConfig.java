@@ -23,7 +23,7 @@ import java.util.Properties;
  * named by {@code --config FILE} or {@code HERALD_CONFIG}, else {@code herald.properties} in the
  * working directory when it exists), then the defaults. Keys are written {@code redis-uri} on the
  * command line, {@code redis-uri} or {@code redis.uri} in the file and {@code HERALD_REDIS_URI} in
- * the environment.
+ * the environment; {@code redis} is short for {@code redis-uri} everywhere ({@code --redis URI}).
  *
  * <p>Immutable and thread-safe. Every problem is a {@link ConfigException} whose message is one
  * line naming the key and what it allows.
@@ -89,7 +89,7 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new ConfigException("unexpected argument '" + arg + "': options are --host H, --port N, --debug, --config FILE, --redis-uri URI, --key value");
+                throw new ConfigException("unexpected argument '" + arg + "': options are --host H, --port N, --debug, --config FILE, --redis URI, --key value");
             }
             String key = arg.substring(2);
             String value;
@@ -144,9 +144,10 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
         return out;
     }
 
-    /** {@code REDIS_URI}, {@code redis.uri} and {@code redis-uri} all name one key. */
+    /** {@code REDIS_URI}, {@code redis.uri}, {@code redis-uri} and {@code redis} all name one key. */
     private static String normalize(String key) {
-        return key.trim().toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+        String k = key.trim().toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+        return k.equals("redis") ? "redis-uri" : k;
     }
 
     private static int parsePort(String value) {

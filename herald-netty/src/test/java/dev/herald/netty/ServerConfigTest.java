@@ -25,6 +25,16 @@ class ServerConfigTest {
         assertThat(c.redisUri()).isEmpty();
     }
 
+    @Test
+    void redisIsShortForRedisUriOnTheCommandLineAndInTheEnvironment() {
+        ServerConfig flag = ServerConfig.load(new String[] {"--redis", "redis://127.0.0.1:6379"}, Map.of(), dir);
+        ServerConfig env = ServerConfig.load(new String[0], Map.of("HERALD_REDIS", "redis://10.0.0.5:6379"), dir);
+
+        assertThat(flag.redisUri()).contains("redis://127.0.0.1:6379");
+        assertThat(flag.extra()).isEmpty();
+        assertThat(env.redisUri()).contains("redis://10.0.0.5:6379");
+    }
+
     @Nested
     class Precedence {
 

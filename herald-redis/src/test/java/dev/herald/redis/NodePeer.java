@@ -74,6 +74,13 @@ final class NodePeer implements AutoCloseable {
         return peer;
     }
 
+    /** A peer that runs only socket.io-client sockets, without Redis. */
+    static NodePeer clients() {
+        var peer = start("clients", "-", "-");
+        peer.awaitLine(l -> l.path("ev").asText().equals("ready"));
+        return peer;
+    }
+
     /** The port the server peer listens on. */
     int port() {
         return awaitLine(l -> l.path("ev").asText().equals("listening")).path("port").asInt();
