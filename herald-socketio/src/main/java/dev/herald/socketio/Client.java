@@ -53,7 +53,8 @@ final class Client implements EngineSocketListener {
     Client(SocketIoServer server, EngineSocket engine) {
         this.server = server;
         this.engine = engine;
-        this.decoder = new PacketDecoder(server.options().maxAttachments());
+        SocketIoOptions o = server.options();
+        this.decoder = new PacketDecoder(o.maxAttachments(), o.maxAttachmentBytes(), o.maxNamespaceLength());
         this.legacy = engine.protocol() == 3;
         long timeout = server.options().connectTimeout().toNanos();
         this.connectTimer = server.scheduler().schedule(() -> {

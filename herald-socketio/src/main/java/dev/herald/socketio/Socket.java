@@ -185,8 +185,15 @@ public final class Socket {
     CompletableFuture<EventArgs> emitWithAck(Duration timeout, String event, Object... args) {
         ReservedEvents.check(event);
         CompletableFuture<EventArgs> future = new CompletableFuture<>();
-        long ackId = nsp.nextAckId();
         SocketIoServer server = nsp.server();
+        // Checked, not reserved: two racing callers may both pass at the limit; the bound is
+        // approximate by a few, which is all it needs to be.
+        if (acks.size() >= server.options().maxPendingAcks()) {
+            future.completeExceptionally(new SocketIoException("too many pending acks (maxPendingAcks="
+                    + server.options().maxPendingAcks() + "), event not sent"));
+            return future;
+        }
+        long ackId = nsp.nextAckId();
         ScheduledFuture<?> timer = timeout == null ? null : server.scheduler().schedule(() -> {
             if (acks.remove(ackId) != null) {
                 server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));

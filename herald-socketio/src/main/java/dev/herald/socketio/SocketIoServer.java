@@ -450,6 +450,24 @@ public final class SocketIoServer implements AutoCloseable {
             return this;
         }
 
+        /** See {@link SocketIoOptions#maxAttachmentBytes()}. */
+        public Builder maxAttachmentBytes(long value) {
+            options.maxAttachmentBytes(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxNamespaceLength()}. */
+        public Builder maxNamespaceLength(int value) {
+            options.maxNamespaceLength(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxPendingAcks()}. */
+        public Builder maxPendingAcks(int value) {
+            options.maxPendingAcks(value);
+            return this;
+        }
+
         /** See {@link SocketIoOptions#engine()}. */
         public Builder engine(dev.herald.engineio.EngineIoOptions value) {
             options.engine(value);
