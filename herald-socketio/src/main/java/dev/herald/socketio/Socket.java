@@ -220,6 +220,11 @@ public final class Socket {
         return future;
     }
 
+    /** Server-to-client acks still awaited; for tests. */
+    int pendingAcks() {
+        return acks.size();
+    }
+
     private void failAck(long ackId) {
         PendingAck pending = acks.remove(ackId);
         if (pending != null) {

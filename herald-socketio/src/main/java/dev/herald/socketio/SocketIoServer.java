@@ -324,6 +324,11 @@ public final class SocketIoServer implements AutoCloseable {
         return client;
     }
 
+    /** Open Engine.IO connections seen by this server; for tests. */
+    int clientCount() {
+        return clients.size();
+    }
+
     void clientClosed(Client client) {
         clients.remove(client);
     }
