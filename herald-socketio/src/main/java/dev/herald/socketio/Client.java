@@ -106,6 +106,11 @@ final class Client implements EngineSocketListener {
         if (log.isTraceEnabled()) {
             log.trace("packet {} sid={}", packet, engine.id());
         }
+        if (server.closing()) {
+            // The sockets were disconnected by the shutdown; the transport closes after the grace.
+            log.debug("{} during shutdown ignored, sid={}", packet.type(), engine.id());
+            return;
+        }
         String nspName = packet.nsp();
         if (legacy) {
             // v4 clients put their query in the namespace: "/chat?token=abc".
@@ -190,11 +195,19 @@ final class Client implements EngineSocketListener {
         engine.close();
     }
 
-    /** Closes the connection on shutdown; sockets see {@code server shutting down}. */
-    void shutdown() {
-        for (Socket s : List.copyOf(nsps.values())) {
-            s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN);
+    /** Shutdown, first step: every socket (connecting ones too) leaves with that reason. */
+    void disconnectSockets(DisconnectReason reason) {
+        connectTimer.cancel(false);
+        for (Socket s : List.copyOf(connecting.values())) {
+            s.onClose(reason);
         }
+        for (Socket s : List.copyOf(nsps.values())) {
+            s.onClose(reason);
+        }
+    }
+
+    /** Shutdown, last step: the connection closes. */
+    void closeEngine() {
         engine.close();
     }
 

@@ -65,7 +65,8 @@ public final class Socket {
     private final List<DisconnectHandler> disconnectingHandlers = new CopyOnWriteArrayList<>();
     private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
 
-    private record PendingAck(Consumer<ArrayNode> onAck, Runnable onDisconnect) {}
+    // onFail gets the message of the failure: why the socket left.
+    private record PendingAck(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
 
     Socket(Client client, Namespace nsp, String id, Handshake handshake) {
         this.client = client;
@@ -204,14 +205,14 @@ public final class Socket {
                 timer.cancel(false);
             }
             future.complete(EventArgs.of(data));
-        }, () -> {
+        }, message -> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            future.completeExceptionally(new AckTimeoutException("socket has been disconnected"));
+            future.completeExceptionally(new AckTimeoutException(message));
         }));
         if (!connected()) {
-            failAck(ackId);
+            failAck(ackId, "socket has been disconnected");
             return future;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
@@ -225,10 +226,10 @@ public final class Socket {
         return acks.size();
     }
 
-    private void failAck(long ackId) {
+    private void failAck(long ackId, String message) {
         PendingAck pending = acks.remove(ackId);
         if (pending != null) {
-            nsp.server().async(pending.onDisconnect);
+            nsp.server().async(() -> pending.onFail.accept(message));
         }
     }
 
@@ -346,7 +347,7 @@ public final class Socket {
     }
 
     void expectAck(long ackId, Consumer<ArrayNode> callback) {
-        acks.put(ackId, new PendingAck(callback, () -> {}));
+        acks.put(ackId, new PendingAck(callback, message -> {}));
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -487,8 +488,10 @@ public final class Socket {
         state = State.DISCONNECTED;
         nsp.remove(this);
         client.remove(this);
+        String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
+                ? "server shutting down" : "socket has been disconnected";
         for (Long ackId : List.copyOf(acks.keySet())) {
-            failAck(ackId);
+            failAck(ackId, ackFailure);
         }
         if (!wasConnected) {
             return;
