@@ -194,6 +194,11 @@ public final class Socket {
                     + server.options().maxPendingAcks() + "), event not sent"));
             return future;
         }
+        if (!connected()) {
+            // Before the timer: after close() the scheduler is gone.
+            server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
+            return future;
+        }
         long ackId = nsp.nextAckId();
         ScheduledFuture<?> timer = timeout == null ? null : server.scheduler().schedule(() -> {
             if (acks.remove(ackId) != null) {

@@ -127,6 +127,9 @@ class GracefulShutdownTest {
                     .isInstanceOf(AckTimeoutException.class).hasMessage("server shutting down");
         }
         assertThat(socket.pendingAcks()).isZero();
+        // And after the close, a new one fails the same way instead of throwing.
+        assertThatThrownBy(() -> socket.timeout(Duration.ofSeconds(1)).emitWithAck("late").get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(AckTimeoutException.class);
     }
 
     @ParameterizedTest
