@@ -219,13 +219,18 @@ public final class EngineIoServer implements AutoCloseable {
         for (EngineSession s : new ArrayList<>(sessions.values())) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             closes.add(f);
-            s.onHome(() -> {
+            boolean queued = s.onHome(() -> {
                 try {
                     s.close(CloseReason.SERVER_SHUTTING_DOWN, "");
                 } finally {
                     f.complete(null);
                 }
             });
+            if (!queued) {
+                // Its loop is gone (the transport stopped first): the session can do nothing more.
+                sessions.remove(s.id(), s);
+                f.complete(null);
+            }
         }
         return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
     }

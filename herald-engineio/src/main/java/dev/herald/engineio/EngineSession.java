@@ -157,11 +157,21 @@ final class EngineSession implements EngineSocket {
         return home;
     }
 
-    void onHome(Runnable task) {
+    /**
+     * Runs the task on the home loop. Returns false, dropping the task, when that loop has been
+     * shut down (the transport was stopped before the engine): nothing is left to write to.
+     */
+    boolean onHome(Runnable task) {
         if (home.inExecutor()) {
             task.run();
-        } else {
+            return true;
+        }
+        try {
             home.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("home loop gone, task dropped, sid={}", id);
+            return false;
         }
     }
 

@@ -53,7 +53,8 @@ final class Client implements EngineSocketListener {
     Client(SocketIoServer server, EngineSocket engine) {
         this.server = server;
         this.engine = engine;
-        this.decoder = new PacketDecoder(server.options().maxAttachments());
+        SocketIoOptions o = server.options();
+        this.decoder = new PacketDecoder(o.maxAttachments(), o.maxAttachmentBytes(), o.maxNamespaceLength());
         this.legacy = engine.protocol() == 3;
         long timeout = server.options().connectTimeout().toNanos();
         this.connectTimer = server.scheduler().schedule(() -> {
@@ -104,6 +105,11 @@ final class Client implements EngineSocketListener {
     private void onPacket(Packet packet) {
         if (log.isTraceEnabled()) {
             log.trace("packet {} sid={}", packet, engine.id());
+        }
+        if (server.closing()) {
+            // The sockets were disconnected by the shutdown; the transport closes after the grace.
+            log.debug("{} during shutdown ignored, sid={}", packet.type(), engine.id());
+            return;
         }
         String nspName = packet.nsp();
         if (legacy) {
@@ -189,11 +195,19 @@ final class Client implements EngineSocketListener {
         engine.close();
     }
 
-    /** Closes the connection on shutdown; sockets see {@code server shutting down}. */
-    void shutdown() {
-        for (Socket s : List.copyOf(nsps.values())) {
-            s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN);
+    /** Shutdown, first step: every socket (connecting ones too) leaves with that reason. */
+    void disconnectSockets(DisconnectReason reason) {
+        connectTimer.cancel(false);
+        for (Socket s : List.copyOf(connecting.values())) {
+            s.onClose(reason);
         }
+        for (Socket s : List.copyOf(nsps.values())) {
+            s.onClose(reason);
+        }
+    }
+
+    /** Shutdown, last step: the connection closes. */
+    void closeEngine() {
         engine.close();
     }
 

@@ -65,7 +65,8 @@ public final class Socket {
     private final List<DisconnectHandler> disconnectingHandlers = new CopyOnWriteArrayList<>();
     private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
 
-    private record PendingAck(Consumer<ArrayNode> onAck, Runnable onDisconnect) {}
+    // onFail gets the message of the failure: why the socket left.
+    private record PendingAck(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
 
     Socket(Client client, Namespace nsp, String id, Handshake handshake) {
         this.client = client;
@@ -185,8 +186,20 @@ public final class Socket {
     CompletableFuture<EventArgs> emitWithAck(Duration timeout, String event, Object... args) {
         ReservedEvents.check(event);
         CompletableFuture<EventArgs> future = new CompletableFuture<>();
-        long ackId = nsp.nextAckId();
         SocketIoServer server = nsp.server();
+        // Checked, not reserved: two racing callers may both pass at the limit; the bound is
+        // approximate by a few, which is all it needs to be.
+        if (acks.size() >= server.options().maxPendingAcks()) {
+            future.completeExceptionally(new SocketIoException("too many pending acks (maxPendingAcks="
+                    + server.options().maxPendingAcks() + "), event not sent"));
+            return future;
+        }
+        if (!connected()) {
+            // Before the timer: after close() the scheduler is gone.
+            server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
+            return future;
+        }
+        long ackId = nsp.nextAckId();
         ScheduledFuture<?> timer = timeout == null ? null : server.scheduler().schedule(() -> {
             if (acks.remove(ackId) != null) {
                 server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
@@ -197,14 +210,14 @@ public final class Socket {
                 timer.cancel(false);
             }
             future.complete(EventArgs.of(data));
-        }, () -> {
+        }, message -> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            future.completeExceptionally(new AckTimeoutException("socket has been disconnected"));
+            future.completeExceptionally(new AckTimeoutException(message));
         }));
         if (!connected()) {
-            failAck(ackId);
+            failAck(ackId, "socket has been disconnected");
             return future;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
@@ -213,10 +226,15 @@ public final class Socket {
         return future;
     }
 
-    private void failAck(long ackId) {
+    /** Server-to-client acks still awaited; for tests. */
+    int pendingAcks() {
+        return acks.size();
+    }
+
+    private void failAck(long ackId, String message) {
         PendingAck pending = acks.remove(ackId);
         if (pending != null) {
-            nsp.server().async(pending.onDisconnect);
+            nsp.server().async(() -> pending.onFail.accept(message));
         }
     }
 
@@ -334,7 +352,7 @@ public final class Socket {
     }
 
     void expectAck(long ackId, Consumer<ArrayNode> callback) {
-        acks.put(ackId, new PendingAck(callback, () -> {}));
+        acks.put(ackId, new PendingAck(callback, message -> {}));
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -475,8 +493,10 @@ public final class Socket {
         state = State.DISCONNECTED;
         nsp.remove(this);
         client.remove(this);
+        String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
+                ? "server shutting down" : "socket has been disconnected";
         for (Long ackId : List.copyOf(acks.keySet())) {
-            failAck(ackId);
+            failAck(ackId, ackFailure);
         }
         if (!wasConnected) {
             return;

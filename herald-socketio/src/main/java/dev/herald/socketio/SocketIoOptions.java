@@ -16,8 +16,14 @@ public final class SocketIoOptions {
     private final AdapterFactory adapterFactory;
     private final EngineIoOptions engine;
     private final int maxPendingEvents;
+    private final long maxAttachmentBytes;
+    private final int maxNamespaceLength;
+    private final int maxPendingAcks;
 
     private SocketIoOptions(Builder b) {
+        this.maxAttachmentBytes = b.maxAttachmentBytes >= 0 ? b.maxAttachmentBytes : b.engine.maxHttpBufferSize();
+        this.maxNamespaceLength = b.maxNamespaceLength;
+        this.maxPendingAcks = b.maxPendingAcks;
         this.engine = b.engine;
         this.maxPendingEvents = b.maxPendingEvents;
         this.connectTimeout = b.connectTimeout;
@@ -44,6 +50,34 @@ public final class SocketIoOptions {
     /** The most binary attachments one packet may announce; 10. */
     public int maxAttachments() {
         return maxAttachments;
+    }
+
+    /**
+     * The most bytes the binary attachments of one packet may hold together; a client sending more
+     * is disconnected ({@code parse error}). Defaults to the engine's {@code maxHttpBufferSize}
+     * (1 MB), what one polling request could carry: without it, a WebSocket client could send
+     * {@code maxAttachments} frames of {@code maxHttpBufferSize} each for one packet.
+     */
+    public long maxAttachmentBytes() {
+        return maxAttachmentBytes;
+    }
+
+    /**
+     * The longest namespace name a client may send, in chars; a longer one disconnects the client
+     * ({@code parse error}) before any lookup or dynamic-namespace matcher sees it. 256.
+     */
+    public int maxNamespaceLength() {
+        return maxNamespaceLength;
+    }
+
+    /**
+     * How many server-to-client acks one socket may have outstanding ({@code emitWithAck} not yet
+     * answered, timed out or failed). Past it, a new {@code emitWithAck} does not send the event and
+     * its future fails at once with {@link SocketIoException} ("too many pending acks"); the
+     * connection stays open. 1000.
+     */
+    public int maxPendingAcks() {
+        return maxPendingAcks;
     }
 
     /** How one socket's events reach handlers; {@link DispatchMode#IN_ORDER}. */
@@ -79,12 +113,17 @@ public final class SocketIoOptions {
         b.adapterFactory = adapterFactory;
         b.engine = engine;
         b.maxPendingEvents = maxPendingEvents;
+        b.maxAttachmentBytes = maxAttachmentBytes;
+        b.maxNamespaceLength = maxNamespaceLength;
+        b.maxPendingAcks = maxPendingAcks;
         return b;
     }
 
     @Override
     public String toString() {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
+                + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
+                + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
                 + ", dispatchMode=" + dispatchMode + ", engine=" + engine + "]";
     }
 
@@ -96,8 +135,33 @@ public final class SocketIoOptions {
         private AdapterFactory adapterFactory = InMemoryAdapter::new;
         private EngineIoOptions engine = EngineIoOptions.defaults();
         private int maxPendingEvents = 1000;
+        // -1: the engine's maxHttpBufferSize, resolved in build().
+        private long maxAttachmentBytes = -1;
+        private int maxNamespaceLength = 256;
+        private int maxPendingAcks = 1000;
 
         private Builder() {}
+
+        /** See {@link SocketIoOptions#maxAttachmentBytes()}. */
+        public Builder maxAttachmentBytes(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxAttachmentBytes must be >= 0, was " + value);
+            }
+            this.maxAttachmentBytes = value;
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxNamespaceLength()}. */
+        public Builder maxNamespaceLength(int value) {
+            this.maxNamespaceLength = value;
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxPendingAcks()}. */
+        public Builder maxPendingAcks(int value) {
+            this.maxPendingAcks = value;
+            return this;
+        }
 
         /** See {@link SocketIoOptions#connectTimeout()}. */
         public Builder connectTimeout(Duration value) {
@@ -142,6 +206,12 @@ public final class SocketIoOptions {
             }
             if (maxAttachments < 0) {
                 throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
+            }
+            if (maxNamespaceLength < 1) {
+                throw new IllegalArgumentException("maxNamespaceLength must be >= 1, was " + maxNamespaceLength);
+            }
+            if (maxPendingAcks < 1) {
+                throw new IllegalArgumentException("maxPendingAcks must be >= 1, was " + maxPendingAcks);
             }
             if (maxPendingEvents < 1) {
                 throw new IllegalArgumentException("maxPendingEvents must be >= 1, was " + maxPendingEvents);

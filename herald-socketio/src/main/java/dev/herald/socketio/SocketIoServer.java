@@ -52,7 +52,24 @@ public final class SocketIoServer implements AutoCloseable {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     // One platform thread for timeouts (connect, acks); its tasks only flip state and hand off.
     private final ScheduledExecutorService scheduler;
-    private final ThreadFactory handlerThreads = Thread.ofVirtual().name("herald-sio-", 0).factory();
+    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("herald-sio-", 0).factory();
+    // Any thread: every handler thread started and not yet ended, so close(grace) can wait for
+    // them and interrupt the rest. Added at creation (before start), removed as the thread ends.
+    private final Set<Thread> handlerThreadsAlive = ConcurrentHashMap.newKeySet();
+    private final ThreadFactory handlerThreads = task -> {
+        Thread[] self = new Thread[1];
+        self[0] = virtualThreads.newThread(() -> {
+            try {
+                task.run();
+            } finally {
+                handlerThreadsAlive.remove(self[0]);
+            }
+        });
+        handlerThreadsAlive.add(self[0]);
+        return self[0];
+    };
+    // Set once by close(); read by every new connection and packet.
+    private volatile boolean closing;
     private final AtomicLong taskCounter = new AtomicLong();
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
@@ -305,27 +322,116 @@ public final class SocketIoServer implements AutoCloseable {
 
     /**
      * Disconnects every socket ({@code server shutting down}), closes their connections and the
-     * adapters. Handlers already running finish on their own threads.
+     * adapters, without waiting: handlers already running finish on their own threads. See
+     * {@link #close(Duration)} for a graceful stop. Safe to call more than once, and after the
+     * transport (a {@code NettyServer}) was closed.
      */
     @Override
     public void close() {
+        shutdown(Duration.ZERO, false);
+    }
+
+    /**
+     * Stops gracefully: new connections and namespace connects are refused; every socket is
+     * disconnected at once with reason {@code server shutting down} (disconnect handlers run, and
+     * pending {@code emitWithAck} futures fail with {@link AckTimeoutException} "server shutting
+     * down"); running handlers get up to {@code grace} to return and are then interrupted; last,
+     * the Engine.IO connections close, so clients see a transport close and reconnect elsewhere,
+     * as with the reference's {@code io.close()}. Blocks for at most about {@code grace} plus one
+     * second. Called from a handler, it does not wait for that handler.
+     */
+    public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+        }
+        shutdown(grace, true);
+    }
+
+    private synchronized void shutdown(Duration grace, boolean interrupt) {
+        boolean first = !closing;
+        closing = true;
         for (Client c : List.copyOf(clients)) {
-            c.shutdown();
+            c.disconnectSockets(DisconnectReason.SERVER_SHUTTING_DOWN);
         }
+        if (interrupt) {
+            awaitHandlers(grace);
+        }
+        for (Client c : List.copyOf(clients)) {
+            c.closeEngine();
+        }
+        clients.clear();
         engine.close();
-        for (Namespace n : namespaces.values()) {
-            n.adapter().close();
+        if (first) {
+            for (Namespace n : namespaces.values()) {
+                n.adapter().close();
+            }
+            scheduler.shutdownNow();
         }
-        scheduler.shutdownNow();
+    }
+
+    // Waits for handler threads until the deadline, then interrupts the rest and gives them a
+    // second to notice.
+    private void awaitHandlers(Duration grace) {
+        Thread me = Thread.currentThread();
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            for (Thread t : List.copyOf(handlerThreadsAlive)) {
+                long left = deadline - System.nanoTime();
+                if (t != me && left > 0) {
+                    t.join(Duration.ofNanos(left));
+                }
+            }
+            List<Thread> late = handlerThreadsAlive.stream().filter(t -> t != me).toList();
+            if (late.isEmpty()) {
+                return;
+            }
+            log.info("{} handler thread(s) still running after the {} shutdown grace, interrupting", late.size(), grace);
+            late.forEach(Thread::interrupt);
+            long hard = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            for (Thread t : late) {
+                long left = hard - System.nanoTime();
+                if (left > 0) {
+                    t.join(Duration.ofNanos(left));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether {@link #close()} or {@link #close(Duration)} was called. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** Handler threads alive now; for tests. */
+    int handlerThreadCount() {
+        return handlerThreadsAlive.size();
     }
 
     // ---------------------------------------------------------------- internals
 
     private dev.herald.engineio.EngineSocketListener onEngineOpen(dev.herald.engineio.EngineSocket engine) {
+        if (closing) {
+            engine.close();
+            return new dev.herald.engineio.EngineSocketListener() {
+                @Override
+                public void onMessage(dev.herald.engineio.EngineSocket s, dev.herald.engineio.Message m) {}
+
+                @Override
+                public void onClose(dev.herald.engineio.EngineSocket s, dev.herald.engineio.CloseReason r, String d) {}
+            };
+        }
         Client client = new Client(this, engine);
         clients.add(client);
         client.start();
         return client;
+    }
+
+    /** Open Engine.IO connections seen by this server; for tests. */
+    int clientCount() {
+        return clients.size();
     }
 
     void clientClosed(Client client) {
@@ -451,6 +557,24 @@ public final class SocketIoServer implements AutoCloseable {
         /** See {@link SocketIoOptions#maxPendingEvents()}. */
         public Builder maxPendingEvents(int value) {
             options.maxPendingEvents(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxAttachmentBytes()}. */
+        public Builder maxAttachmentBytes(long value) {
+            options.maxAttachmentBytes(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxNamespaceLength()}. */
+        public Builder maxNamespaceLength(int value) {
+            options.maxNamespaceLength(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#maxPendingAcks()}. */
+        public Builder maxPendingAcks(int value) {
+            options.maxPendingAcks(value);
             return this;
         }
 

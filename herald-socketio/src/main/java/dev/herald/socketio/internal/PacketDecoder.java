@@ -26,16 +26,33 @@ import java.util.Optional;
  */
 public final class PacketDecoder {
 
+    /** No limit on the total size of attachments or on namespace names. */
+    public static final long UNLIMITED = Long.MAX_VALUE;
+
     private final int maxAttachments;
+    private final long maxAttachmentBytes;
+    private final int maxNamespaceLength;
 
     // Owned by the home event loop: the binary packet waiting for its attachments.
     private Packet pending;
     private int expectedAttachments;
     private List<byte[]> attachments;
+    private long attachmentBytes;
 
     /** @param maxAttachments the most attachments one packet may announce */
     public PacketDecoder(int maxAttachments) {
+        this(maxAttachments, UNLIMITED, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxAttachments the most attachments one packet may announce
+     * @param maxAttachmentBytes the most bytes all attachments of one packet may hold together
+     * @param maxNamespaceLength the longest namespace name a packet may carry, in chars
+     */
+    public PacketDecoder(int maxAttachments, long maxAttachmentBytes, int maxNamespaceLength) {
         this.maxAttachments = maxAttachments;
+        this.maxAttachmentBytes = maxAttachmentBytes;
+        this.maxNamespaceLength = maxNamespaceLength;
     }
 
     /**
@@ -49,7 +66,13 @@ public final class PacketDecoder {
             if (pending == null) {
                 throw new PacketParseException("got binary data when not reconstructing a packet");
             }
-            attachments.add(message.binary());
+            byte[] bytes = message.binary();
+            attachmentBytes += bytes.length;
+            if (attachmentBytes > maxAttachmentBytes) {
+                reset();
+                throw new PacketParseException("attachments too large");
+            }
+            attachments.add(bytes);
             if (attachments.size() < expectedAttachments) {
                 return Optional.empty();
             }
@@ -61,12 +84,15 @@ public final class PacketDecoder {
             throw new PacketParseException("got plaintext data when reconstructing a packet");
         }
         String str = message.text();
-        Header header = parseHeader(str, maxAttachments);
+        Header header = parseHeader(str, maxAttachments, maxNamespaceLength);
         Packet packet = header.packet;
         if (header.attachments > 0) {
             pending = packet;
             expectedAttachments = header.attachments;
-            attachments = new ArrayList<>(header.attachments);
+            // Sized for the usual few: the count was checked against maxAttachments, which a
+            // user may have set very high.
+            attachments = new ArrayList<>(Math.min(header.attachments, 16));
+            attachmentBytes = 0;
             return Optional.empty();
         }
         if (packet.type() == PacketType.BINARY_EVENT || packet.type() == PacketType.BINARY_ACK) {
@@ -80,12 +106,13 @@ public final class PacketDecoder {
         pending = null;
         attachments = null;
         expectedAttachments = 0;
+        attachmentBytes = 0;
     }
 
     private record Header(Packet packet, int attachments) {}
 
     /** Parses one text packet; exposed for tests and tools. */
-    static Header parseHeader(String str, int maxAttachments) throws PacketParseException {
+    static Header parseHeader(String str, int maxAttachments, int maxNamespaceLength) throws PacketParseException {
         if (str.isEmpty()) {
             throw new PacketParseException("empty packet");
         }
@@ -114,6 +141,9 @@ public final class PacketDecoder {
             int start = i + 1;
             while (++i < n && str.charAt(i) != ',') {
                 // scan to the comma, or to the end: "40/random" is a valid connect
+                if (i - start >= maxNamespaceLength) {
+                    throw new PacketParseException("namespace name too long");
+                }
             }
             nsp = str.substring(start, Math.min(i, n));
         }
