@@ -27,11 +27,12 @@ import net.jqwik.api.Combinators;
 /**
  * Runs one decoder call under the fuzzing rules: it returns or throws the protocol's own
  * exception, within a timeout, allocating no more than a bound; and builds the mutated seed inputs.
+ * Shared with herald-socketio's fuzz tests through this module's test-jar.
  */
-final class FuzzHarness {
+public final class FuzzHarness {
 
     /** A decoder call never takes this long; a hang fails the try. */
-    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -46,8 +47,8 @@ final class FuzzHarness {
     private FuzzHarness() {}
 
     /** What a call produced: its value, or the allowed exception. */
-    record Outcome<T>(T value, Exception refused, long allocated) {
-        boolean decoded() {
+    public record Outcome<T>(T value, Exception refused, long allocated) {
+        public boolean decoded() {
             return refused == null;
         }
     }
@@ -56,7 +57,7 @@ final class FuzzHarness {
      * Runs {@code call}: the only allowed failure is {@code allowed}; the call may allocate at most
      * {@code maxAllocation} bytes.
      */
-    static <T> Outcome<T> run(Callable<T> call, Class<? extends Exception> allowed, long maxAllocation) {
+    public static <T> Outcome<T> run(Callable<T> call, Class<? extends Exception> allowed, long maxAllocation) {
         Future<Outcome<T>> f = RUNNER.submit(() -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             T value = null;
@@ -88,14 +89,14 @@ final class FuzzHarness {
     }
 
     /** The allocation bound for decoding an input of that many chars or bytes: a few copies of it. */
-    static long bound(int inputLength) {
+    public static long bound(int inputLength) {
         return 256 * 1024 + 16L * inputLength;
     }
 
     // ---------------------------------------------------------------- seeds and mutations
 
     /** One seed a line; {@code \n}, {@code \r} and {@code \u001e} spelled out are unescaped. */
-    static List<String> textSeeds(String resource) {
+    public static List<String> textSeeds(String resource) {
         List<String> out = new ArrayList<>();
         for (String line : lines(resource)) {
             out.add(line.replace("\\u001e", "\u001e").replace("\\n", "\n").replace("\\r", "\r"));
@@ -104,7 +105,7 @@ final class FuzzHarness {
     }
 
     /** One hex-encoded seed a line. */
-    static List<byte[]> hexSeeds(String resource) {
+    public static List<byte[]> hexSeeds(String resource) {
         List<byte[]> out = new ArrayList<>();
         for (String line : lines(resource)) {
             out.add(HexFormat.of().parseHex(line.trim()));
@@ -127,7 +128,7 @@ final class FuzzHarness {
     }
 
     /** Characters a decoder cares about, plus anything. */
-    static Arbitrary<Character> interestingChars() {
+    public static Arbitrary<Character> interestingChars() {
         return Arbitraries.oneOf(
                 Arbitraries.of('0', '1', '2', '3', '4', '5', '6', '9', 'b', ':', '-', '/', ',', '[', ']', '{', '}',
                         '"', '\u001e', '\n', '=', '+', '€', '\uD83D', '\uDE00', '\u0000', '\uFFFF'),
@@ -135,7 +136,7 @@ final class FuzzHarness {
     }
 
     /** Strings of up to {@code max} {@link #interestingChars()}. */
-    static Arbitrary<String> interestingStrings(int max) {
+    public static Arbitrary<String> interestingStrings(int max) {
         return interestingChars().list().ofMaxSize(max).map(cs -> {
             StringBuilder sb = new StringBuilder(cs.size());
             cs.forEach(sb::append);
@@ -144,7 +145,7 @@ final class FuzzHarness {
     }
 
     /** A seed with 1 to 8 random edits: insert, delete, replace, duplicate a run, cut, or a huge number. */
-    static Arbitrary<String> mutated(List<String> seeds) {
+    public static Arbitrary<String> mutated(List<String> seeds) {
         Arbitrary<String> seed = Arbitraries.of(seeds);
         return seed.flatMap(s -> mutation().list().ofMinSize(1).ofMaxSize(8).map(ms -> {
             String out = s;
@@ -156,7 +157,7 @@ final class FuzzHarness {
     }
 
     /** Bytes of a seed with 1 to 8 random byte edits. */
-    static Arbitrary<byte[]> mutatedBytes(List<byte[]> seeds) {
+    public static Arbitrary<byte[]> mutatedBytes(List<byte[]> seeds) {
         return mutated(seeds.stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList())
                 .map(s -> {
                     byte[] out = new byte[s.length()];

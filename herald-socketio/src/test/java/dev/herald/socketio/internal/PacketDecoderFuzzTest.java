@@ -1,11 +1,12 @@
 package dev.herald.socketio.internal;
 
-import static dev.herald.socketio.internal.FuzzHarness.bound;
-import static dev.herald.socketio.internal.FuzzHarness.run;
+import static dev.herald.engineio.parser.FuzzHarness.bound;
+import static dev.herald.engineio.parser.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engineio.Message;
+import dev.herald.engineio.parser.FuzzHarness;
 import dev.herald.socketio.Packet;
 import dev.herald.socketio.PacketType;
 import java.util.ArrayList;
