@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Herald's benchmark: every scenario against every server, side by side, in one go.
 #
-#   herald-bench/run.sh [--quick] [--servers herald,raw,node,netty-socketio] [--scenarios idle,echo,broadcast,storm]
+#   herald-bench/run.sh [--quick] [--servers herald,raw,raw-batched,node,netty-socketio]
+#                       [--scenarios idle,echo,broadcast,storm]
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
 #                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
 #                       [--no-build]
@@ -13,14 +14,15 @@
 # generator used >= 90 % of its core is refused by the table, not averaged in.
 #
 # Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), raw (Netty 4.2
-# WebSocket, no Socket.IO machinery), node (socket.io 4.8.x), netty-socketio (2.0.14).
+# WebSocket, no Socket.IO machinery, one flush per frame), raw-batched (the same, one flush per
+# read; echo only), node (socket.io 4.8.x), netty-socketio (2.0.14).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 OUT="$BENCH/target"
 
-SERVERS="herald,raw,node,netty-socketio"
+SERVERS="herald,raw,raw-batched,node,netty-socketio"
 SCENARIOS="idle,echo,broadcast,storm"
 REPS=3
 IDLE_SIZES="10000,19000"
@@ -62,7 +64,7 @@ done
 IFS=, read -r -a server_list <<< "$SERVERS"
 IFS=, read -r -a scenario_list <<< "$SCENARIOS"
 for s in "${server_list[@]}"; do
-  case "$s" in herald|raw|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, node, netty-socketio)" ;; esac
+  case "$s" in herald|raw|raw-batched|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, raw-batched, node, netty-socketio)" ;; esac
 done
 for s in "${scenario_list[@]}"; do
   case "$s" in idle|echo|broadcast|storm) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm)" ;; esac
@@ -109,11 +111,12 @@ NSIO_CP="$(ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2
 server_cmd() {
   case "$1" in
     raw) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2" ;;
+    raw-batched) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2 --batch-flush" ;;
     netty-socketio) echo "java $SERVER_JVM_FLAGS -cp $NSIO_CP dev.herald.bench.servers.NettySocketIoServer --port $2" ;;
     node) echo "node --expose-gc $BENCH/node/server.js --port $2" ;;
     # What ./herald bench-server runs, without its build step.
     herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2" ;;
-    *) die "unknown server '$1' (herald, raw, node, netty-socketio)" ;;
+    *) die "unknown server '$1' (herald, raw, raw-batched, node, netty-socketio)" ;;
   esac
 }
 server_gc() { [ "$1" = node ] && echo usr2 || echo jcmd; }
@@ -193,6 +196,8 @@ run_one() {
 for rep in $(seq 1 "$REPS"); do
   for scenario in "${scenario_list[@]}"; do
     for server in "${server_list[@]}"; do
+      # Flushing once per read only changes echo, where many frames arrive in one read.
+      [ "$server" = raw-batched ] && [ "$scenario" != echo ] && continue
       case "$scenario" in
         idle)
           IFS=, read -r -a sizes <<< "$IDLE_SIZES"

@@ -40,6 +40,7 @@ final class IdleScenario extends Scenario {
     }
     server.collect();
     long before = server.rssKb();
+    long heapBefore = server.heapUsedKb();
 
     Fleet fleet = new Fleet(connector, n, IGNORE);
     CpuMeter cpu = CpuMeter.self().start();
@@ -51,6 +52,7 @@ final class IdleScenario extends Scenario {
     sleep(hold);
     server.collect();
     long after = server.rssKb();
+    long heapAfter = server.heapUsedKb();
     int held = onLoop(fleet::openCount);
     int dropped = onLoop(fleet::droppedCount);
     fleet.closeAll(Duration.ofSeconds(30)).get();
@@ -62,6 +64,12 @@ final class IdleScenario extends Scenario {
         .put("rss_after_kb", after);
     if (before > 0 && after > 0 && held > 0) {
       out.put("bytes_per_conn", (after - before) * 1024.0 / held, 0);
+    }
+    // JVM servers: live heap per connection, free of how much heap the collector keeps committed.
+    if (heapBefore > 0 && heapAfter > 0 && held > 0) {
+      out.put("heap_before_kb", heapBefore)
+          .put("heap_after_kb", heapAfter)
+          .put("heap_bytes_per_conn", (heapAfter - heapBefore) * 1024.0 / held, 0);
     }
     putCpu(out, generatorCpu, serverCpuUsed);
     out.put("ok", held == n && dropped == 0);

@@ -27,6 +27,7 @@ public final class Report {
   private static final Map<String, List<Metric>> METRICS = Map.of(
       "idle", List.of(
           new Metric("bytes_per_conn", "server RSS / conn (B)", false),
+          new Metric("heap_bytes_per_conn", "live heap / conn (B)", false),
           new Metric("connects_per_s", "setup (conn/s)", true)),
       "echo", List.of(
           new Metric("acks_per_s", "acks/s", true),
@@ -39,7 +40,10 @@ public final class Report {
           new Metric("last_p50_ms", "last p50 (ms)", true),
           new Metric("last_p99_ms", "last p99 (ms)", true),
           new Metric("deliveries_per_s", "deliveries/s", true)),
-      "storm", List.of(new Metric("connects_per_s", "connects/s", true)));
+      "storm", List.of(
+          new Metric("connects_per_s", "connects/s", true),
+          // Server CPU per connect: the generator's speed does not change it.
+          new Metric("connects_per_server_cpu_s", "connects per server CPU-s", false)));
 
   private static final List<String> SCENARIOS = List.of("idle", "echo", "broadcast", "storm");
 
@@ -97,10 +101,12 @@ public final class Report {
         md.append('\n');
       }
     }
-    md.append("\nCells: median (min–max) over the kept runs; ×N and ×R: this server's median over "
-        + "Node's and over raw Netty's. A run is refused when the generator was saturated (≥ 90 % "
-        + "of its core) or did not complete; memory per idle connection is kept from a saturated "
-        + "run, since the generator's speed does not change it. Load: the machine's median "
+    md.append("\nCells: median (min–max) over the kept runs; ×N, ×R and ×B: this server's median "
+        + "over Node's, raw Netty's, and raw Netty's with one flush per read (echo only). A run is "
+        + "refused when the generator was saturated (≥ 90 % of its core) or did not complete; "
+        + "memory per idle connection (RSS, and live heap for JVM servers) and connects per server "
+        + "CPU-second (connects/s over the server's CPU share) are kept from a saturated run, "
+        + "since the generator's speed does not change them. Load: the machine's median "
         + "one-minute load average at the end of the runs; on 2 CPUs, above 2 means other work "
         + "shared the cores.\n");
     return md.toString();
@@ -113,7 +119,7 @@ public final class Report {
     if (v.length > 1) {
       c.append(" (").append(num(v[0])).append('–').append(num(v[v.length - 1])).append(')');
     }
-    for (String[] ref : new String[][] {{"node", "N"}, {"raw", "R"}}) {
+    for (String[] ref : new String[][] {{"node", "N"}, {"raw", "R"}, {"raw-batched", "B"}}) {
       List<Map<String, Object>> refRuns = servers.get(ref[0]);
       if (refRuns != null && !server.equals(ref[0])) {
         double[] r = values(refRuns, m);

@@ -39,8 +39,7 @@ final class ServerProbe {
       return;
     }
     List<String> cmd = gc.equals("jcmd")
-        ? List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-            Long.toString(pid), "GC.run")
+        ? List.of(jcmd(), Long.toString(pid), "GC.run")
         : List.of("kill", "-USR2", Long.toString(pid));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -54,6 +53,33 @@ final class ServerProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Java heap in use in kB, as {@code jcmd GC.heap_info} reports it (right after {@link #collect()},
+   * that is live data), or -1 for a server that is not a JVM or cannot be asked.
+   */
+  long heapUsedKb() {
+    if (!known() || !gc.equals("jcmd")) {
+      return -1;
+    }
+    try {
+      Process p = new ProcessBuilder(jcmd(), Long.toString(pid), "GC.heap_info")
+          .redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(60, TimeUnit.SECONDS);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String jcmd() {
+    return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
   }
 
   /** VmRSS in kB, or -1 if unknown. */

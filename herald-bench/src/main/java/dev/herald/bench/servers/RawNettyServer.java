@@ -35,8 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code join} (acking it if asked), writes the same {@code tick} bytes to every joined channel on
  * {@code bcast}, and pings every 25 s.
  *
- * <p>Usage: {@code RawNettyServer [--port N]} (0, the default, picks a free port); prints
- * {@code LISTENING <port>} once bound. Tests start it in-process with {@link #start(int)}.
+ * <p>By default every answer is flushed as it is written, one syscall per frame, as the issue's
+ * yardstick does. With {@code --batch-flush} (run.sh's {@code raw-batched}) answers are written
+ * as frames arrive and flushed once per read, as a server tuned by hand does: the true floor for
+ * echo, where many frames arrive in one read.
+ *
+ * <p>Usage: {@code RawNettyServer [--port N] [--batch-flush]} (port 0, the default, picks a free
+ * port); prints {@code LISTENING <port>} once bound. Tests start it in-process with
+ * {@link #start(int)}.
  */
 public final class RawNettyServer {
   private static final long PING_INTERVAL_MS = 25_000;
@@ -56,20 +62,28 @@ public final class RawNettyServer {
   // difference to them is then their Socket.IO machinery, not the transport.
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final boolean batchFlush;
   private Channel channel;
 
-  private RawNettyServer() {}
+  private RawNettyServer(boolean batchFlush) {
+    this.batchFlush = batchFlush;
+  }
 
   /** Starts the server and blocks until the process is killed. */
   public static void main(String[] args) throws Exception {
-    RawNettyServer server = start(ServerArgs.port(args));
+    RawNettyServer server = start(ServerArgs.port(args), java.util.Arrays.asList(args).contains("--batch-flush"));
     ServerArgs.announce(server.port());
     server.channel.closeFuture().sync();
   }
 
   /** Binds 127.0.0.1:{@code port} (0 for a free port) and serves until {@link #close()}. */
   public static RawNettyServer start(int port) throws InterruptedException {
-    RawNettyServer server = new RawNettyServer();
+    return start(port, false);
+  }
+
+  /** As {@link #start(int)}; {@code batchFlush} flushes once per read instead of once per frame. */
+  public static RawNettyServer start(int port, boolean batchFlush) throws InterruptedException {
+    RawNettyServer server = new RawNettyServer(batchFlush);
     try {
       server.bind(port);
     } catch (Exception e) { // sync() rethrows a BindException undeclared
@@ -164,7 +178,7 @@ public final class RawNettyServer {
         } else {
           ack.writeBytes(EMPTY_ARGS);
         }
-        ctx.writeAndFlush(new TextWebSocketFrame(ack));
+        answer(ctx, new TextWebSocketFrame(ack));
       } else if (matches(in, name, JOIN)) {
         Channel ch = ctx.channel();
         if (room.add(ch)) {
@@ -173,7 +187,7 @@ public final class RawNettyServer {
         if (idLength > 0) {
           ByteBuf ack = ctx.alloc().buffer(idLength + 4);
           ack.writeBytes(ACK).writeBytes(in, idStart, idLength).writeBytes(EMPTY_ARGS);
-          ctx.writeAndFlush(new TextWebSocketFrame(ack));
+          answer(ctx, new TextWebSocketFrame(ack));
         }
       } else if (matches(in, name, BCAST)) {
         int args = name + BCAST.length;
@@ -188,6 +202,22 @@ public final class RawNettyServer {
           frame.release();
         }
       }
+    }
+
+    private void answer(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+      if (batchFlush) {
+        ctx.write(frame, ctx.voidPromise());
+      } else {
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (batchFlush) {
+        ctx.flush();
+      }
+      ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -40,11 +40,24 @@ class ReportTest {
   void idleMemoryIsKeptFromASaturatedRunButItsSetupRateIsNot() {
     Map<String, Object> idle = FlatJson.parse(new JsonLine().put("scenario", "idle")
         .put("label", "raw").put("clients", 1000).put("bytes_per_conn", 5000.0, 0)
+        .put("heap_bytes_per_conn", 2500.0, 0)
         .put("connects_per_s", 900.0, 1).put("saturated", true).put("ok", true).toString());
 
     String md = Report.markdown(List.of(idle), List.of());
 
-    assertThat(md).contains("| raw | 1, 1 saturated | 5 000 | — |");
+    assertThat(md).contains("| raw | 1, 1 saturated | 5 000 | 2 500 | — |");
+  }
+
+  @Test
+  void stormKeepsConnectsPerServerCpuSecondFromASaturatedRun() {
+    Map<String, Object> storm = FlatJson.parse(new JsonLine().put("scenario", "storm")
+        .put("label", "herald").put("clients", 1000).put("transport", "websocket")
+        .put("connects_per_s", 1100.0, 1).put("connects_per_server_cpu_s", 1200.0, 1)
+        .put("saturated", true).put("ok", true).toString());
+
+    String md = Report.markdown(List.of(storm), List.of());
+
+    assertThat(md).contains("| herald | 1, 1 saturated | — | 1 200 |");
   }
 
   @Test
@@ -54,7 +67,7 @@ class ReportTest {
             + "\"connects_per_s\":5.0,\"ok\":false}");
 
     assertThat(Report.markdown(List.of(failed), List.of()))
-        .contains("| node | 1, 1 failed | — |");
+        .contains("| node | 1, 1 failed | — | — |");
   }
 
   @Test
