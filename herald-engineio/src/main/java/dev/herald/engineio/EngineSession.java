@@ -10,11 +10,15 @@ import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.SessionExecutor.Cancellable;
 import dev.herald.engineio.transport.WebSocketConnection;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,20 @@ final class EngineSession implements EngineSocket {
     private final SessionExecutor home;
     private final EngineIoOptions options;
     private final SlowConsumerPolicy budget;
+    // Any thread adds; home drains. outboxQueued is 1 while a drain is queued and not started
+    // (an int behind a VarHandle: one object less per session).
+    private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    private volatile int outboxQueued;
+    private static final VarHandle OUTBOX_QUEUED;
+
+    static {
+        try {
+            OUTBOX_QUEUED = MethodHandles.lookup().findVarHandle(EngineSession.class, "outboxQueued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    private final Runnable drainOutbox = this::drainOutbox;
 
     // Written on home, read from any thread (isOpen, transport, request routing).
     private volatile State state = State.OPENING;
@@ -51,7 +69,8 @@ final class EngineSession implements EngineSocket {
     private EngineSocketListener listener;
     // Set once, when the session closes.
     private CloseReason closeReason;
-    private final ArrayDeque<Packet> buffer = new ArrayDeque<>();
+    // Starts at two slots: an idle session queues nothing, and ArrayDeque grows when it must.
+    private final ArrayDeque<Packet> buffer = new ArrayDeque<>(1);
     private EngineRequest parkedGet;
     // Written on home; volatile because bufferedBytes() reads it from any thread.
     private volatile WebSocketConnection webSocket;
@@ -110,27 +129,59 @@ final class EngineSession implements EngineSocket {
 
     @Override
     public void send(Message message) {
-        Packet packet = Packet.message(Objects.requireNonNull(message, "message"));
-        onHome(() -> write(List.of(packet)));
+        post(new Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), false));
     }
 
     @Override
     public void send(List<Message> messages) {
-        List<Packet> packets = toPackets(messages);
-        onHome(() -> write(packets));
+        post(new Outgoing(toPackets(messages), false));
     }
 
     @Override
     public void sendVolatile(Message message) {
-        Packet packet = Packet.message(Objects.requireNonNull(message, "message"));
-        onHome(() -> writeVolatile(List.of(packet)));
+        post(new Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), true));
     }
 
     @Override
     public void sendVolatile(List<Message> messages) {
-        List<Packet> packets = toPackets(messages);
-        onHome(() -> writeVolatile(packets));
+        post(new Outgoing(toPackets(messages), true));
     }
+
+    /**
+     * Writes at once on home; from any other thread, queues the write and makes sure one hop to
+     * home is on its way. Sends from handler threads thus cross to the loop in batches (one task
+     * and one flush for everything queued meanwhile) rather than one task each, and still in order:
+     * a drain is either queued before anything the sender hands to home afterwards, or it is
+     * already running and has not yet polled.
+     */
+    private void post(Outgoing out) {
+        if (home.inExecutor()) {
+            if (enqueue(out.packets(), out.isVolatile())) {
+                flushAndCheck();
+            }
+            return;
+        }
+        outbox.add(out);
+        if (OUTBOX_QUEUED.compareAndSet(this, 0, 1) && !onHome(drainOutbox)) {
+            outbox.clear();
+        }
+    }
+
+    /** Everything queued so far goes into the buffer, then one flush (one poll answer for polling). */
+    private void drainOutbox() {
+        outboxQueued = 0;
+        boolean queued = false;
+        Outgoing out;
+        while ((out = outbox.poll()) != null) {
+            queued |= enqueue(out.packets(), out.isVolatile());
+        }
+        if (queued) {
+            flushAndCheck();
+        }
+    }
+
+    /** Packets handed over by another thread, waiting for the home loop. */
+    private record Outgoing(List<Packet> packets, boolean isVolatile) {}
 
     private static List<Packet> toPackets(List<Message> messages) {
         List<Packet> packets = new ArrayList<>(messages.size());
@@ -271,30 +322,33 @@ final class EngineSession implements EngineSocket {
     // ---- writing (home) ----
 
     private void write(List<Packet> packets) {
-        if (!isOpen()) {
-            return;
-        }
-        buffer.addAll(packets);
-        budget.queued(packets);
-        flush();
-        if (isOpen()) {
-            budget.check(webSocket, () -> isOpen() ? webSocket : null);
+        if (enqueue(packets, false)) {
+            flushAndCheck();
         }
     }
 
-    /** A volatile write: dropped (and counted) while the client is over the high-water mark. */
-    private void writeVolatile(List<Packet> packets) {
+    /** Adds the packets to the buffer unless the session is closed or they are volatile and late. */
+    private boolean enqueue(List<Packet> packets, boolean isVolatile) {
         if (!isOpen()) {
-            return;
+            return false;
         }
-        if (budget.overHighWaterMark(webSocket)) {
+        if (isVolatile && budget.overHighWaterMark(webSocket)) {
             server.countDropped(packets.size());
             if (log.isTraceEnabled()) {
                 log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", id, packets.size());
             }
-            return;
+            return false;
         }
-        write(packets);
+        buffer.addAll(packets);
+        budget.queued(packets);
+        return true;
+    }
+
+    private void flushAndCheck() {
+        flush();
+        if (isOpen()) {
+            budget.check(webSocket, () -> isOpen() ? webSocket : null);
+        }
     }
 
     private void flush() {

@@ -21,14 +21,15 @@ final class Requests {
     static HandshakeRequest toHandshake(Channel channel, HttpRequest req, boolean secure) {
         Map<String, List<String>> headers = new HashMap<>();
         for (Map.Entry<String, String> h : req.headers()) {
-            headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+            headers.computeIfAbsent(CommonStrings.canonical(h.getKey().toLowerCase(Locale.ROOT)), k -> new ArrayList<>())
+                    .add(CommonStrings.canonical(h.getValue()));
         }
         headers.replaceAll((k, v) -> List.copyOf(v));
         QueryStringDecoder qs = new QueryStringDecoder(req.uri());
         Map<String, String> query = new LinkedHashMap<>();
         qs.parameters().forEach((k, v) -> {
             if (!v.isEmpty()) {
-                query.put(k, v.get(0));
+                query.put(CommonStrings.canonical(k), CommonStrings.canonical(v.get(0)));
             }
         });
         InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a

@@ -12,10 +12,10 @@ import dev.herald.socketio.internal.PacketDecoder;
 import dev.herald.socketio.internal.PacketEncoder;
 import dev.herald.socketio.internal.PacketParseException;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,12 +38,14 @@ final class Client implements EngineSocketListener {
     private final EngineSocket engine;
     // Home event loop only.
     private final PacketDecoder decoder;
-    // Any thread: connected sockets by namespace name.
-    private final Map<String, Socket> nsps = new ConcurrentHashMap<>();
-    // Any thread: sockets whose middlewares are running, by namespace name.
-    private final Map<String, Socket> connecting = new ConcurrentHashMap<>();
-    // Set once by the constructor; cancelled on the first namespace connect or on close.
-    private final ScheduledFuture<?> connectTimer;
+    // Any thread reads; written under `this`, each change a new immutable map. A client is almost
+    // always in one namespace, and a one-entry immutable map is a tenth of a concurrent one.
+    // Connected sockets by namespace name:
+    private volatile Map<String, Socket> nsps = Map.of();
+    // Sockets whose middlewares are running, by namespace name:
+    private volatile Map<String, Socket> connecting = Map.of();
+    // Set by the constructor; cancelled and dropped on the first namespace connect or on close.
+    private volatile ScheduledFuture<?> connectTimer;
     // Home event loop: set before a protocol-error close, to report "parse error".
     private volatile boolean parseError;
     // Socket.IO protocol v4 (JS client 2.x over EIO3): no auth, query in the namespace string,
@@ -147,7 +149,7 @@ final class Client implements EngineSocketListener {
 
     @Override
     public void onClose(EngineSocket socket, CloseReason reason, String description) {
-        connectTimer.cancel(false);
+        cancelConnectTimer();
         decoder.reset();
         DisconnectReason why = parseError ? DisconnectReason.PARSE_ERROR : DisconnectReason.of(reason);
         for (Socket s : List.copyOf(connecting.values())) {
@@ -161,24 +163,50 @@ final class Client implements EngineSocketListener {
 
     // ---------------------------------------------------------------- namespace bookkeeping
 
-    void connecting(String nsp, Socket socket) {
-        connecting.put(nsp, socket);
+    synchronized void connecting(String nsp, Socket socket) {
+        connecting = with(connecting, nsp, socket);
     }
 
     void connected(String nsp, Socket socket) {
-        nsps.put(nsp, socket);
-        connecting.remove(nsp, socket);
-        connectTimer.cancel(false);
+        synchronized (this) {
+            nsps = with(nsps, nsp, socket);
+            connecting = without(connecting, nsp, socket);
+        }
+        cancelConnectTimer();
     }
 
-    void connectFailed(String nsp, Socket socket) {
-        connecting.remove(nsp, socket);
+    synchronized void connectFailed(String nsp, Socket socket) {
+        connecting = without(connecting, nsp, socket);
     }
 
-    void remove(Socket socket) {
+    synchronized void remove(Socket socket) {
         String nsp = socket.namespace().name();
-        nsps.remove(nsp, socket);
-        connecting.remove(nsp, socket);
+        nsps = without(nsps, nsp, socket);
+        connecting = without(connecting, nsp, socket);
+    }
+
+    private static Map<String, Socket> with(Map<String, Socket> map, String nsp, Socket socket) {
+        Map<String, Socket> copy = new HashMap<>(map);
+        copy.put(nsp, socket);
+        return Map.copyOf(copy);
+    }
+
+    private static Map<String, Socket> without(Map<String, Socket> map, String nsp, Socket socket) {
+        if (map.get(nsp) != socket) {
+            return map;
+        }
+        Map<String, Socket> copy = new HashMap<>(map);
+        copy.remove(nsp);
+        return Map.copyOf(copy);
+    }
+
+    private void cancelConnectTimer() {
+        ScheduledFuture<?> timer = connectTimer;
+        if (timer != null) {
+            timer.cancel(false);
+            // The cancelled task would otherwise stay reachable for the life of the connection.
+            connectTimer = null;
+        }
     }
 
     /** A socket's client sends events faster than its handlers finish: close the connection. */
@@ -197,7 +225,7 @@ final class Client implements EngineSocketListener {
 
     /** Shutdown, first step: every socket (connecting ones too) leaves with that reason. */
     void disconnectSockets(DisconnectReason reason) {
-        connectTimer.cancel(false);
+        cancelConnectTimer();
         for (Socket s : List.copyOf(connecting.values())) {
             s.onClose(reason);
         }

@@ -6,6 +6,7 @@ import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.PacketEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,10 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public synchronized void addAll(String socketId, Set<String> roomsToJoin) {
-        Set<String> own = sids.computeIfAbsent(socketId, k -> ConcurrentHashMap.newKeySet());
+        sids.putIfAbsent(socketId, Set.of());
         for (String room : roomsToJoin) {
-            own.add(room);
-            rooms.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet()).add(socketId);
+            sids.put(socketId, with(sids.get(socketId), room));
+            rooms.put(room, with(rooms.get(room), socketId));
         }
     }
 
@@ -57,7 +58,9 @@ public class InMemoryAdapter implements Adapter {
     public synchronized void del(String socketId, String room) {
         Set<String> own = sids.get(socketId);
         if (own != null) {
-            own.remove(room);
+            // An emptied set stays: the socket is still known until delAll, as before.
+            Set<String> left = without(own, room);
+            sids.put(socketId, left == null ? Set.of() : left);
         }
         removeFromRoom(socketId, room);
     }
@@ -76,11 +79,59 @@ public class InMemoryAdapter implements Adapter {
     private void removeFromRoom(String socketId, String room) {
         Set<String> members = rooms.get(room);
         if (members != null) {
-            members.remove(socketId);
-            if (members.isEmpty()) {
+            Set<String> left = without(members, socketId);
+            if (left == null) {
                 rooms.remove(room);
+            } else if (left != members) {
+                rooms.put(room, left);
             }
         }
+    }
+
+    /*
+     * Room sets, under the lock. Most sets hold one member (every socket's personal room, and the
+     * socket's own set of rooms), so a set starts as an immutable one, replaced on each change:
+     * ~20 bytes instead of ~200 for a concurrent set. Past SMALL members it becomes a concurrent
+     * set changed in place. Readers, lock-free, iterate either kind safely.
+     */
+    private static final int SMALL = 4;
+
+    private static Set<String> with(Set<String> set, String member) {
+        if (set == null) {
+            return Set.of(member);
+        }
+        if (set.contains(member)) {
+            return set;
+        }
+        if (set instanceof ConcurrentHashMap.KeySetView<String, ?>) {
+            set.add(member);
+            return set;
+        }
+        String[] members = set.toArray(new String[set.size() + 1]);
+        members[members.length - 1] = member;
+        if (members.length <= SMALL) {
+            return Set.of(members);
+        }
+        Set<String> grown = ConcurrentHashMap.newKeySet();
+        grown.addAll(Arrays.asList(members));
+        return grown;
+    }
+
+    /** The set without the member: the same set, a smaller copy, or null when none is left. */
+    private static Set<String> without(Set<String> set, String member) {
+        if (!set.contains(member)) {
+            return set;
+        }
+        if (set instanceof ConcurrentHashMap.KeySetView<String, ?>) {
+            set.remove(member);
+            return set.isEmpty() ? null : set;
+        }
+        if (set.size() == 1) {
+            return null;
+        }
+        Set<String> copy = new HashSet<>(set);
+        copy.remove(member);
+        return Set.copyOf(copy);
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.Mailbox;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -18,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,28 +43,40 @@ public final class Socket {
     private final Namespace nsp;
     private final String id;
     private final Handshake handshake;
-    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    // Any thread: created on first use by data() (most sockets never store anything).
+    private volatile Map<String, Object> data;
     // Serializes this socket's handlers on virtual threads.
     private final Mailbox mailbox;
 
     // Written by the connect flow (virtual thread) and onClose (any thread); read anywhere.
     private volatile State state = State.CONNECTING;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    // 0 until onClose wins the CAS; an int field, not an AtomicBoolean, to keep sockets small.
+    private volatile int closed;
+    private static final VarHandle CLOSED;
+    private static final VarHandle DATA;
+    private static final VarHandle ACKS;
+    private static final VarHandle OWN;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSED = lookup.findVarHandle(Socket.class, "closed", int.class);
+            DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
+            ACKS = lookup.findVarHandle(Socket.class, "acks", Map.class);
+            OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // Events received and not yet handled; incremented on the event loop, decremented by handlers.
     private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
 
-    // Any thread: acks this socket still waits for, by ack id.
-    private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+    // Any thread: acks this socket still waits for, by ack id; created by the first emitWithAck.
+    private volatile Map<Long, PendingAck> acks;
 
-    // Registered from any thread, read on handler threads.
-    private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
-    private final Map<String, CallHandler> callHandlers = new ConcurrentHashMap<>();
-    private final List<AnyHandler> anyIncoming = new CopyOnWriteArrayList<>();
-    private final List<AnyHandler> anyOutgoing = new CopyOnWriteArrayList<>();
-    private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    private final List<DisconnectHandler> disconnectingHandlers = new CopyOnWriteArrayList<>();
-    private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
+    // Any thread: handlers registered on this socket; SocketHandlers.NONE until the first one.
+    private volatile SocketHandlers own = SocketHandlers.NONE;
 
     // onFail gets the message of the failure: why the socket left.
     private record PendingAck(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
@@ -93,7 +106,32 @@ public final class Socket {
 
     /** Per-socket session data, thread-safe (no null values). */
     public Map<String, Object> data() {
-        return data;
+        Map<String, Object> d = data;
+        if (d == null) {
+            DATA.compareAndSet(this, null, new ConcurrentHashMap<String, Object>());
+            d = data;
+        }
+        return d;
+    }
+
+    /** The pending-ack map, created on first use. */
+    private Map<Long, PendingAck> acks() {
+        Map<Long, PendingAck> a = acks;
+        if (a == null) {
+            ACKS.compareAndSet(this, null, new ConcurrentHashMap<Long, PendingAck>());
+            a = acks;
+        }
+        return a;
+    }
+
+    /** The per-socket handlers, for registering: created on first use. */
+    private SocketHandlers ownForRegistering() {
+        SocketHandlers h = own;
+        if (h == SocketHandlers.NONE) {
+            OWN.compareAndSet(this, SocketHandlers.NONE, new SocketHandlers());
+            h = own;
+        }
+        return h;
     }
 
     /** Whether the socket is in its namespace now. */
@@ -189,6 +227,7 @@ public final class Socket {
         SocketIoServer server = nsp.server();
         // Checked, not reserved: two racing callers may both pass at the limit; the bound is
         // approximate by a few, which is all it needs to be.
+        Map<Long, PendingAck> acks = acks();
         if (acks.size() >= server.options().maxPendingAcks()) {
             future.completeExceptionally(new SocketIoException("too many pending acks (maxPendingAcks="
                     + server.options().maxPendingAcks() + "), event not sent"));
@@ -228,11 +267,13 @@ public final class Socket {
 
     /** Server-to-client acks still awaited; for tests. */
     int pendingAcks() {
-        return acks.size();
+        Map<Long, PendingAck> a = acks;
+        return a == null ? 0 : a.size();
     }
 
     private void failAck(long ackId, String message) {
-        PendingAck pending = acks.remove(ackId);
+        Map<Long, PendingAck> a = acks;
+        PendingAck pending = a == null ? null : a.remove(ackId);
         if (pending != null) {
             nsp.server().async(() -> pending.onFail.accept(message));
         }
@@ -279,14 +320,15 @@ public final class Socket {
     /** Handles an event on this socket only. */
     public Socket on(String event, EventHandler handler) {
         ReservedEvents.check(event);
-        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        ownForRegistering().events.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
         return this;
     }
 
     /** Handles an event on this socket only; the return value is the ack. */
     public Socket onCall(String event, CallHandler handler) {
         ReservedEvents.check(event);
-        if (callHandlers.putIfAbsent(event, Objects.requireNonNull(handler, "handler")) != null) {
+        if (ownForRegistering().calls.putIfAbsent(event, Objects.requireNonNull(handler, "handler")) != null) {
             throw new IllegalStateException("a value-returning handler for \"" + event + "\" is already registered");
         }
         return this;
@@ -294,31 +336,36 @@ public final class Socket {
 
     /** Sees every incoming event, before its handlers. */
     public Socket onAny(AnyHandler handler) {
-        anyIncoming.add(Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        ownForRegistering().anyIncoming.add(handler);
         return this;
     }
 
     /** Sees every outgoing event, on the emitting thread. */
     public Socket onAnyOutgoing(AnyHandler handler) {
-        anyOutgoing.add(Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        ownForRegistering().anyOutgoing.add(handler);
         return this;
     }
 
     /** Adds a per-packet middleware. */
     public Socket use(PacketMiddleware middleware) {
-        middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+        Objects.requireNonNull(middleware, "middleware");
+        ownForRegistering().middlewares.add(middleware);
         return this;
     }
 
     /** Runs when the socket is about to leave, still in its rooms. */
     public Socket onDisconnecting(DisconnectHandler handler) {
-        disconnectingHandlers.add(Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        ownForRegistering().disconnecting.add(handler);
         return this;
     }
 
     /** Runs when the socket has left. */
     public Socket onDisconnect(DisconnectHandler handler) {
-        disconnectHandlers.add(Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        ownForRegistering().disconnect.add(handler);
         return this;
     }
 
@@ -333,12 +380,12 @@ public final class Socket {
     }
 
     SocketDetails details() {
-        return new SocketDetails(id, nsp.name(), handshake, rooms(), Map.copyOf(data));
+        return new SocketDetails(id, nsp.name(), handshake, rooms(), data == null ? Map.of() : Map.copyOf(data));
     }
 
     /** Marks the socket connected; false if it closed while connecting. */
     boolean markConnected() {
-        if (closed.get()) {
+        if (closed != 0) {
             return false;
         }
         state = State.CONNECTED;
@@ -352,7 +399,7 @@ public final class Socket {
     }
 
     void expectAck(long ackId, Consumer<ArrayNode> callback) {
-        acks.put(ackId, new PendingAck(callback, message -> {}));
+        acks().put(ackId, new PendingAck(callback, message -> {}));
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -360,6 +407,7 @@ public final class Socket {
     }
 
     void notifyOutgoing(Packet packet) {
+        List<AnyHandler> anyOutgoing = own.anyOutgoing;
         if (anyOutgoing.isEmpty()) {
             return;
         }
@@ -402,7 +450,8 @@ public final class Socket {
                 });
             }
             case ACK, BINARY_ACK -> {
-                PendingAck pending = acks.remove(packet.id());
+                Map<Long, PendingAck> a = acks;
+                PendingAck pending = a == null ? null : a.remove(packet.id());
                 if (pending == null) {
                     log.debug("ack for unknown id, sid={} nsp={}", id, nsp.name());
                     return;
@@ -416,18 +465,19 @@ public final class Socket {
     }
 
     private void dispatchEvent(String event, EventArgs args) {
+        SocketHandlers own = this.own;
         nsp.server().withMdc(this, event, () -> {
-            if (!runMiddlewares(event, args)) {
+            if (!runMiddlewares(own, event, args)) {
                 return;
             }
             for (AnyHandler h : nsp.handlers().any) {
                 call(event, () -> h.handle(this, event, args));
             }
-            for (AnyHandler h : anyIncoming) {
+            for (AnyHandler h : own.anyIncoming) {
                 call(event, () -> h.handle(this, event, args));
             }
             boolean handled = false;
-            for (EventHandler h : handlers.getOrDefault(event, List.of())) {
+            for (EventHandler h : own.events.getOrDefault(event, List.of())) {
                 handled = true;
                 call(event, () -> h.handle(this, args));
             }
@@ -435,7 +485,7 @@ public final class Socket {
                 handled = true;
                 call(event, () -> h.handle(this, args));
             }
-            CallHandler ch = callHandlers.get(event);
+            CallHandler ch = own.calls.get(event);
             if (ch == null) {
                 ch = nsp.handlers().calls.get(event);
             }
@@ -451,14 +501,14 @@ public final class Socket {
                     }
                 });
             }
-            if (!handled && nsp.handlers().any.isEmpty() && anyIncoming.isEmpty()) {
+            if (!handled && nsp.handlers().any.isEmpty() && own.anyIncoming.isEmpty()) {
                 log.debug("no handler for event, sid={} nsp={} event={}", id, nsp.name(), event);
             }
         });
     }
 
-    private boolean runMiddlewares(String event, EventArgs args) {
-        for (PacketMiddleware m : middlewares) {
+    private boolean runMiddlewares(SocketHandlers own, String event, EventArgs args) {
+        for (PacketMiddleware m : own.middlewares) {
             Throwable failure = nsp.server().runMiddleware(next -> m.handle(this, event, args, next));
             if (failure != null) {
                 nsp.reportError(this, event, failure);
@@ -486,7 +536,7 @@ public final class Socket {
      * the socket's virtual thread after every event already queued.
      */
     void onClose(DisconnectReason reason) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
         boolean wasConnected = state == State.CONNECTED;
@@ -495,14 +545,17 @@ public final class Socket {
         client.remove(this);
         String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
                 ? "server shutting down" : "socket has been disconnected";
-        for (Long ackId : List.copyOf(acks.keySet())) {
-            failAck(ackId, ackFailure);
+        Map<Long, PendingAck> pendingAcks = acks;
+        if (pendingAcks != null) {
+            for (Long ackId : List.copyOf(pendingAcks.keySet())) {
+                failAck(ackId, ackFailure);
+            }
         }
         if (!wasConnected) {
             return;
         }
         mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
-            for (DisconnectHandler h : disconnectingHandlers) {
+            for (DisconnectHandler h : own.disconnecting) {
                 call("disconnecting", () -> h.handle(this, reason));
             }
             for (DisconnectHandler h : nsp.handlers().disconnecting) {
@@ -513,7 +566,7 @@ public final class Socket {
             // connect may have run before the socket was registered.
             nsp.remove(this);
             client.remove(this);
-            for (DisconnectHandler h : disconnectHandlers) {
+            for (DisconnectHandler h : own.disconnect) {
                 call("disconnect", () -> h.handle(this, reason));
             }
             for (DisconnectHandler h : nsp.handlers().disconnect) {

@@ -52,7 +52,9 @@ public final class SocketIoServer implements AutoCloseable {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     // One platform thread for timeouts (connect, acks); its tasks only flip state and hand off.
     private final ScheduledExecutorService scheduler;
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("herald-sio-", 0).factory();
+    // One name for all: a counter in the name costs a string per thread, and a socket's mailbox
+    // starts a thread for every burst of events.
+    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("herald-sio-handler").factory();
     // Any thread: every handler thread started and not yet ended, so close(grace) can wait for
     // them and interrupt the rest. Added at creation (before start), removed as the thread ends.
     private final Set<Thread> handlerThreadsAlive = ConcurrentHashMap.newKeySet();

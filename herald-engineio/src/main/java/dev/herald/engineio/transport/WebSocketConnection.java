@@ -4,7 +4,8 @@ package dev.herald.engineio.transport;
  * An open WebSocket connection, as the transport hands it to the engine.
  *
  * <p>Threading: every method may be called from any thread; frames are written in call order and
- * flushed at once.
+ * flushed without waiting for more work (frames written in one pass of the event loop may share
+ * one flush).
  */
 public interface WebSocketConnection {
 

@@ -1,10 +1,11 @@
 package dev.herald.socketio.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,18 @@ public final class Mailbox implements Executor {
     private final ThreadFactory threads;
     // Any thread adds; the draining virtual thread polls.
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    // True while a drainer runs; only the winner of the CAS starts one.
-    private final AtomicBoolean running = new AtomicBoolean();
+    // 1 while a drainer runs; only the winner of the CAS starts one. An int behind a VarHandle
+    // rather than an AtomicBoolean: one object less per socket.
+    private volatile int running;
+    private static final VarHandle RUNNING;
+
+    static {
+        try {
+            RUNNING = MethodHandles.lookup().findVarHandle(Mailbox.class, "running", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** @param threads the factory of the draining threads (virtual, named) */
     public Mailbox(ThreadFactory threads) {
@@ -31,7 +42,7 @@ public final class Mailbox implements Executor {
     @Override
     public void execute(Runnable task) {
         queue.add(task);
-        if (running.compareAndSet(false, true)) {
+        if (RUNNING.compareAndSet(this, 0, 1)) {
             threads.newThread(this::drain).start();
         }
     }
@@ -47,9 +58,9 @@ public final class Mailbox implements Executor {
                     log.warn("mailbox task failed", t);
                 }
             }
-            running.set(false);
+            running = 0;
             // A task added between the last poll and the reset would otherwise be stranded.
-            if (queue.isEmpty() || !running.compareAndSet(false, true)) {
+            if (queue.isEmpty() || !RUNNING.compareAndSet(this, 0, 1)) {
                 return;
             }
         }

@@ -162,7 +162,7 @@ public final class PacketDecoder {
         JsonNode data = MissingNode.getInstance();
         if (++i < n) {
             try {
-                data = Json.MAPPER.readTree(str.substring(i));
+                data = Json.TREE_READER.readTree(str.substring(i));
             } catch (JsonProcessingException e) {
                 throw new PacketParseException("invalid payload");
             }
