@@ -86,7 +86,11 @@ for t in taskset node npm mvn; do command -v $t >/dev/null || die "$t is needed"
 
 # Same flags for every JVM server; the generator gets its own (it allocates little, so a
 # throughput collector with a fixed heap keeps its pauses out of the latencies).
-SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-"-Xms64m -Xmx2g -XX:+UseG1GC"}
+# MinHeapFreeRatio/MaxHeapFreeRatio let G1 give back the heap it grew while connections were set
+# up, so idle RSS shows memory held for connections rather than how much heap G1 kept committed.
+# Netty 4.2 leaves sun.misc.Unsafe alone on JDK 24+ unless told, and then allocates direct
+# buffers the slow way; the two Unsafe flags give every JVM server (Netty 4.1 too) its fast path.
+SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-"-Xms64m -Xmx2g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false"}
 GEN_JVM_FLAGS=${GEN_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
 
 # --- build -------------------------------------------------------------------------------------

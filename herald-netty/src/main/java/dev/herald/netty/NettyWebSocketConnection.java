@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  * so a broadcast writes the same bytes to every channel.
  *
  * <p>Frames written on the event loop are flushed together: the first write of a loop pass
- * schedules one flush behind the tasks already queued, so the frames that pass writes (the acks of
- * a burst of events, a broadcast's share) leave in one syscall instead of one each. Nothing waits
- * for more work: the flush runs as soon as the loop reaches it.
+ * registers the connection with its loop's {@link PendingFlushes}, whose one task, behind the
+ * tasks already queued, flushes every connection written to meanwhile. The frames of a burst
+ * (the acks of pipelined events) leave in one syscall instead of one each, and a broadcast adds
+ * one flush task per loop rather than one per connection. Nothing waits for more work: the flush
+ * runs as soon as the loop reaches it.
  */
 final class NettyWebSocketConnection implements WebSocketConnection {
 
@@ -43,7 +45,6 @@ final class NettyWebSocketConnection implements WebSocketConnection {
     }
     // Owned by the channel's event loop: whether a flush is queued behind the writes of this pass.
     private boolean flushQueued;
-    private final Runnable flush = this::flushNow;
 
     NettyWebSocketConnection(Channel channel) {
         this.channel = channel;
@@ -77,15 +78,11 @@ final class NettyWebSocketConnection implements WebSocketConnection {
         channel.write(frame, channel.voidPromise());
         if (!flushQueued) {
             flushQueued = true;
-            try {
-                channel.eventLoop().execute(flush);
-            } catch (RejectedExecutionException e) {
-                flushNow();
-            }
+            PendingFlushes.ofThisLoop().add(this, channel.eventLoop());
         }
     }
 
-    private void flushNow() {
+    void flushNow() {
         flushQueued = false;
         channel.flush();
     }
