@@ -1,10 +1,13 @@
 package dev.herald.bench.load;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Looks at the server process from outside: its resident memory, and a full garbage collection
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code SIGUSR2} (it runs with {@code --expose-gc}).
  */
 final class ServerProbe {
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
   private final long pid;
   private final String gc;
 
@@ -66,9 +70,9 @@ final class ServerProbe {
     try {
       Process p = new ProcessBuilder(jcmd(), Long.toString(pid), "GC.heap_info")
           .redirectErrorStream(true).start();
-      String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(60, TimeUnit.SECONDS);
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
+      Matcher m = HEAP_USED.matcher(text);
       return m.find() ? Long.parseLong(m.group(1)) : -1;
     } catch (IOException e) {
       return -1;

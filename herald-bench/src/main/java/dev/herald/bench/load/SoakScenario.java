@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The soak: {@code --cycles} short lives (default 200 000), {@code --window} at a time, each a
@@ -25,7 +22,6 @@ import java.util.regex.Pattern;
  * shows as growth there. Bounded by {@code --timeout} (default 1800 s).
  */
 final class SoakScenario extends Scenario {
-  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
   SoakScenario(Connector connector, Options options, ServerProbe server) {
     super(connector, options, server);
@@ -103,27 +99,7 @@ final class SoakScenario extends Scenario {
   /** The server's heap after a full GC, RSS and threads; -1 where unknown. */
   private Reading read() {
     server.collect();
-    return new Reading(heapKb(), server.rssKb(), threads());
-  }
-
-  private long heapKb() {
-    long pid = options.integer("server-pid", 0);
-    if (pid <= 0 || !options.string("server-gc", "none").equals("jcmd")) {
-      return -1;
-    }
-    try {
-      Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-          Long.toString(pid), "GC.heap_info")).redirectErrorStream(true).start();
-      String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      p.waitFor(60, TimeUnit.SECONDS);
-      Matcher m = HEAP_USED.matcher(text);
-      return m.find() ? Long.parseLong(m.group(1)) : -1;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return new Reading(server.heapUsedKb(), server.rssKb(), threads());
   }
 
   private long threads() {
