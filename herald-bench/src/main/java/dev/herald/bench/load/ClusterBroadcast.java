@@ -3,7 +3,6 @@ package dev.herald.bench.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,47 +28,27 @@ import org.HdrHistogram.Histogram;
  * event loop.
  */
 public final class ClusterBroadcast implements SioClient.Listener {
-  private static final String TICK = "42[\"tick\",";
-
   private final Connector[] nodes;
   private final int receivers;
-  private final int rounds;
-  private final int warmupRounds;
-  private final Duration gap;
-  private final Duration roundTimeout;
+  private final TickRounds rounds;
   private final CompletableFuture<Void> allJoined = new CompletableFuture<>();
-  private final CompletableFuture<Void> roundsDone = new CompletableFuture<>();
   /** Completed on the loop when the first measured round starts: the CPU meters start then. */
   private final CompletableFuture<Void> measuringStarted = new CompletableFuture<>();
   private final SioClient[] clients;
   // All fields below are owned by the generator's event loop.
-  private final Histogram first = histogram();
-  private final Histogram last = histogram();
   private final Histogram[] lastOnNode;
   private final int[] deliveredOnNode;
   private final int[] receiversOnNode;
   private final long[] lastAtOnNode;
   private Ramp ramp;
   private int joined;
-  private int round;
-  private long roundStart;
-  private long firstAt;
-  private long lastAt;
-  private int delivered;
-  private int incompleteRounds;
-  private long missing;
-  private long late;
   private int dropped;
   private boolean closing;
-  private ScheduledFuture<?> roundTimer;
 
   private ClusterBroadcast(Connector[] nodes, Options options) {
     this.nodes = nodes;
     this.receivers = options.integer("clients", 3000);
-    this.rounds = options.integer("rounds", 30);
-    this.warmupRounds = options.integer("warmup-rounds", 10);
-    this.gap = options.seconds("gap", 0.05);
-    this.roundTimeout = options.seconds("round-timeout", 10);
+    this.rounds = new TickRounds(nodes[0].loop(), receivers, options, new Rounds());
     this.clients = new SioClient[receivers + 1];
     this.lastOnNode = new Histogram[nodes.length];
     Arrays.setAll(lastOnNode, i -> histogram());
@@ -103,7 +82,7 @@ public final class ClusterBroadcast implements SioClient.Listener {
       }
       out.put("nodes", ports.length);
       new ClusterBroadcast(nodes, options).run(out, options);
-      out.put("loadavg", loadAverage(), 2);
+      out.put("loadavg", ServerProbe.loadAverage(), 2);
     } catch (Exception e) {
       out.put("ok", false).put("error", e.toString());
     } finally {
@@ -121,7 +100,7 @@ public final class ClusterBroadcast implements SioClient.Listener {
 
   private void run(JsonLine out, Options options) throws Exception {
     Duration timeout = options.seconds("timeout", 120);
-    out.put("clients", receivers).put("rounds", rounds);
+    out.put("clients", receivers).put("rounds", rounds.rounds());
     var loop = nodes[0].loop();
     ramp = new Ramp(loop, receivers + 1, options.integer("window", 200),
         i -> clients[i] = nodes[node(i)].open(i, "", this));
@@ -135,8 +114,8 @@ public final class ClusterBroadcast implements SioClient.Listener {
     allJoined.get(timeout.toSeconds(), TimeUnit.SECONDS);
 
     CpuMeter[] cpu = new CpuMeter[2 + nodes.length];
-    loop.execute(this::startRound);
-    long bound = (rounds + warmupRounds) * (roundTimeout.toMillis() + gap.toMillis()) + 30_000;
+    rounds.start();
+    long bound = rounds.bound();
     measuringStarted.get(bound, TimeUnit.MILLISECONDS);
     long[] pids = pids(options.string("server-pids", ""));
     cpu[0] = CpuMeter.self().start();
@@ -145,7 +124,7 @@ public final class ClusterBroadcast implements SioClient.Listener {
       cpu[2 + i] = CpuMeter.of(i < pids.length ? pids[i] : 0).start();
     }
     long measuredFrom = System.nanoTime();
-    roundsDone.get(bound, TimeUnit.MILLISECONDS);
+    rounds.done().get(bound, TimeUnit.MILLISECONDS);
     double measuredSeconds = (System.nanoTime() - measuredFrom) / 1e9;
     double generatorCpu = cpu[0].fraction();
     double redisCpu = cpu[1].fraction();
@@ -156,17 +135,17 @@ public final class ClusterBroadcast implements SioClient.Listener {
     int lost = loop.submit(() -> dropped).get(30, TimeUnit.SECONDS);
     closeAll();
 
-    Histogram f = loop.submit(first::copy).get(30, TimeUnit.SECONDS);
-    Histogram l = loop.submit(last::copy).get(30, TimeUnit.SECONDS);
-    out.put("first_p50_ms", ms(f, 50), 3)
-        .put("first_p99_ms", ms(f, 99), 3)
-        .put("last_p50_ms", ms(l, 50), 3)
-        .put("last_p99_ms", ms(l, 99), 3);
+    Histogram f = rounds.first();
+    Histogram l = rounds.last();
+    out.put("first_p50_ms", TickRounds.ms(f, 50), 3)
+        .put("first_p99_ms", TickRounds.ms(f, 99), 3)
+        .put("last_p50_ms", TickRounds.ms(l, 50), 3)
+        .put("last_p99_ms", TickRounds.ms(l, 99), 3);
     for (int i = 0; i < nodes.length; i++) {
       int k = i;
       Histogram h = loop.submit(() -> lastOnNode[k].copy()).get(30, TimeUnit.SECONDS);
       out.put("node" + i + "_clients", receiversOnNode[i])
-          .put("node" + i + "_last_p50_ms", ms(h, 50), 3)
+          .put("node" + i + "_last_p50_ms", TickRounds.ms(h, 50), 3)
           .put("node" + i + "_cpu", nodeCpu[i], 3);
     }
     // CPU time of every server process (nodes and Redis) per broadcast: what the cluster costs,
@@ -175,15 +154,15 @@ public final class ClusterBroadcast implements SioClient.Listener {
     for (double c : nodeCpu) {
       serverCores += Math.max(c, 0);
     }
-    out.put("server_cpu_ms_per_round", serverCores * measuredSeconds * 1000 / rounds, 2);
-    out.put("incomplete_rounds", incompleteRounds)
-        .put("missing", missing)
-        .put("late", late)
+    out.put("server_cpu_ms_per_round", serverCores * measuredSeconds * 1000 / rounds.rounds(), 2);
+    out.put("incomplete_rounds", rounds.incompleteRounds())
+        .put("missing", rounds.missing())
+        .put("late", rounds.late())
         .put("dropped", lost)
         .put("generator_cpu", generatorCpu, 3)
         .put("redis_cpu", redisCpu, 3)
         .put("saturated", generatorCpu >= Scenario.SATURATED);
-    out.put("ok", incompleteRounds == 0 && lost == 0);
+    out.put("ok", rounds.incompleteRounds() == 0 && lost == 0);
   }
 
   @Override
@@ -203,24 +182,7 @@ public final class ClusterBroadcast implements SioClient.Listener {
 
   @Override
   public void event(SioClient client, ByteBuf frame) {
-    if (!Frames.startsWith(frame, TICK)) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (Frames.number(frame, TICK.length()) != round || roundTimer == null) {
-      late++;
-      return;
-    }
-    if (delivered++ == 0) {
-      firstAt = now;
-    }
-    lastAt = now;
-    int n = node(client.index);
-    deliveredOnNode[n]++;
-    lastAtOnNode[n] = now;
-    if (delivered == receivers) {
-      endRound(true);
-    }
+    rounds.onEvent(client, frame);
   }
 
   @Override
@@ -234,40 +196,37 @@ public final class ClusterBroadcast implements SioClient.Listener {
     }
   }
 
-  private void startRound() {
-    if (round == warmupRounds) {
+  /** The cluster's part of each round: per-node delivery counts and last-delivery times. */
+  private final class Rounds implements TickRounds.Hooks {
+    @Override
+    public void trigger(int round) {
+      SioClient trigger = clients[receivers];
+      trigger.send(Frames.ascii(trigger.channel().alloc(), "42[\"bcast\"," + round + "]"));
+    }
+
+    @Override
+    public void measuring() {
       // the caller starts its CPU meters now; a few microseconds late is fine over 30 rounds
       measuringStarted.complete(null);
     }
-    round++;
-    delivered = 0;
-    Arrays.fill(deliveredOnNode, 0);
-    roundStart = System.nanoTime();
-    var loop = nodes[0].loop();
-    roundTimer = loop.schedule(() -> endRound(false), roundTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    SioClient trigger = clients[receivers];
-    trigger.send(Frames.ascii(trigger.channel().alloc(), "42[\"bcast\"," + round + "]"));
-  }
 
-  private void endRound(boolean complete) {
-    roundTimer.cancel(false);
-    roundTimer = null;
-    if (round > warmupRounds) {
-      if (complete) {
-        first.recordValue(firstAt - roundStart);
-        last.recordValue(lastAt - roundStart);
-        for (int i = 0; i < nodes.length; i++) {
-          lastOnNode[i].recordValue(lastAtOnNode[i] - roundStart);
-        }
-      } else {
-        incompleteRounds++;
-        missing += receivers - delivered;
-      }
+    @Override
+    public void roundStarted() {
+      Arrays.fill(deliveredOnNode, 0);
     }
-    if (round >= warmupRounds + rounds) {
-      roundsDone.complete(null);
-    } else {
-      nodes[0].loop().schedule(this::startRound, gap.toNanos(), TimeUnit.NANOSECONDS);
+
+    @Override
+    public void delivered(SioClient client, long now) {
+      int n = node(client.index);
+      deliveredOnNode[n]++;
+      lastAtOnNode[n] = now;
+    }
+
+    @Override
+    public void completed(long roundStart) {
+      for (int i = 0; i < nodes.length; i++) {
+        lastOnNode[i].recordValue(lastAtOnNode[i] - roundStart);
+      }
     }
   }
 
@@ -289,18 +248,5 @@ public final class ClusterBroadcast implements SioClient.Listener {
 
   private static Histogram histogram() {
     return new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-  }
-
-  private static double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(percentile) / 1e6;
-  }
-
-  private static double loadAverage() {
-    try {
-      return Double.parseDouble(
-          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
-    } catch (java.io.IOException | RuntimeException e) {
-      return -1;
-    }
   }
 }

@@ -66,22 +66,12 @@ public final class LoadGenerator {
       };
       s.run(out);
       // Other work on the machine shows here first: the numbers are worth less when it is high.
-      out.put("loadavg", loadAverage(), 2);
+      out.put("loadavg", ServerProbe.loadAverage(), 2);
     } catch (Exception e) {
       out.put("ok", false).put("error", e.toString());
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
     return out;
-  }
-
-  /** The one-minute load average, or -1 off Linux. */
-  private static double loadAverage() {
-    try {
-      return Double.parseDouble(
-          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
-    } catch (java.io.IOException | RuntimeException e) {
-      return -1;
-    }
   }
 }

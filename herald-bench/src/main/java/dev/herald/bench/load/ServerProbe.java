@@ -88,12 +88,22 @@ final class ServerProbe {
 
   /** VmRSS in kB, or -1 if unknown. */
   long rssKb() {
+    return status("VmRSS:");
+  }
+
+  /** The server's live threads, or -1 if unknown. */
+  long threads() {
+    return status("Threads:");
+  }
+
+  /** The number on the line of /proc/<pid>/status that starts with {@code key}; -1 if unknown. */
+  private long status(String key) {
     if (!known()) {
       return -1;
     }
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(key)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
@@ -101,6 +111,15 @@ final class ServerProbe {
       // the server is gone: reported as -1
     }
     return -1;
+  }
+
+  /** The machine's one-minute load average, or -1 off Linux. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** A CPU meter on the server, started now; reads -1 when the pid is unknown. */

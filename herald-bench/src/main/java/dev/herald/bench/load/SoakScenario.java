@@ -1,9 +1,6 @@
 package dev.herald.bench.load;
 
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -99,24 +96,7 @@ final class SoakScenario extends Scenario {
   /** The server's heap after a full GC, RSS and threads; -1 where unknown. */
   private Reading read() {
     server.collect();
-    return new Reading(server.heapUsedKb(), server.rssKb(), threads());
-  }
-
-  private long threads() {
-    long pid = options.integer("server-pid", 0);
-    if (pid <= 0) {
-      return -1;
-    }
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("Threads:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // the server is gone: reported as -1
-    }
-    return -1;
+    return new Reading(server.heapUsedKb(), server.rssKb(), server.threads());
   }
 
   private record Reading(long heapKb, long rssKb, long threads) {}
