@@ -37,18 +37,8 @@ class BadInputTest {
 
     @AfterEach
     void stop() {
-        try {
-            // The bystanders were not harmed by whatever the test did.
-            for (EngineIoTestClient c : new EngineIoTestClient[] {bystanderPolling, bystanderWs}) {
-                c.sendMessage("still here");
-                assertThat(c.nextMessage(WAIT).text()).isEqualTo("still here");
-                assertThat(server.closeReasons).doesNotContainKey(c.sid());
-            }
-        } finally {
-            bystanderPolling.close();
-            bystanderWs.close();
-            server.close();
-        }
+        // The bystanders were not harmed by whatever the test did.
+        server.checkBystandersAndClose(WAIT, bystanderPolling, bystanderWs);
     }
 
     void assertClosedWith(String sid, CloseReason reason) {

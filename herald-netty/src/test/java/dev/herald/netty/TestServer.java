@@ -1,11 +1,14 @@
 package dev.herald.netty;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.Message;
+import dev.herald.testing.EngineIoTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +80,25 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Waits for the server side of a session to report its close, and returns the reason. */
+    /**
+     * How every abuse test ends: each bystander still echoes and was never closed. Then the
+     * bystanders and the server close, whatever the check found.
+     */
+    void checkBystandersAndClose(Duration wait, EngineIoTestClient... bystanders) {
+        try {
+            for (EngineIoTestClient c : bystanders) {
+                c.sendMessage("still here");
+                assertThat(c.nextMessage(wait).text()).isEqualTo("still here");
+                assertThat(closeReasons).doesNotContainKey(c.sid());
+            }
+        } finally {
+            for (EngineIoTestClient c : bystanders) {
+                c.close();
+            }
+            close();
+        }
+    }
+
     CloseReason awaitClose(String sid) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closeReasons.containsKey(sid));
         return closeReasons.get(sid);
