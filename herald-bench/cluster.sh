@@ -38,14 +38,8 @@ for c in "${config_list[@]}"; do
   case "$c" in single|1|2|3|4|5) ;; *) die "unknown config '$c' (single, 1 … 5)" ;; esac
 done
 
-jdk_ok() { [ -x "$1/bin/java" ] && "$1/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; }
-if [ -z "${JAVA_HOME:-}" ] || ! jdk_ok "$JAVA_HOME"; then
-  JAVA_HOME=""
-  for d in /usr/lib/jvm/*; do
-    [ -d "$d" ] && [ ! -L "$d" ] && jdk_ok "$d" && JAVA_HOME=$d
-  done
-  [ -n "$JAVA_HOME" ] || die "no JDK 21+ found; set JAVA_HOME"
-fi
+# The JDK ./herald itself would use: JAVA_HOME if it is a JDK 21+, else the newest under /usr/lib/jvm.
+JAVA_HOME=$("$ROOT/herald" jdk) || die "no JDK 21+ found; set JAVA_HOME"
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 for t in taskset redis-server mvn python3; do command -v $t >/dev/null || die "$t is needed"; done
