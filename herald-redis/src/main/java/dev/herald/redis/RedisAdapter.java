@@ -70,6 +70,7 @@ public final class RedisAdapter extends ClusterAdapter {
 
     @Override
     public void init() {
+        super.init();
         var c = codec.channels();
         link.subscribe(this::receive, c.broadcastPattern(), c.request(), c.response(), c.response(uid()));
     }

@@ -99,4 +99,42 @@ public interface Adapter {
 
     /** The rooms with at least one local socket (personal rooms included). */
     Set<String> rooms();
+
+    // ---------------------------------------------------------------- connection state recovery
+
+    /**
+     * Makes a connecting local socket visible to broadcasts: it joins {@code rooms}, and
+     * {@code greeting} runs once with the packets it missed (none for a fresh session), to write
+     * the CONNECT reply and then those packets. Until the socket is marked connected, right after,
+     * what broadcasts write to it waits in the socket behind the reply. An adapter that keeps
+     * packets for recovery must let no recoverable broadcast in between the computing of the
+     * missed packets and the join, so that every packet is either among the missed ones or
+     * delivered live, never both, never neither.
+     *
+     * @param restored the session being resumed, if any: its rooms decide which kept packets it
+     *     missed, and its {@link SessionRestore.Restored#replayFrom()} where they start
+     */
+    default void admit(String socketId, Set<String> rooms, Optional<SessionRestore.Restored> restored,
+            Consumer<Admission> greeting) {
+        addAll(socketId, rooms);
+        greeting.accept(Admission.FRESH);
+    }
+
+    /**
+     * Keeps a disconnected socket's session for {@code maxDisconnectionDuration}, so that its
+     * client can resume it. Called once per recoverable disconnect (as socket.io does: transport
+     * close or error, ping timeout, server shutdown), before the socket leaves its rooms.
+     */
+    default void persistSession(PersistedSession session) {}
+
+    /**
+     * Finds the session a reconnecting client asks for, taking it out of the store (a session is
+     * resumed at most once; it is persisted again at its next disconnect).
+     *
+     * @param pid the private session id the client sent
+     * @param offset the offset of the last packet the client got, if it got any
+     */
+    default CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
+        return CompletableFuture.completedFuture(SessionRestore.failed(RecoveryFailure.NOT_SUPPORTED));
+    }
 }

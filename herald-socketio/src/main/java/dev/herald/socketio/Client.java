@@ -13,9 +13,11 @@ import dev.herald.socketio.internal.PacketEncoder;
 import dev.herald.socketio.internal.PacketParseException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,6 +46,8 @@ final class Client implements EngineSocketListener {
     private volatile Map<String, Socket> nsps = Map.of();
     // Sockets whose middlewares are running, by namespace name:
     private volatile Map<String, Socket> connecting = Map.of();
+    // Namespaces whose CONNECT waits for the adapter to find the session to resume:
+    private volatile Set<String> restoring = Set.of();
     // Set by the constructor; cancelled and dropped on the first namespace connect or on close.
     private volatile ScheduledFuture<?> connectTimer;
     // Home event loop: set before a protocol-error close, to report "parse error".
@@ -124,7 +128,7 @@ final class Client implements EngineSocketListener {
         }
         Socket socket = nsps.get(nspName);
         if (packet.type() == PacketType.CONNECT) {
-            if (socket != null || connecting.containsKey(nspName)) {
+            if (socket != null || connecting.containsKey(nspName) || restoring.contains(nspName)) {
                 log.debug("duplicate connect to {} ignored, sid={}", nspName, engine.id());
                 return;
             }
@@ -175,8 +179,15 @@ final class Client implements EngineSocketListener {
         cancelConnectTimer();
     }
 
-    synchronized void connectFailed(String nsp, Socket socket) {
-        connecting = without(connecting, nsp, socket);
+    /** A CONNECT to {@code nsp} waits for (or no longer waits for) a session restore. */
+    synchronized void restoring(String nsp, boolean waiting) {
+        Set<String> copy = new HashSet<>(restoring);
+        if (waiting) {
+            copy.add(nsp);
+        } else {
+            copy.remove(nsp);
+        }
+        restoring = Set.copyOf(copy);
     }
 
     synchronized void remove(Socket socket) {

@@ -34,6 +34,18 @@ public enum DisconnectReason {
         return wire;
     }
 
+    /**
+     * Whether connection state recovery keeps the session after this reason, as socket.io does:
+     * the connection was lost or closed by the server's side, not left on purpose by either party.
+     */
+    public boolean recoverable() {
+        return switch (this) {
+            case TRANSPORT_ERROR, TRANSPORT_CLOSE, FORCED_CLOSE, PING_TIMEOUT, SERVER_SHUTTING_DOWN,
+                    FORCED_SERVER_CLOSE -> true;
+            case SERVER_NAMESPACE_DISCONNECT, CLIENT_NAMESPACE_DISCONNECT, PARSE_ERROR -> false;
+        };
+    }
+
     /** The socket-level reason for an Engine.IO close reason. */
     public static DisconnectReason of(CloseReason reason) {
         return switch (reason) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Handlers {
     final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
     final List<ConnectHandler> connect = new CopyOnWriteArrayList<>();
+    final List<RecoveryFailedHandler> recoveryFailed = new CopyOnWriteArrayList<>();
     final List<DisconnectHandler> disconnecting = new CopyOnWriteArrayList<>();
     final List<DisconnectHandler> disconnect = new CopyOnWriteArrayList<>();
     final Map<String, List<EventHandler>> events = new ConcurrentHashMap<>();

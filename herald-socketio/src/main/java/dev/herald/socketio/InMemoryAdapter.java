@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -30,6 +31,11 @@ import java.util.function.IntConsumer;
 public class InMemoryAdapter implements Adapter {
 
     private final Namespace nsp;
+    // Set at construction when connection state recovery is on; its lock orders recoverable
+    // broadcasts against admissions (see admit).
+    private final RecoveryStore recovery;
+    // Set by init(), cancelled by close().
+    private volatile java.util.concurrent.ScheduledFuture<?> sweeper;
 
     // Any thread; mutations under `this`, reads lock-free.
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
@@ -37,7 +43,40 @@ public class InMemoryAdapter implements Adapter {
 
     /** The adapter of one namespace. */
     public InMemoryAdapter(Namespace nsp) {
+        this(nsp, true);
+    }
+
+    /**
+     * The adapter of one namespace.
+     *
+     * @param keepsRecoveryState whether this adapter keeps sessions and packets for connection
+     *     state recovery in memory (when recovery is on); false for an adapter that keeps them
+     *     elsewhere (a Redis stream) and overrides {@link #admit}, {@link #persistSession} and
+     *     {@link #restoreSession}
+     */
+    protected InMemoryAdapter(Namespace nsp, boolean keepsRecoveryState) {
         this.nsp = Objects.requireNonNull(nsp, "nsp");
+        this.recovery = !keepsRecoveryState ? null : nsp.server().options().connectionStateRecovery()
+                .map(c -> new RecoveryStore(c, System::nanoTime)).orElse(null);
+    }
+
+    @Override
+    public void init() {
+        RecoveryStore store = recovery;
+        if (store != null) {
+            // Restores check the window themselves; the sweep only returns the memory.
+            long period = Math.clamp(store.config().maxDisconnectionDuration().toNanos() / 2,
+                    TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(60));
+            sweeper = nsp.server().scheduler().scheduleAtFixedRate(store::sweep, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        java.util.concurrent.ScheduledFuture<?> s = sweeper;
+        if (s != null) {
+            s.cancel(false);
+        }
     }
 
     /** The namespace this adapter serves. */
@@ -136,6 +175,25 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void broadcast(Packet packet, BroadcastOptions opts) {
+        RecoveryStore store = recovery;
+        if (store != null && isRecoverable(packet, opts)) {
+            // Kept and delivered in one step: an admission sees it either in the log or live.
+            synchronized (store) {
+                ArrayNode data = store.keep((ArrayNode) packet.data(), opts);
+                deliver(new Packet(packet.type(), packet.nsp(), data, packet.id()), opts);
+            }
+            return;
+        }
+        deliver(packet, opts);
+    }
+
+    /** As socket.io: events without ack id that are not volatile (their acks could not be replayed). */
+    private static boolean isRecoverable(Packet packet, BroadcastOptions opts) {
+        return (packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT)
+                && !packet.hasId() && !opts.flags().volatileFlag() && packet.data() instanceof ArrayNode;
+    }
+
+    private void deliver(Packet packet, BroadcastOptions opts) {
         List<Message> encoded = PacketEncoder.encode(packet);
         apply(opts, socket -> {
             socket.notifyOutgoing(packet);
@@ -151,7 +209,7 @@ public class InMemoryAdapter implements Adapter {
         int[] count = {0};
         apply(opts, socket -> {
             count[0]++;
-            socket.expectAck(withId.id(), ack);
+            socket.expectAck(withId.id(), ack, opts.flags().timeout());
             socket.notifyOutgoing(withId);
             socket.write(encoded, opts.flags());
         });
@@ -207,6 +265,66 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public Set<String> rooms() {
         return Set.copyOf(rooms.keySet());
+    }
+
+    @Override
+    public void admit(String socketId, Set<String> roomsToJoin, Optional<SessionRestore.Restored> restored,
+            Consumer<Admission> greeting) {
+        RecoveryStore store = recovery;
+        if (store == null) {
+            addAll(socketId, roomsToJoin);
+            greeting.accept(Admission.FRESH);
+            return;
+        }
+        synchronized (store) {
+            List<Packet> missed = new ArrayList<>();
+            restored.ifPresent(r -> {
+                for (ArrayNode data : store.missed(r.replayFrom(), r.session().rooms())) {
+                    missed.add(new Packet(PacketType.EVENT, nsp.name(), data));
+                }
+            });
+            addAll(socketId, roomsToJoin);
+            greeting.accept(new Admission(missed, restored.isPresent()
+                    ? restored.get().session().startOffset() : store.newestOffset()));
+        }
+    }
+
+    @Override
+    public void persistSession(PersistedSession session) {
+        RecoveryStore store = recovery;
+        if (store != null) {
+            store.persist(session);
+        }
+    }
+
+    @Override
+    public CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
+        RecoveryStore store = recovery;
+        return CompletableFuture.completedFuture(store == null
+                ? SessionRestore.failed(RecoveryFailure.NOT_SUPPORTED) : store.restore(pid, offset));
+    }
+
+    /**
+     * Recoverable packets this namespace dropped because of the {@code maxPackets} cap while they
+     * were still inside the window; a client that missed one of them gets a fresh session.
+     */
+    public long recoveryPacketsDropped() {
+        RecoveryStore store = recovery;
+        return store == null ? 0 : store.droppedByCap();
+    }
+
+    /** Disconnected sessions and kept packets, for tests. */
+    int[] recoveryFootprint() {
+        RecoveryStore store = recovery;
+        return store == null ? new int[] {0, 0} : new int[] {store.sessionCount(), store.packetCount()};
+    }
+
+    /** Sweeps expired sessions and packets now, for tests. */
+    void sweepRecovery() {
+        RecoveryStore store = recovery;
+        if (store != null) {
+            store.sweep();
+        }
     }
 
     /**

@@ -40,6 +40,9 @@ public class Namespace {
     private final Adapter adapter;
     // Any thread: the sockets connected here, on this node.
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    // Any thread: sockets between their close and the end of their disconnect flow, by id; only
+    // with connection state recovery, where a resumed socket reuses the id.
+    private final Map<String, Socket> leaving = new ConcurrentHashMap<>();
     // Ack ids are per namespace so that one broadcast packet can carry one id to every recipient.
     private final AtomicLong ids = new AtomicLong();
     // For a parent namespace: the children created so far.
@@ -102,6 +105,15 @@ public class Namespace {
     /** Runs when a socket has joined (after the CONNECT reply). */
     public Namespace onConnect(ConnectHandler handler) {
         handlers.connect.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Runs when a client asked to resume its session (connection state recovery) and could not:
+     * the socket is a fresh one, and the reason says why. Runs before the connect handlers.
+     */
+    public Namespace onRecoveryFailed(RecoveryFailedHandler handler) {
+        handlers.recoveryFailed.add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -255,43 +267,120 @@ public class Namespace {
     }
 
     void remove(Socket socket) {
-        sockets.remove(socket.id(), socket);
+        if (sockets.remove(socket.id(), socket) && socket.pid().isPresent() && !socket.gone().isDone()) {
+            leaving.put(socket.id(), socket);
+            socket.gone().whenComplete((v, e) -> leaving.remove(socket.id(), socket));
+        }
     }
 
     /**
-     * A client asked to join (event loop). Middlewares and connect handlers run on the new
-     * socket's virtual thread.
+     * A client asked to join (event loop). With connection state recovery on, a client that holds
+     * a session id asks the adapter for its session first (an adapter backed by a remote store
+     * answers later, off the loop). Middlewares and connect handlers run on the new socket's
+     * virtual thread.
      */
     void add(Client client, JsonNode auth) {
-        Handshake handshake = client.handshake(auth);
-        Socket socket = new Socket(client, this, server.newSocketId(), handshake);
-        client.connecting(name, socket);
-        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> connect(client, socket)));
+        Optional<ConnectionStateRecovery> recovery = server.options().connectionStateRecovery();
+        JsonNode pid = auth.path("pid");
+        if (recovery.isEmpty() || client.legacy() || !pid.isTextual()) {
+            start(client, auth, Optional.empty());
+            return;
+        }
+        JsonNode offset = auth.path("offset");
+        CompletableFuture<SessionRestore> restore;
+        try {
+            restore = adapter.restoreSession(pid.asText(),
+                    offset.isTextual() ? Optional.of(offset.asText()) : Optional.empty());
+        } catch (RuntimeException e) {
+            restore = CompletableFuture.failedFuture(e);
+        }
+        if (restore.isDone()) {
+            start(client, auth, Optional.of(outcome(restore)));
+            return;
+        }
+        client.restoring(name, true);
+        CompletableFuture<SessionRestore> pending = restore;
+        restore.whenComplete((r, e) -> {
+            client.restoring(name, false);
+            start(client, auth, Optional.of(outcome(pending)));
+        });
     }
 
-    private void connect(Client client, Socket socket) {
-        for (Middleware m : handlers.middlewares) {
-            Throwable failure = server.runMiddleware(next -> m.handle(socket, next));
-            if (failure != null) {
-                refuse(client, socket, failure);
-                return;
+    private SessionRestore outcome(CompletableFuture<SessionRestore> restore) {
+        try {
+            return restore.join();
+        } catch (RuntimeException e) {
+            log.warn("connection state recovery failed in the adapter, nsp={}: {}", name, e.toString());
+            return SessionRestore.failed(RecoveryFailure.ADAPTER_ERROR);
+        }
+    }
+
+    private void start(Client client, JsonNode auth, Optional<SessionRestore> attempt) {
+        Handshake handshake = client.handshake(auth);
+        Optional<SessionRestore.Restored> restored = attempt
+                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
+        String id = restored.map(r -> r.session().sid()).orElseGet(server::newSocketId);
+        String pid = server.options().connectionStateRecovery().isEmpty() || client.legacy() ? null
+                : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
+        Socket socket = new Socket(client, this, id, pid, restored.isPresent(), handshake);
+        client.connecting(name, socket);
+        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> connect(client, socket, attempt)));
+    }
+
+    private void connect(Client client, Socket socket, Optional<SessionRestore> attempt) {
+        Optional<SessionRestore.Restored> restored = attempt
+                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
+        boolean skipMiddlewares = restored.isPresent()
+                && server.options().connectionStateRecovery().map(ConnectionStateRecovery::skipMiddlewares).orElse(false);
+        if (!skipMiddlewares) {
+            for (Middleware m : handlers.middlewares) {
+                Throwable failure = server.runMiddleware(next -> m.handle(socket, next));
+                if (failure != null) {
+                    keepForLater(restored);
+                    socket.abandon(false);
+                    refuse(client, socket, failure);
+                    return;
+                }
             }
         }
-        if (!client.isOpen() || !socket.markConnected()) {
-            client.connectFailed(name, socket);
+        // The socket this one resumes must be gone (rooms left, handlers run) before the same id
+        // joins again; its disconnect flow may still be running behind a long handler.
+        restored.flatMap(r -> departing(r.session().sid())).ifPresent(old -> old.gone().join());
+        if (!client.isOpen()) {
+            keepForLater(restored);
+            socket.abandon(false);
             return;
         }
         sockets.put(socket.id(), socket);
-        adapter.addAll(socket.id(), Set.of(socket.id()));
+        // Before the reply: the client may send its first event as soon as it has read it.
         client.connected(name, socket);
-        if (client.legacy()) {
-            client.writePacket(Packet.of(PacketType.CONNECT, name));
-        } else {
-            ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
-            client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+        restored.ifPresent(r -> socket.data().putAll(r.session().data()));
+        // In its rooms first, the reply next, then connected: a broadcast in between waits in the
+        // socket and follows the reply, so none overtakes it and none made after it is missed.
+        Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));
+        adapter.admit(socket.id(), rooms, restored, admission -> {
+            socket.startOffset(admission.startOffset());
+            writeConnectReply(client, socket);
+            for (Packet p : admission.missed()) {
+                client.writePacket(p);
+            }
+        });
+        if (!socket.markConnected()) {
+            keepForLater(restored);
+            socket.abandon(true);
+            return;
         }
         if (!handlers.connect.isEmpty() && "websocket".equals(client.engine().transport())) {
             separateFromConnectReply();
+        }
+        if (attempt.orElse(null) instanceof SessionRestore.Failed failed) {
+            for (RecoveryFailedHandler h : handlers.recoveryFailed) {
+                try {
+                    h.handle(socket, failed.reason());
+                } catch (Throwable t) {
+                    reportError(socket, "connection", t);
+                }
+            }
         }
         for (ConnectHandler h : handlers.connect) {
             try {
@@ -300,6 +389,26 @@ public class Namespace {
                 reportError(socket, "connection", t);
             }
         }
+    }
+
+    private void writeConnectReply(Client client, Socket socket) {
+        if (client.legacy()) {
+            client.writePacket(Packet.of(PacketType.CONNECT, name));
+            return;
+        }
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        socket.pid().ifPresent(pid -> reply.put("pid", pid));
+        client.writePacket(new Packet(PacketType.CONNECT, name, reply));
+    }
+
+    /** A resumed session whose connect did not complete stays resumable, as it was before the attempt. */
+    private void keepForLater(Optional<SessionRestore.Restored> restored) {
+        restored.ifPresent(r -> adapter.persistSession(r.session()));
+    }
+
+    /** The socket with this id that is leaving or has left but not finished its disconnect flow. */
+    private Optional<Socket> departing(String id) {
+        return Optional.ofNullable(leaving.get(id));
     }
 
     /**
@@ -322,7 +431,6 @@ public class Namespace {
     private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(10);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
-        client.connectFailed(name, socket);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (failure instanceof ConnectionRefusedException refused) {
             body.put("message", refused.getMessage());

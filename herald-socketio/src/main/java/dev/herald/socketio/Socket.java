@@ -8,11 +8,13 @@ import dev.herald.socketio.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,22 +40,35 @@ public final class Socket {
 
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
 
-    private enum State { CONNECTING, CONNECTED, DISCONNECTED }
+    // The lifecycle, one value changed only by compare-and-set: CONNECTING -> CONNECTED ->
+    // DISCONNECTED, or CONNECTING -> DISCONNECTED. Whoever moves it decides what follows, so a
+    // close racing the connect flow either stops the connect or finds the socket connected and
+    // runs the disconnect, never neither.
+    private static final int CONNECTING = 0;
+    private static final int CONNECTED = 1;
+    private static final int DISCONNECTED = 2;
 
     private final Client client;
     private final Namespace nsp;
     private final String id;
+    // The private session id of connection state recovery; null when recovery is off.
+    private final String pid;
+    private final boolean recovered;
     private final Handshake handshake;
+    // Set once by the connect flow (its virtual thread) before the socket is visible; read on close.
+    private volatile Optional<String> startOffset = Optional.empty();
+    // Completed when the disconnect flow has finished (rooms left, handlers run): a recovered
+    // socket with the same id waits for it before it joins the rooms again.
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
     // Any thread: created on first use by data() (most sockets never store anything).
     private volatile Map<String, Object> data;
     // Serializes this socket's handlers on virtual threads.
     private final Mailbox mailbox;
 
-    // Written by the connect flow (virtual thread) and onClose (any thread); read anywhere.
-    private volatile State state = State.CONNECTING;
-    // 0 until onClose wins the CAS; an int field, not an AtomicBoolean, to keep sockets small.
-    private volatile int closed;
-    private static final VarHandle CLOSED;
+    // Any thread, through STATE only: CONNECTING, CONNECTED or DISCONNECTED. An int behind a
+    // VarHandle rather than an AtomicInteger, to keep sockets small.
+    private volatile int state = CONNECTING;
+    private static final VarHandle STATE;
     private static final VarHandle DATA;
     private static final VarHandle ACKS;
     private static final VarHandle OWN;
@@ -60,7 +76,7 @@ public final class Socket {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CLOSED = lookup.findVarHandle(Socket.class, "closed", int.class);
+            STATE = lookup.findVarHandle(Socket.class, "state", int.class);
             DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
             ACKS = lookup.findVarHandle(Socket.class, "acks", Map.class);
             OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
@@ -70,7 +86,18 @@ public final class Socket {
     }
 
     // Events received and not yet handled; incremented on the event loop, decremented by handlers.
-    private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingEvents = new AtomicInteger();
+    // Guards the move to CONNECTED and `held`: what broadcasts write while the socket is in its
+    // rooms but its CONNECT reply is not out yet waits there, and leaves right behind the reply.
+    private final Object admission = new Object();
+    // Guarded by `admission`; null unless something was written during the admission.
+    private List<Held> held;
+
+    private record Held(List<Message> encoded, boolean isVolatile) {}
+
+    // DispatchMode.CONCURRENT only: completed (and replaced) when pendingEvents drops to zero, so
+    // the disconnect flow can wait for the events already started. Guarded by pendingEvents' monitor.
+    private CompletableFuture<Void> eventsDrained;
 
     // Any thread: acks this socket still waits for, by ack id; created by the first emitWithAck.
     private volatile Map<Long, PendingAck> acks;
@@ -81,10 +108,12 @@ public final class Socket {
     // onFail gets the message of the failure: why the socket left.
     private record PendingAck(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
 
-    Socket(Client client, Namespace nsp, String id, Handshake handshake) {
+    Socket(Client client, Namespace nsp, String id, String pid, boolean recovered, Handshake handshake) {
         this.client = client;
         this.nsp = nsp;
         this.id = id;
+        this.pid = pid;
+        this.recovered = recovered;
         this.handshake = handshake;
         this.mailbox = nsp.server().newMailbox(id);
     }
@@ -97,6 +126,16 @@ public final class Socket {
     /** The namespace the socket belongs to. */
     public Namespace namespace() {
         return nsp;
+    }
+
+    /**
+     * Whether this socket resumed an earlier session through connection state recovery: its id,
+     * rooms and {@link #data()} are the ones it had, and the events it missed were sent again
+     * right after the CONNECT reply. False when recovery is off, for a first connection, and when
+     * recovery failed ({@link Namespace#onRecoveryFailed} says why).
+     */
+    public boolean recovered() {
+        return recovered;
     }
 
     /** What the client sent when connecting. */
@@ -136,7 +175,7 @@ public final class Socket {
 
     /** Whether the socket is in its namespace now. */
     public boolean connected() {
-        return state == State.CONNECTED;
+        return state == CONNECTED;
     }
 
     /** The current transport of the connection: {@code polling} or {@code websocket}. */
@@ -179,6 +218,12 @@ public final class Socket {
     public void emit(String event, Object... args) {
         ReservedEvents.check(event);
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
+        if (pid != null) {
+            // As socket.io: through the adapter, which keeps it (with its offset) for a replay if
+            // this client is away now or loses it on the way.
+            nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT));
+            return;
+        }
         notifyOutgoing(packet);
         client.writePacket(packet);
     }
@@ -304,7 +349,7 @@ public final class Socket {
             client.disconnectAllAndClose();
             return;
         }
-        if (state == State.CONNECTED) {
+        if (state == CONNECTED) {
             client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
         }
         onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
@@ -383,23 +428,83 @@ public final class Socket {
         return new SocketDetails(id, nsp.name(), handshake, rooms(), data == null ? Map.of() : Map.copyOf(data));
     }
 
-    /** Marks the socket connected; false if it closed while connecting. */
+    /**
+     * Marks the socket connected, once its CONNECT reply is written, and sends what broadcasts
+     * wrote to it meanwhile. False if it closed while connecting: the connect flow then cleans up.
+     */
     boolean markConnected() {
-        if (closed != 0) {
-            return false;
+        synchronized (admission) {
+            if (!STATE.compareAndSet(this, CONNECTING, CONNECTED)) {
+                held = null;
+                return false;
+            }
+            List<Held> waiting = held;
+            held = null;
+            if (waiting != null) {
+                for (Held h : waiting) {
+                    client.write(h.encoded(), h.isVolatile());
+                }
+            }
+            return true;
         }
-        state = State.CONNECTED;
-        return true;
+    }
+
+    /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
+    void abandon(boolean admitted) {
+        STATE.setVolatile(this, DISCONNECTED);
+        if (admitted) {
+            nsp.adapter().delAll(id);
+        }
+        nsp.remove(this);
+        client.remove(this);
+        gone.complete(null);
+    }
+
+    Optional<String> pid() {
+        return Optional.ofNullable(pid);
+    }
+
+    /** Set by the connect flow once the adapter admitted the socket. */
+    void startOffset(Optional<String> offset) {
+        this.startOffset = offset;
+    }
+
+    Optional<String> startOffset() {
+        return startOffset;
+    }
+
+    /** Completes when this socket has left for good (disconnect handlers run, rooms left). */
+    CompletableFuture<Void> gone() {
+        return gone;
     }
 
     void write(List<Message> encoded, BroadcastFlags flags) {
-        if (state == State.CONNECTED) {
+        int now = state;
+        if (now == CONNECTING) {
+            synchronized (admission) {
+                if (state == CONNECTING) {
+                    if (held == null) {
+                        held = new ArrayList<>(2);
+                    }
+                    held.add(new Held(encoded, flags.volatileFlag()));
+                    return;
+                }
+                now = state;
+            }
+        }
+        if (now == CONNECTED) {
             client.write(encoded, flags.volatileFlag());
         }
     }
 
-    void expectAck(long ackId, Consumer<ArrayNode> callback) {
-        acks().put(ackId, new PendingAck(callback, message -> {}));
+    /**
+     * Expects an ack for a broadcast. With a timeout, the expectation ends then (the broadcast
+     * reports the missing ack itself); without one, when the socket leaves.
+     */
+    void expectAck(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
+        Map<Long, PendingAck> acks = acks();
+        acks.put(ackId, new PendingAck(callback, message -> {}));
+        timeout.ifPresent(t -> nsp.server().scheduler().schedule(() -> acks.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -445,7 +550,7 @@ public final class Socket {
                     try {
                         dispatchEvent(event, args);
                     } finally {
-                        pendingEvents.decrementAndGet();
+                        eventDone();
                     }
                 });
             }
@@ -462,6 +567,41 @@ public final class Socket {
             case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             default -> log.debug("ignored {} from client, sid={}", packet.type(), id);
         }
+    }
+
+    private void eventDone() {
+        if (pendingEvents.decrementAndGet() == 0) {
+            CompletableFuture<Void> drained;
+            synchronized (pendingEvents) {
+                drained = eventsDrained;
+                eventsDrained = null;
+            }
+            if (drained != null) {
+                drained.complete(null);
+            }
+        }
+    }
+
+    /**
+     * In {@link DispatchMode#CONCURRENT}, waits (on the disconnect flow's virtual thread) until the
+     * events already started have finished, so disconnect handlers run after them as documented.
+     * In order, the mailbox guarantees it already.
+     */
+    private void awaitStartedEvents() {
+        if (nsp.server().options().dispatchMode() != DispatchMode.CONCURRENT) {
+            return;
+        }
+        CompletableFuture<Void> drained;
+        synchronized (pendingEvents) {
+            if (pendingEvents.get() == 0) {
+                return;
+            }
+            if (eventsDrained == null) {
+                eventsDrained = new CompletableFuture<>();
+            }
+            drained = eventsDrained;
+        }
+        drained.join();
     }
 
     private void dispatchEvent(String event, EventArgs args) {
@@ -536,11 +676,17 @@ public final class Socket {
      * the socket's virtual thread after every event already queued.
      */
     void onClose(DisconnectReason reason) {
-        if (!CLOSED.compareAndSet(this, 0, 1)) {
+        int before = (int) STATE.getAndSet(this, DISCONNECTED);
+        if (before == DISCONNECTED) {
             return;
         }
-        boolean wasConnected = state == State.CONNECTED;
-        state = State.DISCONNECTED;
+        boolean wasConnected = before == CONNECTED;
+        if (wasConnected && pid != null && reason.recoverable()) {
+            // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
+            // there. Rooms and data as they are at the moment the connection was lost.
+            nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(),
+                    data == null ? Map.of() : Map.copyOf(data), startOffset));
+        }
         nsp.remove(this);
         client.remove(this);
         String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
@@ -552,27 +698,38 @@ public final class Socket {
             }
         }
         if (!wasConnected) {
+            // The connect flow sees the close at markConnected and completes `gone` after its cleanup.
             return;
         }
         mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
-            for (DisconnectHandler h : own.disconnecting) {
-                call("disconnecting", () -> h.handle(this, reason));
-            }
-            for (DisconnectHandler h : nsp.handlers().disconnecting) {
-                call("disconnecting", () -> h.handle(this, reason));
-            }
-            nsp.adapter().delAll(id);
-            // Again, after any connect flow queued before this task: a close that raced with the
-            // connect may have run before the socket was registered.
-            nsp.remove(this);
-            client.remove(this);
-            for (DisconnectHandler h : own.disconnect) {
-                call("disconnect", () -> h.handle(this, reason));
-            }
-            for (DisconnectHandler h : nsp.handlers().disconnect) {
-                call("disconnect", () -> h.handle(this, reason));
+            try {
+                leave(reason);
+            } finally {
+                gone.complete(null);
             }
         }));
+    }
+
+    /** The disconnect flow, on the socket's virtual thread. */
+    private void leave(DisconnectReason reason) {
+        awaitStartedEvents();
+        for (DisconnectHandler h : own.disconnecting) {
+            call("disconnecting", () -> h.handle(this, reason));
+        }
+        for (DisconnectHandler h : nsp.handlers().disconnecting) {
+            call("disconnecting", () -> h.handle(this, reason));
+        }
+        nsp.adapter().delAll(id);
+        // Again, after any connect flow queued before this task: a close that raced with the
+        // connect may have run before the socket was registered.
+        nsp.remove(this);
+        client.remove(this);
+        for (DisconnectHandler h : own.disconnect) {
+            call("disconnect", () -> h.handle(this, reason));
+        }
+        for (DisconnectHandler h : nsp.handlers().disconnect) {
+            call("disconnect", () -> h.handle(this, reason));
+        }
     }
 
     @Override

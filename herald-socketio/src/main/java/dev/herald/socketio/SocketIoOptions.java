@@ -3,6 +3,7 @@ package dev.herald.socketio;
 import dev.herald.engineio.EngineIoOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Socket.IO layer's options. Immutable; built by {@link #builder()}, validated in
@@ -19,8 +20,11 @@ public final class SocketIoOptions {
     private final long maxAttachmentBytes;
     private final int maxNamespaceLength;
     private final int maxPendingAcks;
+    private final Optional<ConnectionStateRecovery> connectionStateRecovery;
 
     private SocketIoOptions(Builder b) {
+        this.connectionStateRecovery = b.recoveryWindow == null ? Optional.empty()
+                : Optional.of(new ConnectionStateRecovery(b.recoveryWindow, b.skipMiddlewares, b.recoveryMaxPackets));
         this.maxAttachmentBytes = b.maxAttachmentBytes >= 0 ? b.maxAttachmentBytes : b.engine.maxHttpBufferSize();
         this.maxNamespaceLength = b.maxNamespaceLength;
         this.maxPendingAcks = b.maxPendingAcks;
@@ -99,6 +103,16 @@ public final class SocketIoOptions {
         return maxPendingEvents;
     }
 
+    /**
+     * Connection state recovery, if on (off by default, as in socket.io): a client that comes back
+     * within the window resumes its socket (id, rooms, {@link Socket#data()}) and receives the
+     * events it missed. Turning it on appends an offset to every event that is not volatile and
+     * has no ack id, as socket.io does.
+     */
+    public Optional<ConnectionStateRecovery> connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
     public EngineIoOptions engine() {
         return engine;
@@ -116,6 +130,11 @@ public final class SocketIoOptions {
         b.maxAttachmentBytes = maxAttachmentBytes;
         b.maxNamespaceLength = maxNamespaceLength;
         b.maxPendingAcks = maxPendingAcks;
+        connectionStateRecovery.ifPresent(c -> {
+            b.recoveryWindow = c.maxDisconnectionDuration();
+            b.skipMiddlewares = c.skipMiddlewares();
+            b.recoveryMaxPackets = c.maxPackets();
+        });
         return b;
     }
 
@@ -124,7 +143,8 @@ public final class SocketIoOptions {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
                 + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
                 + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
-                + ", dispatchMode=" + dispatchMode + ", engine=" + engine + "]";
+                + ", dispatchMode=" + dispatchMode + ", connectionStateRecovery=" + connectionStateRecovery
+                + ", engine=" + engine + "]";
     }
 
     /** Builds {@link SocketIoOptions}. */
@@ -139,8 +159,35 @@ public final class SocketIoOptions {
         private long maxAttachmentBytes = -1;
         private int maxNamespaceLength = 256;
         private int maxPendingAcks = 1000;
+        // null: recovery off.
+        private Duration recoveryWindow;
+        private boolean skipMiddlewares = true;
+        private int recoveryMaxPackets = ConnectionStateRecovery.DEFAULT_MAX_PACKETS;
 
         private Builder() {}
+
+        /**
+         * Turns connection state recovery on, as socket.io's {@code connectionStateRecovery}
+         * option: sessions and missed packets are kept for {@code maxDisconnectionDuration} (Node
+         * uses 2 minutes); {@code skipMiddlewares} lets a recovered socket skip the namespace
+         * middlewares (Node: true).
+         */
+        public Builder connectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
+            this.recoveryWindow = Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
+            this.skipMiddlewares = skipMiddlewares;
+            return this;
+        }
+
+        /** Connection state recovery with Node's defaults: a 2-minute window, middlewares skipped. */
+        public Builder connectionStateRecovery() {
+            return connectionStateRecovery(ConnectionStateRecovery.DEFAULT_MAX_DISCONNECTION_DURATION, true);
+        }
+
+        /** See {@link ConnectionStateRecovery#maxPackets()}; 100 000. */
+        public Builder recoveryMaxPackets(int value) {
+            this.recoveryMaxPackets = value;
+            return this;
+        }
 
         /** See {@link SocketIoOptions#maxAttachmentBytes()}. */
         public Builder maxAttachmentBytes(long value) {
@@ -215,6 +262,9 @@ public final class SocketIoOptions {
             }
             if (maxPendingEvents < 1) {
                 throw new IllegalArgumentException("maxPendingEvents must be >= 1, was " + maxPendingEvents);
+            }
+            if (recoveryMaxPackets < 1) {
+                throw new IllegalArgumentException("recoveryMaxPackets must be at least 1, was " + recoveryMaxPackets);
             }
             return new SocketIoOptions(this);
         }

@@ -580,6 +580,24 @@ public final class SocketIoServer implements AutoCloseable {
             return this;
         }
 
+        /** See {@link SocketIoOptions.Builder#connectionStateRecovery(Duration, boolean)}. */
+        public Builder connectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
+            options.connectionStateRecovery(maxDisconnectionDuration, skipMiddlewares);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions.Builder#connectionStateRecovery()}. */
+        public Builder connectionStateRecovery() {
+            options.connectionStateRecovery();
+            return this;
+        }
+
+        /** See {@link ConnectionStateRecovery#maxPackets()}. */
+        public Builder recoveryMaxPackets(int value) {
+            options.recoveryMaxPackets(value);
+            return this;
+        }
+
         /** See {@link SocketIoOptions#engine()}. */
         public Builder engine(dev.herald.engineio.EngineIoOptions value) {
             options.engine(value);

@@ -1,0 +1,13 @@
+package dev.herald.socketio;
+
+/**
+ * Runs when a client asked to resume its session through connection state recovery and got a
+ * fresh one instead: after the CONNECT reply, before the connect handlers, on the socket's virtual
+ * thread. The application can send the state the client lost again.
+ */
+@FunctionalInterface
+public interface RecoveryFailedHandler {
+
+    /** Handles the fresh socket; a thrown exception goes to the error handler. */
+    void handle(Socket socket, RecoveryFailure reason) throws Exception;
+}
