@@ -5,8 +5,8 @@
 // Commands arrive on stdin, one JSON object a line; events leave on stdout, one JSON object a
 // line. Binary values cross as {"$bin":"<base64>"} both ways, so the Java side can assert on them.
 //   in:  {"cmd":"emit","event":"e","args":[...],"ack":true,"id":7}   -> out {"type":"ack","id":7,"args":[...]}
-//        {"cmd":"disconnect"}  {"cmd":"connect"}  {"cmd":"exit"}
-//   out: {"type":"connect","id":"<sid>","transport":"websocket"}  {"type":"connect_error","message":...,"data":...}
+//        {"cmd":"disconnect"}  {"cmd":"connect"}  {"cmd":"drop"} (closes the transport)  {"cmd":"exit"}
+//   out: {"type":"connect","id":"<sid>","transport":"websocket","recovered":bool}  {"type":"connect_error","message":...,"data":...}
 //        {"type":"event","event":"e","args":[...],"ackable":bool}  {"type":"disconnect","reason":"..."}
 //        {"type":"upgrade","transport":"websocket"}  {"type":"error","message":"..."}
 'use strict';
@@ -79,7 +79,7 @@ function transportName() {
 }
 
 socket.on('connect', () => {
-  out({ type: 'connect', id: socket.id, transport: transportName() });
+  out({ type: 'connect', id: socket.id, transport: transportName(), recovered: socket.recovered === true });
   const engine = socket.io && socket.io.engine;
   if (engine && engine.on) engine.on('upgrade', (t) => out({ type: 'upgrade', transport: t && t.name }));
 });
@@ -126,6 +126,11 @@ rl.on('line', (line) => {
       break;
     case 'connect':
       socket.connect();
+      break;
+    case 'drop':
+      // The connection is lost, as on a network change: the client reconnects by itself if its
+      // options allow it (connection state recovery's test case).
+      socket.io.engine.close();
       break;
     case 'exit':
       socket.close();

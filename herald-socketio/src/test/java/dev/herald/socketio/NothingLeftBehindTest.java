@@ -129,4 +129,42 @@ class NothingLeftBehindTest {
         nothingLeftBehind();
         main.close();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void broadcastAcksThatTimedOutLeaveNothing(String transport) throws Exception {
+        SocketIoTestClient main = connect(transport, "/");
+        holdsSomethingWhileConnected(1);
+        var replies = io.timeout(Duration.ofMillis(100)).emitWithAck("never-answered-broadcast");
+        main.nextEvent("never-answered-broadcast", T);
+        await().atMost(T).until(replies::isCompletedExceptionally);
+        await().atMost(T).until(() -> seen.get(0).pendingAcks() == 2);
+        main.close();
+        nothingLeftBehind();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void recoverySessionsAndPacketsLeaveWithTheirWindow(String transport) {
+        SocketIoServer recovering = SocketIoServer.create(SocketIoOptions.builder()
+                .connectionStateRecovery(Duration.ofMillis(300), true).build());
+        NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(recovering.engine())
+                .serveClient(false).build().start();
+        try {
+            SocketIoTestClient client = SocketIoTestClient.builder(server.port()).transport(transport).connect();
+            recovering.emit("kept", 1);
+            client.nextEvent("kept", T);
+            client.engine().abort();
+            InMemoryAdapter adapter = (InMemoryAdapter) recovering.sockets().adapter();
+            await().atMost(T).until(() -> adapter.recoveryFootprint()[0] == 1);
+            recovering.emit("missed", 2);
+            assertThat(adapter.recoveryFootprint()[1]).isEqualTo(2);
+            await().atMost(T).untilAsserted(() -> assertThat(adapter.recoveryFootprint()).containsExactly(0, 0));
+            assertThat(recovering.engine().sessionCount()).isZero();
+            client.close();
+        } finally {
+            recovering.close();
+            server.close();
+        }
+    }
 }
