@@ -1,10 +1,42 @@
 package dev.herald.socketio;
 
-/** An acknowledgement did not arrive within its timeout, or the socket left before it came. */
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An acknowledgement did not arrive within its timeout, or the socket left before it came. For a
+ * broadcast's {@code emitWithAck}, the exception still carries the acks that did arrive and how
+ * many recipients did not answer, so a caller can use the partial result.
+ */
 public class AckTimeoutException extends SocketIoException {
+
+    private final transient List<EventArgs> responses;
+    private final int missing;
 
     /** With a message. */
     public AckTimeoutException(String message) {
+        this(message, List.of(), 0);
+    }
+
+    /**
+     * A broadcast's acks timed out.
+     *
+     * @param responses the acks that arrived in time, in arrival order
+     * @param missing how many recipients did not answer in time
+     */
+    public AckTimeoutException(String message, List<EventArgs> responses, int missing) {
         super(message);
+        this.responses = List.copyOf(Objects.requireNonNull(responses, "responses"));
+        this.missing = missing;
+    }
+
+    /** The acks that arrived before the timeout (a broadcast's); empty for a single socket. */
+    public List<EventArgs> responses() {
+        return responses;
+    }
+
+    /** How many recipients of a broadcast did not answer in time; 1 or 0 for a single socket. */
+    public int missing() {
+        return missing;
     }
 }

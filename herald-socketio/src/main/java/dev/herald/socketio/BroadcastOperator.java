@@ -100,13 +100,15 @@ public final class BroadcastOperator {
 
     /**
      * Emits and collects every recipient's ack. Completes (on a virtual thread) when all have
-     * answered, or fails with {@link AckTimeoutException} after {@link #timeout} (required) if
-     * some did not.
+     * answered, or fails with {@link AckTimeoutException} after {@link #timeout} (or the server's
+     * {@code ackTimeout} when none was given; one of them is required) if some did not; the
+     * exception carries the acks that came ({@link AckTimeoutException#responses()}) and how many
+     * did not ({@link AckTimeoutException#missing()}).
      */
     public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
         ReservedEvents.check(event);
-        Duration timeout = flags.timeout().orElseThrow(
-                () -> new IllegalStateException("emitWithAck on a broadcast needs timeout(...) first"));
+        Duration timeout = flags.timeout().or(() -> nsp.server().options().ackTimeout()).orElseThrow(
+                () -> new IllegalStateException("emitWithAck on a broadcast needs timeout(...) first, or the ackTimeout option"));
         ArrayNode data = Json.arrayOf(event, args);
         CompletableFuture<List<EventArgs>> future = new CompletableFuture<>();
         List<EventArgs> responses = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -124,8 +126,11 @@ public final class BroadcastOperator {
         };
         ScheduledFuture<?> timer = server.scheduler().schedule(() -> {
             if (done.compareAndSet(false, true)) {
+                List<EventArgs> partial = List.copyOf(responses);
+                // Nodes that never reported their count are not in `expected`: missing is a lower bound then.
+                int missing = Math.max(0, expected.get() - partial.size());
                 server.async(() -> future.completeExceptionally(new AckTimeoutException(
-                        "operation has timed out: " + responses.size() + " of " + expected.get() + " acks")));
+                        "operation has timed out: " + partial.size() + " of " + expected.get() + " acks", partial, missing)));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         future.whenComplete((r, e) -> timer.cancel(false));

@@ -12,25 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Threading: registered from any thread (usually before start), read by handler threads;
  * copy-on-write lists make iteration safe while someone registers.
  */
-final class Handlers {
+final class Handlers extends Listeners {
     final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
     final List<ConnectHandler> connect = new CopyOnWriteArrayList<>();
     final List<RecoveryFailedHandler> recoveryFailed = new CopyOnWriteArrayList<>();
-    final List<DisconnectHandler> disconnecting = new CopyOnWriteArrayList<>();
-    final List<DisconnectHandler> disconnect = new CopyOnWriteArrayList<>();
-    final Map<String, List<EventHandler>> events = new ConcurrentHashMap<>();
-    final Map<String, CallHandler> calls = new ConcurrentHashMap<>();
-    final List<AnyHandler> any = new CopyOnWriteArrayList<>();
     final List<ErrorHandler> errors = new CopyOnWriteArrayList<>();
     final Map<String, List<EventHandler>> serverSide = new ConcurrentHashMap<>();
-
-    void addEvent(String event, EventHandler handler) {
-        events.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
-    }
-
-    void addCall(String event, CallHandler handler) {
-        if (calls.putIfAbsent(event, handler) != null) {
-            throw new IllegalStateException("a value-returning handler for \"" + event + "\" is already registered");
-        }
-    }
 }

@@ -137,7 +137,55 @@ public class Namespace {
 
     /** Sees every incoming event of every socket here, before its handlers. */
     public Namespace onAny(AnyHandler handler) {
-        handlers.any.add(Objects.requireNonNull(handler, "handler"));
+        handlers.anyIncoming.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Like {@link #onAny}, but runs before the catch-alls registered so far. */
+    public Namespace prependAny(AnyHandler handler) {
+        handlers.anyIncoming.add(0, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes a catch-all registered with {@link #onAny} or {@link #prependAny}. */
+    public Namespace offAny(AnyHandler handler) {
+        handlers.anyIncoming.remove(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes every catch-all. */
+    public Namespace offAny() {
+        handlers.anyIncoming.clear();
+        return this;
+    }
+
+    /** Handles the event once, from the first socket that sends it, then forgets the handler. */
+    public Namespace once(String event, EventHandler handler) {
+        handlers.addOnce(ReservedEvents.check(event), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes one handler of the event, registered with {@link #on} or {@link #once}. */
+    public Namespace off(String event, EventHandler handler) {
+        handlers.off(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Removes every handler of the event, the {@link #onCall} one included; {@code "disconnect"}
+     * and {@code "disconnecting"} remove those handlers.
+     */
+    public Namespace off(String event) {
+        handlers.offAll(Objects.requireNonNull(event, "event"));
+        return this;
+    }
+
+    /**
+     * Removes every event, catch-all and disconnect handler of this namespace, as Node's
+     * {@code removeAllListeners()}; middlewares, connect and error handlers stay.
+     */
+    public Namespace removeAllListeners() {
+        handlers.removeAll();
         return this;
     }
 
@@ -167,6 +215,14 @@ public class Namespace {
     /** Emits to every socket of the namespace. */
     public void emit(String event, Object... args) {
         all().emit(event, args);
+    }
+
+    /**
+     * Emits to every socket and collects their acks, waiting for the server's {@code ackTimeout}
+     * (or use {@code timeout(d).emitWithAck}); see {@link BroadcastOperator#emitWithAck}.
+     */
+    public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
+        return all().emitWithAck(event, args);
     }
 
     /** Emits the {@code message} event to every socket. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.Mailbox;
+import dev.herald.socketio.internal.PacketEncoder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -20,9 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,15 +76,15 @@ public final class Socket {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Socket.class, "state", int.class);
             DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
-            ACKS = lookup.findVarHandle(Socket.class, "acks", Map.class);
+            ACKS = lookup.findVarHandle(Socket.class, "acks", SocketAcks.class);
             OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    // Events received and not yet handled; incremented on the event loop, decremented by handlers.
-    private final AtomicInteger pendingEvents = new AtomicInteger();
+    // The way from EVENT packets to this socket's handlers.
+    private final EventDispatch events = new EventDispatch(this);
     // Guards the move to CONNECTED and `held`: what broadcasts write while the socket is in its
     // rooms but its CONNECT reply is not out yet waits there, and leaves right behind the reply.
     private final Object admission = new Object();
@@ -95,18 +93,11 @@ public final class Socket {
 
     private record Held(List<Message> encoded, boolean isVolatile) {}
 
-    // DispatchMode.CONCURRENT only: completed (and replaced) when pendingEvents drops to zero, so
-    // the disconnect flow can wait for the events already started. Guarded by pendingEvents' monitor.
-    private CompletableFuture<Void> eventsDrained;
-
-    // Any thread: acks this socket still waits for, by ack id; created by the first emitWithAck.
-    private volatile Map<Long, PendingAck> acks;
+    // Any thread: acks this socket still waits for; created by the first emitWithAck.
+    private volatile SocketAcks acks;
 
     // Any thread: handlers registered on this socket; SocketHandlers.NONE until the first one.
     private volatile SocketHandlers own = SocketHandlers.NONE;
-
-    // onFail gets the message of the failure: why the socket left.
-    private record PendingAck(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
 
     Socket(Client client, Namespace nsp, String id, String pid, boolean recovered, Handshake handshake) {
         this.client = client;
@@ -153,11 +144,11 @@ public final class Socket {
         return d;
     }
 
-    /** The pending-ack map, created on first use. */
-    private Map<Long, PendingAck> acks() {
-        Map<Long, PendingAck> a = acks;
+    /** The pending acks, created on first use. */
+    private SocketAcks acks() {
+        SocketAcks a = acks;
         if (a == null) {
-            ACKS.compareAndSet(this, null, new ConcurrentHashMap<Long, PendingAck>());
+            ACKS.compareAndSet(this, null, new SocketAcks(nsp.server()));
             a = acks;
         }
         return a;
@@ -233,9 +224,27 @@ public final class Socket {
         emit("message", args);
     }
 
-    /** Emits and waits for the client's ack, with no timeout (the future fails if the socket leaves). */
+    /** A view of this socket whose emits may be dropped when the client cannot take them now. */
+    public VolatileEmitter asVolatile() {
+        return new VolatileEmitter(this);
+    }
+
+    void emitVolatile(String event, Object... args) {
+        ReservedEvents.check(event);
+        if (!connected()) {
+            return;
+        }
+        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
+        notifyOutgoing(packet);
+        client.write(PacketEncoder.encode(packet), true);
+    }
+
+    /**
+     * Emits and waits for the client's ack, for the server's {@code ackTimeout} if set, else with
+     * no timeout (the future fails if the socket leaves).
+     */
     public CompletableFuture<EventArgs> emitWithAck(String event, Object... args) {
-        return emitWithAck(null, event, args);
+        return emitWithAck(nsp.server().options().ackTimeout().orElse(null), event, args);
     }
 
     /** A view of this socket whose acks time out after {@code timeout}. */
@@ -268,40 +277,24 @@ public final class Socket {
 
     CompletableFuture<EventArgs> emitWithAck(Duration timeout, String event, Object... args) {
         ReservedEvents.check(event);
-        CompletableFuture<EventArgs> future = new CompletableFuture<>();
         SocketIoServer server = nsp.server();
         // Checked, not reserved: two racing callers may both pass at the limit; the bound is
         // approximate by a few, which is all it needs to be.
-        Map<Long, PendingAck> acks = acks();
+        SocketAcks acks = acks();
         if (acks.size() >= server.options().maxPendingAcks()) {
-            future.completeExceptionally(new SocketIoException("too many pending acks (maxPendingAcks="
+            return CompletableFuture.failedFuture(new SocketIoException("too many pending acks (maxPendingAcks="
                     + server.options().maxPendingAcks() + "), event not sent"));
-            return future;
         }
         if (!connected()) {
             // Before the timer: after close() the scheduler is gone.
+            CompletableFuture<EventArgs> future = new CompletableFuture<>();
             server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
             return future;
         }
         long ackId = nsp.nextAckId();
-        ScheduledFuture<?> timer = timeout == null ? null : server.scheduler().schedule(() -> {
-            if (acks.remove(ackId) != null) {
-                server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        acks.put(ackId, new PendingAck(data -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            future.complete(EventArgs.of(data));
-        }, message -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            future.completeExceptionally(new AckTimeoutException(message));
-        }));
+        CompletableFuture<EventArgs> future = acks.expect(ackId, Optional.ofNullable(timeout));
         if (!connected()) {
-            failAck(ackId, "socket has been disconnected");
+            acks.fail(ackId, "socket has been disconnected");
             return future;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
@@ -312,16 +305,8 @@ public final class Socket {
 
     /** Server-to-client acks still awaited; for tests. */
     int pendingAcks() {
-        Map<Long, PendingAck> a = acks;
+        SocketAcks a = acks;
         return a == null ? 0 : a.size();
-    }
-
-    private void failAck(long ackId, String message) {
-        Map<Long, PendingAck> a = acks;
-        PendingAck pending = a == null ? null : a.remove(ackId);
-        if (pending != null) {
-            nsp.server().async(() -> pending.onFail.accept(message));
-        }
     }
 
     /** A broadcast to every socket of the namespace but this one. */
@@ -372,9 +357,41 @@ public final class Socket {
 
     /** Handles an event on this socket only; the return value is the ack. */
     public Socket onCall(String event, CallHandler handler) {
-        ReservedEvents.check(event);
-        if (ownForRegistering().calls.putIfAbsent(event, Objects.requireNonNull(handler, "handler")) != null) {
-            throw new IllegalStateException("a value-returning handler for \"" + event + "\" is already registered");
+        ownForRegistering().addCall(ReservedEvents.check(event), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Handles the event on this socket once, then forgets the handler. */
+    public Socket once(String event, EventHandler handler) {
+        ownForRegistering().addOnce(ReservedEvents.check(event), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes one handler of the event registered on this socket with {@link #on} or {@link #once}. */
+    public Socket off(String event, EventHandler handler) {
+        own.off(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Removes every handler of the event registered on this socket, the {@link #onCall} one
+     * included; {@code "disconnect"} and {@code "disconnecting"} remove those handlers.
+     */
+    public Socket off(String event) {
+        Objects.requireNonNull(event, "event");
+        if (own != SocketHandlers.NONE) {
+            own.offAll(event);
+        }
+        return this;
+    }
+
+    /**
+     * Removes every event, catch-all and disconnect handler registered on this socket, as Node's
+     * {@code removeAllListeners()}; packet middlewares stay.
+     */
+    public Socket removeAllListeners() {
+        if (own != SocketHandlers.NONE) {
+            own.removeAll();
         }
         return this;
     }
@@ -386,10 +403,50 @@ public final class Socket {
         return this;
     }
 
+    /** Like {@link #onAny}, but runs before the catch-alls registered so far. */
+    public Socket prependAny(AnyHandler handler) {
+        ownForRegistering().anyIncoming.add(0, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes a catch-all registered with {@link #onAny} or {@link #prependAny}. */
+    public Socket offAny(AnyHandler handler) {
+        own.anyIncoming.remove(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes every incoming catch-all of this socket. */
+    public Socket offAny() {
+        if (own != SocketHandlers.NONE) {
+            own.anyIncoming.clear();
+        }
+        return this;
+    }
+
     /** Sees every outgoing event, on the emitting thread. */
     public Socket onAnyOutgoing(AnyHandler handler) {
         Objects.requireNonNull(handler, "handler");
         ownForRegistering().anyOutgoing.add(handler);
+        return this;
+    }
+
+    /** Like {@link #onAnyOutgoing}, but runs before the ones registered so far. */
+    public Socket prependAnyOutgoing(AnyHandler handler) {
+        ownForRegistering().anyOutgoing.add(0, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes an outgoing catch-all. */
+    public Socket offAnyOutgoing(AnyHandler handler) {
+        own.anyOutgoing.remove(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Removes every outgoing catch-all. */
+    public Socket offAnyOutgoing() {
+        if (own != SocketHandlers.NONE) {
+            own.anyOutgoing.clear();
+        }
         return this;
     }
 
@@ -502,9 +559,7 @@ public final class Socket {
      * reports the missing ack itself); without one, when the socket leaves.
      */
     void expectAck(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
-        Map<Long, PendingAck> acks = acks();
-        acks.put(ackId, new PendingAck(callback, message -> {}));
-        timeout.ifPresent(t -> nsp.server().scheduler().schedule(() -> acks.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
+        acks().expectBroadcast(ackId, callback, timeout);
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -518,157 +573,29 @@ public final class Socket {
         }
         JsonNode data = packet.data();
         String event = data.get(0).asText();
-        EventArgs args = EventArgs.of(rest(data));
+        EventArgs args = EventArgs.of(EventDispatch.rest(data));
         for (AnyHandler h : anyOutgoing) {
-            try {
-                h.handle(this, event, args);
-            } catch (Exception e) {
-                nsp.reportError(this, event, e);
-            }
+            EventDispatch.call(this, event, () -> h.handle(this, event, args));
         }
     }
 
-    private static ArrayNode rest(JsonNode data) {
-        ArrayNode out = Json.array();
-        for (int i = 1; i < data.size(); i++) {
-            out.add(data.get(i));
-        }
-        return out;
+    SocketHandlers handlers() {
+        return own;
     }
 
     /** A packet for this namespace arrived. Called on the connection's event loop. */
     void onPacket(Packet packet) {
         switch (packet.type()) {
-            case EVENT, BINARY_EVENT -> {
-                if (pendingEvents.incrementAndGet() > nsp.server().options().maxPendingEvents()) {
-                    client.overloaded(this);
-                    return;
-                }
-                String event = packet.data().get(0).asText();
-                EventArgs args = new EventArgs(rest(packet.data()), this, packet.id());
-                nsp.server().dispatch(mailbox, () -> {
-                    try {
-                        dispatchEvent(event, args);
-                    } finally {
-                        eventDone();
-                    }
-                });
-            }
+            case EVENT, BINARY_EVENT -> events.onEvent(packet);
             case ACK, BINARY_ACK -> {
-                Map<Long, PendingAck> a = acks;
-                PendingAck pending = a == null ? null : a.remove(packet.id());
-                if (pending == null) {
+                SocketAcks a = acks;
+                if (a == null || !a.complete(packet.id(), (ArrayNode) packet.data())) {
                     log.debug("ack for unknown id, sid={} nsp={}", id, nsp.name());
-                    return;
                 }
-                ArrayNode data = (ArrayNode) packet.data();
-                nsp.server().async(() -> pending.onAck.accept(data));
             }
             case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             default -> log.debug("ignored {} from client, sid={}", packet.type(), id);
         }
-    }
-
-    private void eventDone() {
-        if (pendingEvents.decrementAndGet() == 0) {
-            CompletableFuture<Void> drained;
-            synchronized (pendingEvents) {
-                drained = eventsDrained;
-                eventsDrained = null;
-            }
-            if (drained != null) {
-                drained.complete(null);
-            }
-        }
-    }
-
-    /**
-     * In {@link DispatchMode#CONCURRENT}, waits (on the disconnect flow's virtual thread) until the
-     * events already started have finished, so disconnect handlers run after them as documented.
-     * In order, the mailbox guarantees it already.
-     */
-    private void awaitStartedEvents() {
-        if (nsp.server().options().dispatchMode() != DispatchMode.CONCURRENT) {
-            return;
-        }
-        CompletableFuture<Void> drained;
-        synchronized (pendingEvents) {
-            if (pendingEvents.get() == 0) {
-                return;
-            }
-            if (eventsDrained == null) {
-                eventsDrained = new CompletableFuture<>();
-            }
-            drained = eventsDrained;
-        }
-        drained.join();
-    }
-
-    private void dispatchEvent(String event, EventArgs args) {
-        SocketHandlers own = this.own;
-        nsp.server().withMdc(this, event, () -> {
-            if (!runMiddlewares(own, event, args)) {
-                return;
-            }
-            for (AnyHandler h : nsp.handlers().any) {
-                call(event, () -> h.handle(this, event, args));
-            }
-            for (AnyHandler h : own.anyIncoming) {
-                call(event, () -> h.handle(this, event, args));
-            }
-            boolean handled = false;
-            for (EventHandler h : own.events.getOrDefault(event, List.of())) {
-                handled = true;
-                call(event, () -> h.handle(this, args));
-            }
-            for (EventHandler h : nsp.handlers().events.getOrDefault(event, List.of())) {
-                handled = true;
-                call(event, () -> h.handle(this, args));
-            }
-            CallHandler ch = own.calls.get(event);
-            if (ch == null) {
-                ch = nsp.handlers().calls.get(event);
-            }
-            if (ch != null) {
-                handled = true;
-                CallHandler target = ch;
-                call(event, () -> {
-                    Object result = target.handle(this, args);
-                    if (result == null) {
-                        args.ack();
-                    } else {
-                        args.ack(result);
-                    }
-                });
-            }
-            if (!handled && nsp.handlers().any.isEmpty() && own.anyIncoming.isEmpty()) {
-                log.debug("no handler for event, sid={} nsp={} event={}", id, nsp.name(), event);
-            }
-        });
-    }
-
-    private boolean runMiddlewares(SocketHandlers own, String event, EventArgs args) {
-        for (PacketMiddleware m : own.middlewares) {
-            Throwable failure = nsp.server().runMiddleware(next -> m.handle(this, event, args, next));
-            if (failure != null) {
-                nsp.reportError(this, event, failure);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void call(String event, ThrowingRunnable body) {
-        try {
-            body.run();
-        } catch (Throwable t) {
-            nsp.reportError(this, event, t);
-        }
-    }
-
-    @FunctionalInterface
-    interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     /**
@@ -691,11 +618,9 @@ public final class Socket {
         client.remove(this);
         String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
                 ? "server shutting down" : "socket has been disconnected";
-        Map<Long, PendingAck> pendingAcks = acks;
+        SocketAcks pendingAcks = acks;
         if (pendingAcks != null) {
-            for (Long ackId : List.copyOf(pendingAcks.keySet())) {
-                failAck(ackId, ackFailure);
-            }
+            pendingAcks.failAll(ackFailure);
         }
         if (!wasConnected) {
             // The connect flow sees the close at markConnected and completes `gone` after its cleanup.
@@ -712,12 +637,12 @@ public final class Socket {
 
     /** The disconnect flow, on the socket's virtual thread. */
     private void leave(DisconnectReason reason) {
-        awaitStartedEvents();
+        events.awaitStarted();
         for (DisconnectHandler h : own.disconnecting) {
-            call("disconnecting", () -> h.handle(this, reason));
+            EventDispatch.call(this, "disconnecting", () -> h.handle(this, reason));
         }
         for (DisconnectHandler h : nsp.handlers().disconnecting) {
-            call("disconnecting", () -> h.handle(this, reason));
+            EventDispatch.call(this, "disconnecting", () -> h.handle(this, reason));
         }
         nsp.adapter().delAll(id);
         // Again, after any connect flow queued before this task: a close that raced with the
@@ -725,10 +650,10 @@ public final class Socket {
         nsp.remove(this);
         client.remove(this);
         for (DisconnectHandler h : own.disconnect) {
-            call("disconnect", () -> h.handle(this, reason));
+            EventDispatch.call(this, "disconnect", () -> h.handle(this, reason));
         }
         for (DisconnectHandler h : nsp.handlers().disconnect) {
-            call("disconnect", () -> h.handle(this, reason));
+            EventDispatch.call(this, "disconnect", () -> h.handle(this, reason));
         }
     }
 

@@ -21,8 +21,10 @@ public final class SocketIoOptions {
     private final int maxNamespaceLength;
     private final int maxPendingAcks;
     private final Optional<ConnectionStateRecovery> connectionStateRecovery;
+    private final Optional<Duration> ackTimeout;
 
     private SocketIoOptions(Builder b) {
+        this.ackTimeout = Optional.ofNullable(b.ackTimeout);
         this.connectionStateRecovery = b.recoveryWindow == null ? Optional.empty()
                 : Optional.of(new ConnectionStateRecovery(b.recoveryWindow, b.skipMiddlewares, b.recoveryMaxPackets));
         this.maxAttachmentBytes = b.maxAttachmentBytes >= 0 ? b.maxAttachmentBytes : b.engine.maxHttpBufferSize();
@@ -113,6 +115,14 @@ public final class SocketIoOptions {
         return connectionStateRecovery;
     }
 
+    /**
+     * How long {@code emitWithAck} waits when no {@code timeout(...)} was given, on sockets and on
+     * broadcasts (Node's {@code ackTimeout}); none by default, as in Node.
+     */
+    public Optional<Duration> ackTimeout() {
+        return ackTimeout;
+    }
+
     /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
     public EngineIoOptions engine() {
         return engine;
@@ -130,6 +140,7 @@ public final class SocketIoOptions {
         b.maxAttachmentBytes = maxAttachmentBytes;
         b.maxNamespaceLength = maxNamespaceLength;
         b.maxPendingAcks = maxPendingAcks;
+        b.ackTimeout = ackTimeout.orElse(null);
         connectionStateRecovery.ifPresent(c -> {
             b.recoveryWindow = c.maxDisconnectionDuration();
             b.skipMiddlewares = c.skipMiddlewares();
@@ -143,7 +154,7 @@ public final class SocketIoOptions {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
                 + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
                 + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
-                + ", dispatchMode=" + dispatchMode + ", connectionStateRecovery=" + connectionStateRecovery
+                + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", connectionStateRecovery=" + connectionStateRecovery
                 + ", engine=" + engine + "]";
     }
 
@@ -161,6 +172,8 @@ public final class SocketIoOptions {
         private int maxPendingAcks = 1000;
         // null: recovery off.
         private Duration recoveryWindow;
+        // null: no default.
+        private Duration ackTimeout;
         private boolean skipMiddlewares = true;
         private int recoveryMaxPackets = ConnectionStateRecovery.DEFAULT_MAX_PACKETS;
 
@@ -181,6 +194,12 @@ public final class SocketIoOptions {
         /** Connection state recovery with Node's defaults: a 2-minute window, middlewares skipped. */
         public Builder connectionStateRecovery() {
             return connectionStateRecovery(ConnectionStateRecovery.DEFAULT_MAX_DISCONNECTION_DURATION, true);
+        }
+
+        /** See {@link SocketIoOptions#ackTimeout()}. */
+        public Builder ackTimeout(Duration value) {
+            this.ackTimeout = Objects.requireNonNull(value, "ackTimeout");
+            return this;
         }
 
         /** See {@link ConnectionStateRecovery#maxPackets()}; 100 000. */
@@ -262,6 +281,9 @@ public final class SocketIoOptions {
             }
             if (maxPendingEvents < 1) {
                 throw new IllegalArgumentException("maxPendingEvents must be >= 1, was " + maxPendingEvents);
+            }
+            if (ackTimeout != null && (ackTimeout.isNegative() || ackTimeout.isZero())) {
+                throw new IllegalArgumentException("ackTimeout must be positive, was " + ackTimeout);
             }
             if (recoveryMaxPackets < 1) {
                 throw new IllegalArgumentException("recoveryMaxPackets must be at least 1, was " + recoveryMaxPackets);

@@ -249,6 +249,11 @@ public final class SocketIoServer implements AutoCloseable {
         sockets().emit(event, args);
     }
 
+    /** Emits to every socket of {@code "/"} and collects their acks; see {@link Namespace#emitWithAck}. */
+    public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
+        return sockets().emitWithAck(event, args);
+    }
+
     /** Emits {@code message} to every socket of the main namespace. */
     public void send(Object... args) {
         sockets().send(args);
@@ -589,6 +594,12 @@ public final class SocketIoServer implements AutoCloseable {
         /** See {@link SocketIoOptions.Builder#connectionStateRecovery()}. */
         public Builder connectionStateRecovery() {
             options.connectionStateRecovery();
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#ackTimeout()}. */
+        public Builder ackTimeout(Duration value) {
+            options.ackTimeout(value);
             return this;
         }
 

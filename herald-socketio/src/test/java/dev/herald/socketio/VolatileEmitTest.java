@@ -110,4 +110,25 @@ class VolatileEmitTest {
         assertThat(engine.next()).isEqualTo(new RecordingEngineSocket.Sent("2[\"tick\",1]", true));
         assertThat(engine.next()).isEqualTo(new RecordingEngineSocket.Sent("2[\"tock\",2]", false));
     }
+
+    @Test
+    void aSocketsVolatileEmitGoesThroughSendVolatileAndIsNotKeptForRecovery() throws Exception {
+        SocketIoServer recovering = SocketIoServer.create(SocketIoOptions.builder().connectionStateRecovery().build());
+        try {
+            RecordingEngineSocket engine = new RecordingEngineSocket(recovering);
+            engine.listener.onMessage(engine, Message.text("0"));
+            assertThat(engine.next().text()).startsWith("0{\"sid\"");
+            Socket socket = recovering.sockets().sockets().values().iterator().next();
+
+            socket.asVolatile().emit("tick", 1);
+            socket.emit("tock", 2);
+
+            assertThat(engine.next()).isEqualTo(new RecordingEngineSocket.Sent("2[\"tick\",1]", true));
+            RecordingEngineSocket.Sent tock = engine.next();
+            assertThat(tock.isVolatile()).isFalse();
+            assertThat(tock.text()).startsWith("2[\"tock\",2,\"");
+        } finally {
+            recovering.close();
+        }
+    }
 }

@@ -1,0 +1,92 @@
+package dev.herald.socketio;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The acks one socket still waits for from its client, by ack id: those of its own
+ * {@code emitWithAck} (each with its future and timer) and those of broadcasts it received.
+ *
+ * <p>Threading: any thread registers and completes; completions and failures reach user code on
+ * a virtual thread, never on the event loop that read the ACK packet.
+ */
+final class SocketAcks {
+
+    // onFail gets the message of the failure: why the ack will never come.
+    private record Pending(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
+
+    private final SocketIoServer server;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+    SocketAcks(SocketIoServer server) {
+        this.server = server;
+    }
+
+    int size() {
+        return pending.size();
+    }
+
+    /** Expects the ack of an {@code emitWithAck}; the future fails after the timeout, if any. */
+    CompletableFuture<EventArgs> expect(long ackId, Optional<Duration> timeout) {
+        CompletableFuture<EventArgs> future = new CompletableFuture<>();
+        ScheduledFuture<?> timer = timeout.map(t -> server.scheduler().schedule(() -> {
+            if (pending.remove(ackId) != null) {
+                server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
+            }
+        }, t.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
+        pending.put(ackId, new Pending(data -> {
+            cancel(timer);
+            future.complete(EventArgs.of(data));
+        }, message -> {
+            cancel(timer);
+            future.completeExceptionally(new AckTimeoutException(message));
+        }));
+        return future;
+    }
+
+    /**
+     * Expects one recipient's ack of a broadcast. With a timeout the expectation ends then (the
+     * broadcast reports the missing ack itself); without one, when the socket leaves.
+     */
+    void expectBroadcast(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
+        pending.put(ackId, new Pending(callback, message -> {}));
+        timeout.ifPresent(t -> server.scheduler().schedule(() -> pending.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** The client's ack arrived; false if nothing waited for that id. */
+    boolean complete(long ackId, ArrayNode data) {
+        Pending p = pending.remove(ackId);
+        if (p == null) {
+            return false;
+        }
+        server.async(() -> p.onAck().accept(data));
+        return true;
+    }
+
+    void fail(long ackId, String message) {
+        Pending p = pending.remove(ackId);
+        if (p != null) {
+            server.async(() -> p.onFail().accept(message));
+        }
+    }
+
+    void failAll(String message) {
+        for (Long ackId : List.copyOf(pending.keySet())) {
+            fail(ackId, message);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}
