@@ -17,13 +17,11 @@ import dev.herald.socketio.SocketDetails;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -50,16 +48,20 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Offsets.</b> With connection state recovery on, the offset of a recoverable broadcast is
- * its stream entry id. The publishing node delivers it locally once {@code XADD} returned the id;
- * the others as they read the entry.
+ * its stream entry id, and every node, the publishing one included, delivers it locally as its
+ * reader reaches the entry. Node's adapter delivers its own broadcasts as soon as {@code XADD}
+ * answers, which lets a client get a later entry before an earlier one from another node; its
+ * offset then points behind what it got, and a later recovery replays duplicates. Delivering in
+ * stream order costs one read round trip and keeps every client's offsets increasing. A
+ * broadcast that cannot be added to the stream (Redis down) is delivered locally at once, without
+ * offset.
  *
  * <p><b>Admission guarantee.</b> Every local delivery of a recoverable broadcast and every
- * admission of a connecting socket runs on this adapter's serial executor. An admission computes
- * the missed packets as the entries after the client's offset up to the newest one this node has
- * applied (read from the stream with {@code XRANGE}), plus this node's own broadcasts already
- * delivered but not yet read back, filtered by the session's rooms; then it joins the rooms, in
+ * admission of a connecting socket runs on this adapter's serial executor, in stream order. An
+ * admission reads the entries after the client's offset up to the newest one this node has
+ * applied ({@code XRANGE}), keeps those whose rooms reach the session's, and joins the rooms in
  * the same step. Each recoverable broadcast of the namespace therefore reaches a resumed socket
- * exactly once, in stream order: in the replay if the node had applied it, live otherwise.
+ * exactly once and in stream order: in the replay if the node had applied it, live otherwise.
  *
  * <p><b>Sessions outlive the node.</b> Node's adapter writes a session only when its server sees
  * the disconnect, so the clients of a node that crashes cannot recover. This adapter writes the
@@ -105,8 +107,6 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         }
     }
 
-    private record Delivered(Packet packet, BroadcastOptions opts) {}
-
     private final RedisLink link;
     private final RedisStreamsAdapterOptions options;
     private final StreamCodec codec;
@@ -117,11 +117,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private final java.util.concurrent.ScheduledExecutorService timer;
 
     // Owned by this adapter's serial executor: the newest entry of this namespace applied here
-    // (the stream's newest when the node started), own broadcasts delivered ahead of the reader,
-    // and own entries the reader delivered before XADD's answer came back.
+    // (the stream's newest when the node started).
     private EntryId appliedThrough;
-    private final TreeMap<EntryId, Delivered> ownAhead = new TreeMap<>();
-    private final Set<EntryId> readerFirst = new HashSet<>();
 
     // Any thread; changed under sessionLock so that session writes reach Redis in the order made.
     private final Object sessionLock = new Object();
@@ -239,21 +236,12 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         if (entryId.compareTo(appliedThrough) > 0) {
             appliedThrough = entryId;
         }
-        boolean deliveredAhead = ownAhead.remove(entryId) != null;
-        ownAhead.headMap(entryId, true).clear();
         try {
             var incoming = codec.decodeEntry(fields);
             if (incoming.isEmpty() || !(incoming.get() instanceof StreamCodec.Incoming.Message(var message))) {
                 return;
             }
             if (message instanceof ClusterMessage.Broadcast b && b.requestId().isEmpty() && recoverable(b)) {
-                if (b.uid().equals(uid())) {
-                    if (deliveredAhead) {
-                        return;
-                    }
-                    // XADD's answer has not come back yet: deliver now, in stream order, not twice
-                    readerFirst.add(entryId);
-                }
                 broadcastLocally(StreamCodec.withOffset(b.packet(), id), b.opts());
                 return;
             }
@@ -276,22 +264,12 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
             return;
         }
         publish(new ClusterMessage.Broadcast(uid(), namespace().name(), packet, opts, Optional.empty()))
-                .whenComplete((id, e) -> execute(() -> {
-                    if (e != null || !(id instanceof String offset)) {
+                .whenComplete((id, e) -> {
+                    if (e != null) {
                         // counted as dropped by publish(); the local clients are still served
-                        broadcastLocally(packet, opts);
-                        return;
+                        execute(() -> broadcastLocally(packet, opts));
                     }
-                    EntryId entryId = EntryId.parse(offset);
-                    if (readerFirst.remove(entryId)) {
-                        return;
-                    }
-                    Packet withOffset = StreamCodec.withOffset(packet, offset);
-                    broadcastLocally(withOffset, opts);
-                    if (entryId.compareTo(appliedThrough) > 0) {
-                        ownAhead.put(entryId, new Delivered(withOffset, opts));
-                    }
-                }));
+                });
     }
 
     @Override
@@ -366,11 +344,6 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
                 }
             }
         }
-        ownAhead.tailMap(from, false).values().forEach(d -> {
-            if (d.opts().reaches(rooms)) {
-                out.add(d.packet());
-            }
-        });
         return out;
     }
 
