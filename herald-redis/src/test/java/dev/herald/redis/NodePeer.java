@@ -47,13 +47,19 @@ final class NodePeer implements AutoCloseable {
 
     /** Starts {@code node peer.js <mode> <redisUri> <key>}. */
     static NodePeer start(String mode, String redisUri, String key) {
+        return run("peer.js", mode, redisUri, key);
+    }
+
+    /** Starts {@code node <script> <args…>} in {@code src/test/node}. */
+    static NodePeer run(String script, String... args) {
         if (!Files.isDirectory(DIR.resolve("node_modules"))) {
             throw new IllegalStateException(
                     "Node test dependencies are missing: run `npm ci` in herald-redis/src/test/node");
         }
         try {
-            var process =
-                    new ProcessBuilder("node", "peer.js", mode, redisUri, key).directory(DIR.toFile()).start();
+            var command = new java.util.ArrayList<String>(List.of("node", script));
+            command.addAll(List.of(args));
+            var process = new ProcessBuilder(command).directory(DIR.toFile()).start();
             return new NodePeer(process);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run node (is Node.js installed?)", e);

@@ -18,6 +18,22 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastF
         Objects.requireNonNull(flags, "flags");
     }
 
+    /**
+     * Whether a socket in these rooms is a recipient, as socket.io's {@code shouldIncludePacket}:
+     * in one of {@link #rooms()} (or they are empty), and in none of {@link #except()}. Used to
+     * pick the kept packets a resumed session missed.
+     */
+    public boolean reaches(Set<String> socketRooms) {
+        boolean included = rooms.isEmpty();
+        for (String room : socketRooms) {
+            if (except.contains(room)) {
+                return false;
+            }
+            included |= rooms.contains(room);
+        }
+        return included;
+    }
+
     /** Only the sockets in these rooms. */
     public static BroadcastOptions rooms(Set<String> rooms) {
         return new BroadcastOptions(rooms, Set.of(), BroadcastFlags.DEFAULT);

@@ -71,7 +71,17 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      * @param requestsTimeout how long requests to other nodes wait for their answers
      */
     protected ClusterAdapter(Namespace nsp, Duration requestsTimeout) {
-        super(nsp);
+        this(nsp, requestsTimeout, true);
+    }
+
+    /**
+     * @param nsp the namespace
+     * @param requestsTimeout how long requests to other nodes wait for their answers
+     * @param keepsRecoveryState as {@link InMemoryAdapter#InMemoryAdapter(Namespace, boolean)}: false
+     *     for a transport that keeps sessions and packets itself (a Redis stream)
+     */
+    protected ClusterAdapter(Namespace nsp, Duration requestsTimeout, boolean keepsRecoveryState) {
+        super(nsp, keepsRecoveryState);
         this.requestsTimeout = Objects.requireNonNull(requestsTimeout, "requestsTimeout");
         this.inbox = new Mailbox(Thread.ofVirtual().name("herald-cluster" + nsp.name() + "-", 0).factory());
     }
@@ -117,6 +127,19 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      */
     protected final void execute(Runnable task) {
         inbox.execute(task);
+    }
+
+    /**
+     * Applies a message from another node now, on the calling thread: for a transport that
+     * already runs on this adapter's executor ({@link #execute}) and must keep its own order.
+     */
+    protected final void process(ClusterMessage message) {
+        handleMessage(message);
+    }
+
+    /** Delivers a broadcast to the local sockets only, without publishing it. */
+    protected final void broadcastLocally(Packet packet, BroadcastOptions opts) {
+        super.broadcast(packet, opts);
     }
 
     /** Hands a message from another node to this adapter; returns at once. */
@@ -330,8 +353,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         });
     }
 
-    private void publish(ClusterMessage message) {
-        send(() -> doPublish(message));
+    /**
+     * Publishes a message to the other nodes; a failure is logged and counted in
+     * {@link #droppedMessages()}. The future completes with what {@link #doPublish} returned.
+     */
+    protected final CompletableFuture<?> publish(ClusterMessage message) {
+        return send(() -> doPublish(message));
     }
 
     private void publishResponse(String requesterUid, ClusterResponse response) {

@@ -188,7 +188,7 @@ public class InMemoryAdapter implements Adapter {
     }
 
     /** As socket.io: events without ack id that are not volatile (their acks could not be replayed). */
-    private static boolean isRecoverable(Packet packet, BroadcastOptions opts) {
+    protected static boolean isRecoverable(Packet packet, BroadcastOptions opts) {
         return (packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT)
                 && !packet.hasId() && !opts.flags().volatileFlag() && packet.data() instanceof ArrayNode;
     }
@@ -325,6 +325,17 @@ public class InMemoryAdapter implements Adapter {
         if (store != null) {
             store.sweep();
         }
+    }
+
+    /**
+     * The session a local socket would leave behind if its connection dropped now (its rooms,
+     * {@link Socket#data()} and start offset as they are), for an adapter that keeps sessions up to
+     * date in a store that outlives this node. Empty when the socket is not connected here or
+     * connection state recovery is off.
+     */
+    protected final Optional<PersistedSession> liveSession(String socketId) {
+        return nsp.localSocket(socketId).flatMap(socket -> socket.pid().map(pid -> new PersistedSession(
+                socket.id(), pid, socket.rooms(), Map.copyOf(socket.data()), socket.startOffset())));
     }
 
     /**

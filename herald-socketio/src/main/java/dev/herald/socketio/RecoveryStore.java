@@ -123,7 +123,7 @@ final class RecoveryStore {
         long from = after.map(RecoveryStore::parseSeqUnchecked).orElse(0L);
         List<ArrayNode> out = new ArrayList<>();
         for (Kept k : packets) {
-            if (k.seq() > from && reaches(k.opts(), rooms)) {
+            if (k.seq() > from && k.opts().reaches(rooms)) {
                 out.add(k.data());
             }
         }
@@ -160,18 +160,6 @@ final class RecoveryStore {
             droppedThrough = k.seq();
             it.remove();
         }
-    }
-
-    /** As socket.io's {@code shouldIncludePacket}: in one of the rooms (or to all), in none of the excepted. */
-    private static boolean reaches(BroadcastOptions opts, Set<String> rooms) {
-        boolean included = opts.rooms().isEmpty();
-        for (String room : rooms) {
-            if (opts.except().contains(room)) {
-                return false;
-            }
-            included |= opts.rooms().contains(room);
-        }
-        return included;
     }
 
     /** The sequence of one of our offsets, or -1 for anything else. */

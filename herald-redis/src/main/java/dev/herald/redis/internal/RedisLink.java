@@ -1,6 +1,12 @@
 package dev.herald.redis.internal;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,6 +20,7 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.SslOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +54,9 @@ public final class RedisLink implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> pub;
     private final StatefulRedisPubSubConnection<String, byte[]> sub;
+    // Opened by the first xread: blocking reads must not hold up the publishing connection.
+    // Guarded by `this`.
+    private StatefulRedisConnection<String, byte[]> reader;
     // Any thread (Lettuce I/O thread reads): receivers by channel and by pattern.
     private final Map<String, Receiver> channels = new ConcurrentHashMap<>();
     private final Map<String, Receiver> patterns = new ConcurrentHashMap<>();
@@ -111,24 +121,97 @@ public final class RedisLink implements AutoCloseable {
         for (var name : channelNames) {
             channels.put(name, receiver);
         }
-        trySubscribe(receiver, pattern, channelNames);
+        trySubscribe(receiver, Optional.of(pattern), channelNames);
     }
 
-    private void trySubscribe(Receiver receiver, String pattern, String... channelNames) {
-        if (closed || patterns.get(pattern) != receiver) {
+    /** Subscribes a receiver to channels only; as {@link #subscribe}. */
+    public void subscribeChannels(Receiver receiver, String... channelNames) {
+        for (var name : channelNames) {
+            channels.put(name, receiver);
+        }
+        trySubscribe(receiver, Optional.empty(), channelNames);
+    }
+
+    private void trySubscribe(Receiver receiver, Optional<String> pattern, String... channelNames) {
+        boolean withdrawn = pattern.isPresent() ? patterns.get(pattern.get()) != receiver
+                : channelNames.length > 0 && channels.get(channelNames[0]) != receiver;
+        if (closed || withdrawn) {
             return;
         }
         var async = sub.async();
         CompletableFuture.allOf(
-                        async.psubscribe(pattern).toCompletableFuture(),
+                        pattern.map(p -> async.psubscribe(p).toCompletableFuture())
+                                .orElse(CompletableFuture.completedFuture(null)),
                         async.subscribe(channelNames).toCompletableFuture())
                 .whenComplete((ok, e) -> {
                     if (e != null && !closed) {
-                        log.warn("cannot subscribe to {} yet, retrying: {}", pattern, e.toString());
+                        log.warn("cannot subscribe to {} yet, retrying: {}",
+                                pattern.orElse(String.join(",", channelNames)), e.toString());
                         CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
                                 .execute(() -> trySubscribe(receiver, pattern, channelNames));
                     }
                 });
+    }
+
+    /** Unsubscribes channels; returns at once. */
+    public void unsubscribeChannels(String... channelNames) {
+        for (var name : channelNames) {
+            channels.remove(name);
+        }
+        if (sub.isOpen()) {
+            sub.async().unsubscribe(channelNames);
+        }
+    }
+
+    // ---- streams and keys, for the streams adapter ----
+
+    /** {@code XADD stream MAXLEN ~ maxLen * fields…}: the new entry's id. */
+    public CompletableFuture<String> xadd(String stream, long maxLen, Map<String, byte[]> fields) {
+        return pub.async().xadd(stream, XAddArgs.Builder.maxlen(maxLen).approximateTrimming(), fields)
+                .toCompletableFuture();
+    }
+
+    /** {@code XRANGE stream from to} (both inclusive). */
+    public CompletableFuture<List<StreamMessage<String, byte[]>>> xrange(String stream, String from, String to) {
+        return pub.async().xrange(stream, Range.create(from, to)).toCompletableFuture();
+    }
+
+    /** The id of the newest entry of the stream, if it has any. */
+    public CompletableFuture<Optional<String>> newestId(String stream) {
+        return pub.async().xrevrange(stream, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
+                .thenApply(entries -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0).getId()));
+    }
+
+    /**
+     * {@code XREAD COUNT count BLOCK block STREAMS stream after}, on a connection of its own: the
+     * entries after {@code after}, empty when none came within {@code block}.
+     */
+    public CompletableFuture<List<StreamMessage<String, byte[]>>> xread(
+            String stream, String after, int count, Duration block) {
+        StatefulRedisConnection<String, byte[]> connection;
+        synchronized (this) {
+            if (reader == null) {
+                reader = client.connect(CODEC);
+            }
+            connection = reader;
+        }
+        return connection.async().xread(XReadArgs.Builder.count(count).block(block),
+                XReadArgs.StreamOffset.from(stream, after)).toCompletableFuture();
+    }
+
+    /** {@code SET key value PX ttl}. */
+    public CompletableFuture<String> set(String key, byte[] value, Duration ttl) {
+        return pub.async().set(key, value, SetArgs.Builder.px(ttl)).toCompletableFuture();
+    }
+
+    /** {@code GETDEL key} (Redis 6.2+): the value, if the key existed. */
+    public CompletableFuture<Optional<byte[]>> getdel(String key) {
+        return pub.async().getdel(key).toCompletableFuture().thenApply(Optional::ofNullable);
+    }
+
+    /** {@code DEL key}. */
+    public CompletableFuture<Long> del(String key) {
+        return pub.async().del(key).toCompletableFuture();
     }
 
     /** Unsubscribes a pattern and channels; returns at once. */
@@ -159,10 +242,20 @@ public final class RedisLink implements AutoCloseable {
         return pub.isOpen() && sub.isOpen();
     }
 
+    /** Whether the stream reading connection, if any, is up now. */
+    public synchronized boolean readerConnected() {
+        return reader == null || reader.isOpen();
+    }
+
     /** Closes both connections and stops Lettuce's threads. */
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (reader != null) {
+                reader.close();
+            }
+        }
         sub.close();
         pub.close();
         client.shutdown();
