@@ -98,13 +98,8 @@ class SocketLifecycleTest {
 
     @Test
     void aCloseAfterTheJoinAndBeforeTheReplyLeavesNothingBehind() throws Exception {
-        List<HeldAdmission> adapters = new CopyOnWriteArrayList<>();
-        SocketIoServer io = server(SocketIoOptions.builder().adapterFactory(nsp -> {
-            HeldAdmission a = new HeldAdmission(nsp);
-            adapters.add(a);
-            return a;
-        }));
-        HeldAdmission adapter = adapters.get(0);
+        SocketIoServer io = server(SocketIoOptions.builder().adapterFactory(HeldAdmission::new));
+        HeldAdmission adapter = (HeldAdmission) io.sockets().adapter();
         FakeEngineSocket c = new FakeEngineSocket(io);
         c.deliver("0");
         assertThat(adapter.inRooms.await(5, TimeUnit.SECONDS)).isTrue();
@@ -118,13 +113,8 @@ class SocketLifecycleTest {
 
     @Test
     void aBroadcastDuringTheAdmissionFollowsTheConnectReply() throws Exception {
-        List<HeldAdmission> adapters = new CopyOnWriteArrayList<>();
-        SocketIoServer io = server(SocketIoOptions.builder().adapterFactory(nsp -> {
-            HeldAdmission a = new HeldAdmission(nsp);
-            adapters.add(a);
-            return a;
-        }));
-        HeldAdmission adapter = adapters.get(0);
+        SocketIoServer io = server(SocketIoOptions.builder().adapterFactory(HeldAdmission::new));
+        HeldAdmission adapter = (HeldAdmission) io.sockets().adapter();
         FakeEngineSocket c = new FakeEngineSocket(io);
         c.deliver("0");
         assertThat(adapter.inRooms.await(5, TimeUnit.SECONDS)).isTrue();
