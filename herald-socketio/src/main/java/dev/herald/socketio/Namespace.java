@@ -235,6 +235,11 @@ public class Namespace {
         return all().to(rooms);
     }
 
+    /** The same as {@link #to}, as Node's {@code in}. */
+    public BroadcastOperator in(String... rooms) {
+        return to(rooms);
+    }
+
     /** A broadcast to everyone but the rooms. */
     public BroadcastOperator except(String... rooms) {
         return all().except(rooms);

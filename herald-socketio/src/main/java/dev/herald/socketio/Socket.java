@@ -319,6 +319,11 @@ public final class Socket {
         return broadcast().to(rooms);
     }
 
+    /** The same as {@link #to}, as Node's {@code in}. */
+    public BroadcastOperator in(String... rooms) {
+        return to(rooms);
+    }
+
     /** A broadcast to everyone but the rooms and this socket. */
     public BroadcastOperator except(String... rooms) {
         return broadcast().except(rooms);

@@ -264,6 +264,11 @@ public final class SocketIoServer implements AutoCloseable {
         return sockets().to(rooms);
     }
 
+    /** The same as {@link #to}, as Node's {@code in}. */
+    public BroadcastOperator in(String... rooms) {
+        return to(rooms);
+    }
+
     /** A broadcast to the main namespace except rooms. */
     public BroadcastOperator except(String... rooms) {
         return sockets().except(rooms);

@@ -63,6 +63,23 @@ class BroadcastOperatorTest {
     }
 
     @Test
+    void inIsToUnderNodesOtherName() throws Exception {
+        FakeEngineSocket a = new FakeEngineSocket(io);
+        FakeEngineSocket b = new FakeEngineSocket(io);
+        Socket sa = connected(a).join("r1");
+        connected(b).join("r1");
+        io.in("r1").emit("io");
+        io.sockets().in("r1").emit("nsp");
+        sa.in("r1").emit("socket");
+        assertThat(a.nextText()).isEqualTo("2[\"io\"]");
+        assertThat(a.nextText()).isEqualTo("2[\"nsp\"]");
+        assertThat(b.nextText()).isEqualTo("2[\"io\"]");
+        assertThat(b.nextText()).isEqualTo("2[\"nsp\"]");
+        assertThat(b.nextText()).isEqualTo("2[\"socket\"]");
+        a.assertNothingWithin(100);
+    }
+
+    @Test
     void operatorIsImmutable() {
         BroadcastOperator base = io.to("a");
         BroadcastOperator narrowed = base.except("b").asVolatile();
