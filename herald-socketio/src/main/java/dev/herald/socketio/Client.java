@@ -133,7 +133,7 @@ final class Client implements EngineSocketListener {
                 return;
             }
             JsonNode auth = packet.hasData() && !legacy ? packet.data() : JsonNodeFactory.instance.objectNode();
-            Optional<Namespace> nsp = server.lookupNamespace(nspName, auth);
+            Optional<Namespace> nsp = server.enterNamespace(nspName, auth);
             if (nsp.isEmpty()) {
                 writePacket(new Packet(PacketType.CONNECT_ERROR, nspName, legacy
                         ? JsonNodeFactory.instance.textNode("Invalid namespace")

@@ -48,12 +48,23 @@ public class Namespace {
     // For a parent namespace: the children created so far.
     private final List<Namespace> children;
     private final NamespaceMatcher matcher;
+    // For a child of a dynamic namespace: its parent; null otherwise.
+    private final Namespace parent;
+    // Child namespaces with cleanupEmptyChildNamespaces only, guarded by `this`: connects looked
+    // up and not yet finished, and whether the namespace was dropped (a later connect makes a new one).
+    private int visits;
+    private boolean retired;
 
     Namespace(SocketIoServer server, String name, Handlers handlers, NamespaceMatcher matcher) {
+        this(server, name, handlers, matcher, null);
+    }
+
+    private Namespace(SocketIoServer server, String name, Handlers handlers, NamespaceMatcher matcher, Namespace parent) {
         this.server = server;
         this.name = name;
         this.handlers = handlers;
         this.matcher = matcher;
+        this.parent = parent;
         this.children = matcher == null ? List.of() : new CopyOnWriteArrayList<>();
         this.adapter = matcher == null ? server.options().adapterFactory().create(this) : new InMemoryAdapter(this);
         adapter.init();
@@ -322,16 +333,61 @@ public class Namespace {
     }
 
     Namespace createChild(String childName) {
-        Namespace child = new Namespace(server, childName, handlers, null);
+        Namespace child = new Namespace(server, childName, handlers, null, this);
         children.add(child);
         return child;
     }
 
+    /**
+     * A connect is on its way into this namespace; false if the namespace was dropped as an empty
+     * child meanwhile (the caller looks it up again, which creates a new one).
+     */
+    synchronized boolean enter() {
+        if (retired) {
+            return false;
+        }
+        visits++;
+        return true;
+    }
+
+    /** The connect that entered has finished, connected or not. */
+    void endVisit() {
+        synchronized (this) {
+            visits--;
+        }
+        retireIfEmpty();
+    }
+
+    /**
+     * With {@code cleanupEmptyChildNamespaces}, a child namespace that has no socket left and no
+     * connect on its way is dropped, as Node does: out of the server's map and its parent's
+     * children, its adapter closed.
+     */
+    private void retireIfEmpty() {
+        if (parent == null || !server.options().cleanupEmptyChildNamespaces()) {
+            return;
+        }
+        synchronized (this) {
+            if (retired || visits > 0 || !sockets.isEmpty()) {
+                return;
+            }
+            retired = true;
+        }
+        log.debug("empty child namespace {} dropped", name);
+        server.forget(this);
+        parent.children.remove(this);
+        adapter.close();
+    }
+
     void remove(Socket socket) {
-        if (sockets.remove(socket.id(), socket) && socket.pid().isPresent() && !socket.gone().isDone()) {
+        if (!sockets.remove(socket.id(), socket)) {
+            return;
+        }
+        if (socket.pid().isPresent() && !socket.gone().isDone()) {
             leaving.put(socket.id(), socket);
             socket.gone().whenComplete((v, e) -> leaving.remove(socket.id(), socket));
         }
+        retireIfEmpty();
     }
 
     /**
@@ -385,7 +441,13 @@ public class Namespace {
                 : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
         Socket socket = new Socket(client, this, id, pid, restored.isPresent(), handshake);
         client.connecting(name, socket);
-        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> connect(client, socket, attempt)));
+        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> {
+            try {
+                connect(client, socket, attempt);
+            } finally {
+                endVisit();
+            }
+        }));
     }
 
     private void connect(Client client, Socket socket, Optional<SessionRestore> attempt) {

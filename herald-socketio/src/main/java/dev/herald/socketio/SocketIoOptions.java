@@ -22,9 +22,11 @@ public final class SocketIoOptions {
     private final int maxPendingAcks;
     private final Optional<ConnectionStateRecovery> connectionStateRecovery;
     private final Optional<Duration> ackTimeout;
+    private final boolean cleanupEmptyChildNamespaces;
 
     private SocketIoOptions(Builder b) {
         this.ackTimeout = Optional.ofNullable(b.ackTimeout);
+        this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         this.connectionStateRecovery = b.recoveryWindow == null ? Optional.empty()
                 : Optional.of(new ConnectionStateRecovery(b.recoveryWindow, b.skipMiddlewares, b.recoveryMaxPackets));
         this.maxAttachmentBytes = b.maxAttachmentBytes >= 0 ? b.maxAttachmentBytes : b.engine.maxHttpBufferSize();
@@ -123,6 +125,15 @@ public final class SocketIoOptions {
         return ackTimeout;
     }
 
+    /**
+     * Whether a child of a dynamic namespace ({@code io.of(Pattern)}) is dropped once its last
+     * socket has left, as Node's {@code cleanupEmptyChildNamespaces}; false by default (then
+     * children stay until the server closes).
+     */
+    public boolean cleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
     /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
     public EngineIoOptions engine() {
         return engine;
@@ -141,6 +152,7 @@ public final class SocketIoOptions {
         b.maxNamespaceLength = maxNamespaceLength;
         b.maxPendingAcks = maxPendingAcks;
         b.ackTimeout = ackTimeout.orElse(null);
+        b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         connectionStateRecovery.ifPresent(c -> {
             b.recoveryWindow = c.maxDisconnectionDuration();
             b.skipMiddlewares = c.skipMiddlewares();
@@ -154,7 +166,7 @@ public final class SocketIoOptions {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
                 + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
                 + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
-                + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", connectionStateRecovery=" + connectionStateRecovery
+                + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", connectionStateRecovery=" + connectionStateRecovery
                 + ", engine=" + engine + "]";
     }
 
@@ -174,6 +186,7 @@ public final class SocketIoOptions {
         private Duration recoveryWindow;
         // null: no default.
         private Duration ackTimeout;
+        private boolean cleanupEmptyChildNamespaces;
         private boolean skipMiddlewares = true;
         private int recoveryMaxPackets = ConnectionStateRecovery.DEFAULT_MAX_PACKETS;
 
@@ -194,6 +207,12 @@ public final class SocketIoOptions {
         /** Connection state recovery with Node's defaults: a 2-minute window, middlewares skipped. */
         public Builder connectionStateRecovery() {
             return connectionStateRecovery(ConnectionStateRecovery.DEFAULT_MAX_DISCONNECTION_DURATION, true);
+        }
+
+        /** See {@link SocketIoOptions#cleanupEmptyChildNamespaces()}. */
+        public Builder cleanupEmptyChildNamespaces(boolean value) {
+            this.cleanupEmptyChildNamespaces = value;
+            return this;
         }
 
         /** See {@link SocketIoOptions#ackTimeout()}. */

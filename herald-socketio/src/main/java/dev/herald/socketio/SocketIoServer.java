@@ -175,6 +175,26 @@ public final class SocketIoServer implements AutoCloseable {
         return Optional.ofNullable(namespaces.get(name));
     }
 
+    /**
+     * The namespace a CONNECT asks for, entered (see {@link Namespace#enter}): the caller must
+     * end the visit once the connect has finished.
+     */
+    Optional<Namespace> enterNamespace(String name, com.fasterxml.jackson.databind.JsonNode auth) {
+        while (true) {
+            Optional<Namespace> found = lookupNamespace(name, auth);
+            if (found.isEmpty() || found.get().enter()) {
+                return found;
+            }
+            // Dropped as an empty child a moment ago: a fresh one takes its place.
+            namespaces.remove(name, found.get());
+        }
+    }
+
+    /** Forgets a child namespace that was dropped because it became empty. */
+    void forget(Namespace child) {
+        namespaces.remove(child.name(), child);
+    }
+
     Optional<Namespace> lookupNamespace(String name, com.fasterxml.jackson.databind.JsonNode auth) {
         Namespace existing = namespaces.get(name);
         if (existing != null) {
@@ -605,6 +625,12 @@ public final class SocketIoServer implements AutoCloseable {
         /** See {@link SocketIoOptions#ackTimeout()}. */
         public Builder ackTimeout(Duration value) {
             options.ackTimeout(value);
+            return this;
+        }
+
+        /** See {@link SocketIoOptions#cleanupEmptyChildNamespaces()}. */
+        public Builder cleanupEmptyChildNamespaces(boolean value) {
+            options.cleanupEmptyChildNamespaces(value);
             return this;
         }
 
