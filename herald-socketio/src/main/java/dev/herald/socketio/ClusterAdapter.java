@@ -332,9 +332,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
                     CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
                             .execute(() -> {
                                 if (requests.remove(requestId, pending)) {
-                                    pending.future.completeExceptionally(new SocketIoException(
-                                            "timeout reached while waiting for " + operation + " responses: only "
-                                                    + pending.current + " responses received out of " + expected));
+                                    pending.future.completeExceptionally(pending.timedOut());
                                 }
                             });
                     publishRequest(message.apply(requestId), requestId, pending);
@@ -484,6 +482,24 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             this.operation = operation;
             this.expected = expected;
             this.accumulator = accumulator;
+        }
+
+        /**
+         * Why the request failed at its timeout. A serverSideEmitWithAck's caller still gets the
+         * answers that came, as a broadcast's emitWithAck does.
+         */
+        @SuppressWarnings("unchecked")
+        synchronized SocketIoException timedOut() {
+            String message = "timeout reached while waiting for " + operation + " responses: only "
+                    + current + " responses received out of " + expected;
+            if (kind != ClusterMessage.ServerSideEmit.class) {
+                return new SocketIoException(message);
+            }
+            List<EventArgs> answers = new ArrayList<>();
+            for (JsonNode reply : (List<JsonNode>) accumulator) {
+                answers.add(EventArgs.of(NODES.arrayNode().add(reply)));
+            }
+            return new AckTimeoutException(message, answers, expected - current);
         }
 
         /** Merges one answer; true when it was the last one expected. */

@@ -7,7 +7,9 @@ import dev.herald.socketio.internal.Conversion;
 import dev.herald.socketio.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The arguments of one event (or of one ack), decoded lazily: each {@code get} converts that
@@ -20,19 +22,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class EventArgs {
 
     private final ArrayNode args;
-    private final Socket socket;
-    private final long ackId;
+    // Where ack(...) sends its values; null when no acknowledgement was asked for.
+    private final Consumer<ArrayNode> reply;
     private final AtomicBoolean acked = new AtomicBoolean();
 
-    EventArgs(ArrayNode args, Socket socket, long ackId) {
+    private EventArgs(ArrayNode args, Consumer<ArrayNode> reply) {
         this.args = args;
-        this.socket = socket;
-        this.ackId = ackId;
+        this.reply = reply;
+    }
+
+    /** An event from a client; with an ack id, {@link #ack} answers it. */
+    EventArgs(ArrayNode args, Socket socket, long ackId) {
+        this(args, ackId == Packet.NO_ID ? null : values -> socket.sendAck(ackId, values));
     }
 
     /** Arguments without ack, for example the data of an ack received from a client. */
     static EventArgs of(ArrayNode args) {
-        return new EventArgs(args, null, Packet.NO_ID);
+        return new EventArgs(args, (Consumer<ArrayNode>) null);
+    }
+
+    /** Arguments whose {@link #ack} goes to {@code reply}, if there is one (a server-side emit's answer). */
+    static EventArgs replyingTo(ArrayNode args, Optional<Consumer<ArrayNode>> reply) {
+        return new EventArgs(args, reply.orElse(null));
     }
 
     /** How many arguments there are. */
@@ -91,12 +102,12 @@ public final class EventArgs {
 
     /** Whether the client asked for an acknowledgement that has not been sent yet. */
     public boolean ackPending() {
-        return ackId != Packet.NO_ID && !acked.get();
+        return reply != null && !acked.get();
     }
 
     /** Whether the client asked for an acknowledgement. */
     public boolean ackRequested() {
-        return ackId != Packet.NO_ID;
+        return reply != null;
     }
 
     /**
@@ -104,15 +115,15 @@ public final class EventArgs {
      * calls on events without ack id return false.
      */
     public boolean ack(Object... values) {
-        if (ackId == Packet.NO_ID || socket == null || !acked.compareAndSet(false, true)) {
+        if (reply == null || !acked.compareAndSet(false, true)) {
             return false;
         }
-        socket.sendAck(ackId, Json.arrayOf(values));
+        reply.accept(Json.arrayOf(values));
         return true;
     }
 
     @Override
     public String toString() {
-        return "EventArgs[" + args.size() + " args" + (ackRequested() ? ", ack " + ackId : "") + "]";
+        return "EventArgs[" + args.size() + " args" + (ackRequested() ? ", ack requested" : "") + "]";
     }
 }

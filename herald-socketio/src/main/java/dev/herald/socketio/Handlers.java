@@ -17,5 +17,5 @@ final class Handlers extends Listeners {
     final List<ConnectHandler> connect = new CopyOnWriteArrayList<>();
     final List<RecoveryFailedHandler> recoveryFailed = new CopyOnWriteArrayList<>();
     final List<ErrorHandler> errors = new CopyOnWriteArrayList<>();
-    final Map<String, List<EventHandler>> serverSide = new ConcurrentHashMap<>();
+    final Map<String, List<ServerSideEmitHandler>> serverSide = new ConcurrentHashMap<>();
 }

@@ -207,13 +207,13 @@ public class Namespace {
     }
 
     /**
-     * Handles an event sent by another node of the cluster with {@link #serverSideEmit}. The
-     * handler gets the event name and its arguments, on a virtual thread.
+     * Handles an event sent by another node of the cluster with {@link #serverSideEmit}, on a
+     * virtual thread; {@code args.ack(value)} answers a {@code serverSideEmitWithAck}.
      */
-    public Namespace onServerSideEmit(String event, java.util.function.BiConsumer<String, EventArgs> handler) {
-        Objects.requireNonNull(handler, "handler");
+    public Namespace onServerSideEmit(String event, ServerSideEmitHandler handler) {
+        Objects.requireNonNull(event, "event");
         handlers.serverSide.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
-                .add((s, a) -> handler.accept(event, a));
+                .add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -300,7 +300,11 @@ public class Namespace {
         adapter.serverSideEmit(ReservedEvents.check(event), Json.arrayOf(args));
     }
 
-    /** Like {@link #serverSideEmit}, collecting one answer per other node within the timeout. */
+    /**
+     * Like {@link #serverSideEmit}, collecting one answer per other node within the timeout. When
+     * some node does not answer in time, the future fails with an {@link AckTimeoutException}
+     * whose {@code responses()} hold the answers that came (each as one argument).
+     */
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Duration timeout, Object... args) {
         return adapter.serverSideEmitWithAck(ReservedEvents.check(event), Json.arrayOf(args),
                 Objects.requireNonNull(timeout, "timeout"));
@@ -587,16 +591,19 @@ public class Namespace {
     }
 
     void deliverServerSideEmit(String event, ArrayNode args, Optional<Consumer<JsonNode>> ack) {
-        List<EventHandler> list = handlers.serverSide.getOrDefault(event, List.of());
+        List<ServerSideEmitHandler> list = handlers.serverSide.getOrDefault(event, List.of());
+        // One answer per node: the first ack of any handler, else null once all have run.
+        EventArgs received = EventArgs.replyingTo(args, ack.map(a -> (Consumer<ArrayNode>) values ->
+                a.accept(values.isEmpty() ? JsonNodeFactory.instance.nullNode() : values.get(0))));
         server.async(() -> {
-            for (EventHandler h : list) {
+            for (ServerSideEmitHandler h : list) {
                 try {
-                    h.handle(null, EventArgs.of(args));
+                    h.handle(event, received);
                 } catch (Throwable t) {
                     log.warn("server-side event handler failed, nsp={} event={}", name, event, t);
                 }
             }
-            ack.ifPresent(a -> a.accept(JsonNodeFactory.instance.nullNode()));
+            received.ack();
         });
     }
 

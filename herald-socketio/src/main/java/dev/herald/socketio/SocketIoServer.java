@@ -269,6 +269,23 @@ public final class SocketIoServer implements AutoCloseable {
         sockets().emit(event, args);
     }
 
+    /** See {@link Namespace#onServerSideEmit}, on {@code "/"}. */
+    public SocketIoServer onServerSideEmit(String event, ServerSideEmitHandler handler) {
+        sockets().onServerSideEmit(event, handler);
+        return this;
+    }
+
+    /** See {@link Namespace#serverSideEmit}, on {@code "/"}. */
+    public void serverSideEmit(String event, Object... args) {
+        sockets().serverSideEmit(event, args);
+    }
+
+    /** See {@link Namespace#serverSideEmitWithAck}, on {@code "/"}. */
+    public CompletableFuture<List<com.fasterxml.jackson.databind.JsonNode>> serverSideEmitWithAck(
+            String event, Duration timeout, Object... args) {
+        return sockets().serverSideEmitWithAck(event, timeout, args);
+    }
+
     /** Emits to every socket of {@code "/"} and collects their acks; see {@link Namespace#emitWithAck}. */
     public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
         return sockets().emitWithAck(event, args);

@@ -213,6 +213,23 @@ class ClusterAdapterTest {
         }
 
         @Test
+        void aHandlerAnswersAServerSideEmitAndATimeoutKeepsTheAnswersThatCame() throws Exception {
+            var a = node();
+            var b = node();
+            b.onServerSideEmit("ask", (event, args) -> args.ack("b says " + args.string(0)));
+            bus.extraSilentNodes = 1;
+
+            var answers = a.serverSideEmitWithAck("ask", Duration.ofMillis(300), "hi");
+
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> answers.get(5, TimeUnit.SECONDS));
+            assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
+            AckTimeoutException timeout = (AckTimeoutException) e.getCause();
+            assertThat(timeout.responses()).singleElement().satisfies(r -> assertThat(r.string(0)).isEqualTo("b says hi"));
+            assertThat(timeout.missing()).isEqualTo(1);
+        }
+
+        @Test
         void aRequestThatCannotBeSentFailsAtOnce() {
             var a = node();
             node();
