@@ -4,7 +4,7 @@
 //   node browser.js '{"scenario":"progress","url":"http://127.0.0.1:PORT/","screenshots":"/abs/dir"}'
 //
 // Scenarios: progress, progress-cancel, progress-two, tutorial (option "path": "/tutorial/" or
-// "/tutorial-1x/"), chat. Output is JSON lines on stdout: {"type":"result",...} once the scenario
+// "/tutorial-1x/"), chat, quickstart (the README's inline page at "/"). Output is JSON lines on stdout: {"type":"result",...} once the scenario
 // ends, {"type":"console"|"pageerror"|"http-error",...} for what the pages logged or failed to load. The Java side asserts on the
 // result; this script only waits for the pages to reach a state and records what they showed.
 'use strict';
@@ -125,6 +125,29 @@ const scenarios = {
       text: li.lastChild.textContent, at: Number(li.dataset.at), shown: li.textContent,
     })));
     return { clickedAt, transport, items };
+  },
+
+  // The README quickstart's page has no status line: it is ready once its socket is connected.
+  async quickstart(context) {
+    const page = await context.newPage();
+    page.on('console', (m) => out({ type: 'console', page: 'quickstart', level: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => out({ type: 'pageerror', page: 'quickstart', text: String(e) }));
+    page.on('response', (r) => { if (r.status() >= 400) out({ type: 'http-error', page: 'quickstart', url: r.url(), status: r.status() }); });
+    await page.goto(base);
+    // The page's socket is a top-level const: a global binding, not a window property.
+    await page.waitForFunction(() => typeof socket !== 'undefined' && socket.connected, null, { timeout: TIMEOUT });
+    await page.evaluate(() => {
+      window.items = [];
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) window.items.push({ text: n.textContent, tag: n.nodeName, at: Date.now() });
+      }).observe(document.getElementById('log'), { childList: true });
+    });
+    const clickedAt = Date.now();
+    await page.click('button');
+    await page.waitForFunction(() => window.items.length >= 2, null, { timeout: TIMEOUT });
+    await screenshot(page, 'quickstart');
+    const button = await page.textContent('button');
+    return { clickedAt, button, items: await page.evaluate(() => window.items) };
   },
 
   async chat(context) {

@@ -9,6 +9,7 @@ import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ public final class DemoApp implements AutoCloseable {
     static final String WEB = "dev/herald/examples/web/";
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** The extra keys of {@link ServerConfig} the demo reads; any other is logged as unused. */
+    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms");
 
     private final SocketIoServer io;
     private final NettyServer server;
@@ -78,7 +81,9 @@ public final class DemoApp implements AutoCloseable {
 
     /**
      * Starts the demos on {@code config}'s host and port. Extra keys {@code tutorial-work-ms},
-     * {@code progress-job-ms} and {@code shutdown-grace-ms} change the demos' timings (for tests).
+     * {@code progress-job-ms} and {@code shutdown-grace-ms} change the demos' timings (for tests);
+     * any other key is logged at WARN, so a mistyped {@code --redis} does not start a lone node
+     * without a word.
      *
      * @throws ConfigException for a bad extra value
      */
@@ -86,6 +91,7 @@ public final class DemoApp implements AutoCloseable {
         Duration tutorialWork = millis(config, "tutorial-work-ms", TutorialDemo.DEFAULT_WORK);
         Duration jobDuration = millis(config, "progress-job-ms", ProgressDemo.DEFAULT_DURATION);
         Duration grace = millis(config, "shutdown-grace-ms", GRACE);
+        config.warnUnusedKeys(KEYS);
         RunningWork work = new RunningWork();
         // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
         SocketIoOptions.Builder options = SocketIoOptions.builder()

@@ -149,6 +149,24 @@ class DemoAppTest {
         }
 
         @Test
+        void aKeyNothingReadsIsNamedInAWarningAtStartup() throws Exception {
+            Process p = demoProcess("--host", "127.0.0.1", "--port", "0", "--redis-cluster", "redis://127.0.0.1:1");
+            try {
+                BlockingQueue<String> out = pump(p.inputReader(StandardCharsets.UTF_8));
+                BlockingQueue<String> err = pump(p.errorReader(StandardCharsets.UTF_8));
+                awaitPort(out);
+                String line;
+                while ((line = err.poll(10, TimeUnit.SECONDS)) != null && line != EOF && !line.contains(" WARN ")) {
+                    // skip INFO lines
+                }
+                assertThat(line).as("a WARN line on stderr").isNotNull().contains("ignoring setting 'redis-cluster'")
+                        .doesNotContain("127.0.0.1:1");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+
+        @Test
         void debugFlagTurnsOnDebugLogs() throws Exception {
             Process p = demoProcess("--host", "127.0.0.1", "--port", "0", "--debug");
             try {

@@ -27,7 +27,9 @@ import javax.net.ssl.SSLException;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class NettyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    /** The classpath folder served when the app names no static files of its own. */
+    static final String DEFAULT_STATIC_CLASSPATH = "public/";
 
     private final String host;
     private final int requestedPort;
@@ -79,8 +83,11 @@ public final class NettyServer implements AutoCloseable {
         this.sslContext = Optional.ofNullable(b.sslContext);
         this.context = new ServerContext(b.engine, b.path,
                 new CorsPolicy(b.corsOrigins, b.corsCredentials),
-                new StaticFiles(Optional.ofNullable(b.staticDirectory), Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader),
+                new StaticFiles(Optional.ofNullable(b.staticDirectory),
+                        // public/ on the classpath unless the app names its own files, as Spring Boot does.
+                        b.staticDirectory == null && b.staticClasspathPrefix == null
+                                ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
+                        b.classLoader, b.pages),
                 b.serveClient, sslContext.isPresent(), b.classLoader);
     }
 
@@ -204,6 +211,7 @@ public final class NettyServer implements AutoCloseable {
         private Path staticDirectory;
         private String staticClasspathPrefix;
         private boolean serveClient = true;
+        private final Map<String, String> pages = new LinkedHashMap<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private boolean corsCredentials;
         private int ioThreads;
@@ -311,13 +319,34 @@ public final class NettyServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves the files under this directory for paths outside the Engine.IO path. */
+        /**
+         * Serves this HTML (UTF-8) at exactly this path, such as {@code "/"}, before any static file:
+         * a page of a few lines needs no file of its own.
+         */
+        public Builder page(String path, String html) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(html, "html");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("page path must start with /, was " + path);
+            }
+            pages.put(path, html);
+            return this;
+        }
+
+        /**
+         * Serves the files under this directory for paths outside the Engine.IO path. Without this
+         * or {@link #staticClasspath(String)}, the classpath folder {@code public/} is served (as
+         * Spring Boot and Javalin apps keep their pages in {@code src/main/resources/public/}).
+         */
         public Builder staticDirectory(Path directory) {
             this.staticDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Serves classpath resources under this prefix (such as {@code "public/"}). */
+        /**
+         * Serves classpath resources under this prefix (such as {@code "web/"}) instead of the default
+         * {@code "public/"}.
+         */
         public Builder staticClasspath(String prefix) {
             this.staticClasspathPrefix = Objects.requireNonNull(prefix, "prefix");
             return this;

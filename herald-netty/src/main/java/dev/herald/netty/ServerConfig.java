@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where an app gets its host, port and the like: the Java counterpart of Flask-SocketIO's
@@ -24,6 +28,11 @@ import java.util.Properties;
  * working directory when it exists), then the defaults. Keys are written {@code redis-uri} on the
  * command line, {@code redis-uri} or {@code redis.uri} in the file and {@code HERALD_REDIS_URI} in
  * the environment; {@code redis} is short for {@code redis-uri} everywhere ({@code --redis URI}).
+ *
+ * <p>Any other key lands in {@link #extra()} for the app's own settings. A key that neither this
+ * record nor the app reads is most often a typo ({@code --redis-cluster} for {@code --redis}), so an
+ * app names the extra keys it reads to {@link #warnUnusedKeys(Collection)} once it has read them,
+ * and every other key is logged at WARN instead of passing silently.
  *
  * <p>Immutable and thread-safe. Every problem is a {@link ConfigException} whose message is one
  * line naming the key and what it allows.
@@ -81,6 +90,39 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
         Map<String, String> extra = new LinkedHashMap<>(merged);
         KNOWN.forEach(extra::remove);
         return new ServerConfig(host, port, debug, redis, extra);
+    }
+
+    /**
+     * The keys given that neither this record nor the app reads: those of {@link #extra()} not in
+     * {@code appKeys}, sorted.
+     *
+     * @param appKeys the extra keys the app reads, written as on the command line ({@code shutdown-grace-ms})
+     */
+    public List<String> unusedKeys(Collection<String> appKeys) {
+        Set<String> read = Set.copyOf(appKeys.stream().map(ServerConfig::normalize).toList());
+        return extra.keySet().stream().filter(k -> !read.contains(k)).sorted().toList();
+    }
+
+    /**
+     * Logs one WARN naming every {@linkplain #unusedKeys(Collection) unused key}, if any, and returns
+     * them. Values are not logged: one may be a secret.
+     *
+     * @param appKeys the extra keys the app reads
+     */
+    public List<String> warnUnusedKeys(Collection<String> appKeys) {
+        List<String> unused = unusedKeys(appKeys);
+        if (!unused.isEmpty()) {
+            List<String> known = new ArrayList<>(List.of("host", "port", "debug", "redis", "config"));
+            appKeys.stream().map(ServerConfig::normalize).forEach(known::add);
+            // Looked up here, not in a static field: an app turns on --debug after load(), and
+            // slf4j-simple fixes its level when the first logger is made.
+            Logger log = LoggerFactory.getLogger(ServerConfig.class);
+            log.warn("ignoring {} {}: nothing reads {} (known keys: {})",
+                    unused.size() == 1 ? "setting" : "settings",
+                    String.join(", ", unused.stream().map(k -> "'" + k + "'").toList()),
+                    unused.size() == 1 ? "it" : "them", String.join(", ", known));
+        }
+        return unused;
     }
 
     private static Map<String, String> parseArgs(String[] args) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads static files from a directory and/or a classpath prefix. Paths that try to leave the root
+ * Pages given inline (exact paths), then static files from a directory and/or a classpath prefix. Paths that try to leave the root
  * ({@code ..}, backslashes, NUL) are refused. Reads block, so callers run them off the event loop.
  */
 final class StaticFiles {
@@ -43,19 +43,26 @@ final class StaticFiles {
     private final Optional<Path> directory;
     private final Optional<String> classpathPrefix;
     private final ClassLoader loader;
+    private final Map<String, Found> pages;
 
-    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader) {
+    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader, Map<String, String> pages) {
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
         this.loader = loader;
+        this.pages = pages.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> new Found(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), TYPES.get("html"))));
     }
 
     boolean enabled() {
-        return directory.isPresent() || classpathPrefix.isPresent();
+        return directory.isPresent() || classpathPrefix.isPresent() || !pages.isEmpty();
     }
 
     /** The file for a decoded URL path such as {@code /app/main.js}; {@code /} means index.html. */
     Optional<Found> find(String urlPath) {
+        Found page = pages.get(urlPath);
+        if (page != null) {
+            return Optional.of(page);
+        }
         String rel = relative(urlPath);
         if (rel == null) {
             return Optional.empty();

@@ -137,6 +137,35 @@ class NettyServerTest {
         }
 
         @Test
+        void servesThePublicClasspathFolderWhenTheAppNamesNoStaticFiles() throws Exception {
+            Path pub = Files.createDirectories(dir.resolve("public"));
+            Files.writeString(pub.resolve("index.html"), "<p>public</p>");
+            Files.writeString(dir.resolve("other.html"), "<p>outside</p>");
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader))) {
+                assertContent(server, "/", "text/html; charset=UTF-8", "<p>public</p>");
+                assertThat(server.get("/other.html").statusCode()).isEqualTo(404);
+            }
+            // A folder of the app's own replaces the default one.
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticDirectory(dir))) {
+                assertContent(server, "/other.html", "text/html; charset=UTF-8", "<p>outside</p>");
+                assertThat(server.get("/").statusCode()).isEqualTo(404);
+            }
+        }
+
+        @Test
+        void servesAnInlinePageAtItsExactPathBeforeAnyFile() throws Exception {
+            Files.writeString(dir.resolve("index.html"), "<p>file</p>");
+            try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(dir).page("/", "<p>inline é</p>"))) {
+                assertContent(server, "/", "text/html; charset=UTF-8", "<p>inline é</p>");
+                assertContent(server, "/index.html", "text/html; charset=UTF-8", "<p>file</p>");
+            }
+            assertThatThrownBy(() -> NettyServer.builder().page("index.html", "x"))
+                    .hasMessage("page path must start with /, was index.html");
+        }
+
+        @Test
         void servesTheClientBundleWhenPresentAnd404WhenAbsentOrDisabled() throws Exception {
             Path client = Files.createDirectories(dir.resolve("dev/herald/client"));
             Files.writeString(client.resolve("socket.io.min.js"), "/* client */");

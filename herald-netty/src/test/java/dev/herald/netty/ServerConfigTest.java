@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,18 @@ class ServerConfigTest {
         assertThat(flag.redisUri()).contains("redis://127.0.0.1:6379");
         assertThat(flag.extra()).isEmpty();
         assertThat(env.redisUri()).contains("redis://10.0.0.5:6379");
+    }
+
+    @Test
+    void keysNeitherTheRecordNorTheAppReadsAreUnused() {
+        ServerConfig c = ServerConfig.load(new String[] {"--redis-cluster", "redis://h:6379", "--port", "1", "--tuning-ms", "5"},
+                Map.of("HERALD_OTHER_KEY", "x"), dir);
+
+        assertThat(c.redisUri()).isEmpty();
+        assertThat(c.unusedKeys(List.of("tuning.ms"))).containsExactly("other-key", "redis-cluster");
+        assertThat(c.warnUnusedKeys(List.of("tuning-ms", "other-key"))).containsExactly("redis-cluster");
+        assertThat(ServerConfig.load(new String[] {"--redis", "redis://h"}, Map.of(), dir)
+                .unusedKeys(List.of())).isEmpty();
     }
 
     @Nested
