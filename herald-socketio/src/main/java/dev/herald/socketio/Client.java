@@ -156,11 +156,12 @@ final class Client implements EngineSocketListener {
         cancelConnectTimer();
         decoder.reset();
         DisconnectReason why = parseError ? DisconnectReason.PARSE_ERROR : DisconnectReason.of(reason);
+        DisconnectDetails details = new DisconnectDetails(reason.wire(), description == null ? "" : description);
         for (Socket s : List.copyOf(connecting.values())) {
-            s.onClose(why);
+            s.onClose(why, details);
         }
         for (Socket s : List.copyOf(nsps.values())) {
-            s.onClose(why);
+            s.onClose(why, details);
         }
         server.clientClosed(this);
     }

@@ -60,6 +60,8 @@ public final class Socket {
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     // Any thread: created on first use by data() (most sockets never store anything).
     private volatile Map<String, Object> data;
+    // Written once by onClose before the disconnect handlers run; null for a namespace-level leave.
+    private volatile DisconnectDetails disconnectDetails;
     // Serializes this socket's handlers on virtual threads.
     private final Mailbox mailbox;
 
@@ -127,6 +129,15 @@ public final class Socket {
      */
     public boolean recovered() {
         return recovered;
+    }
+
+    /**
+     * Once the socket has left because its connection ended: the Engine.IO cause and description,
+     * as the {@code details} of Node's disconnect event (read it in a disconnect handler). Empty
+     * while connected and when the socket left its namespace alone.
+     */
+    public Optional<DisconnectDetails> disconnectDetails() {
+        return Optional.ofNullable(disconnectDetails);
     }
 
     /** What the client sent when connecting. */
@@ -608,10 +619,17 @@ public final class Socket {
      * the socket's virtual thread after every event already queued.
      */
     void onClose(DisconnectReason reason) {
+        onClose(reason, null);
+    }
+
+    /** As {@link #onClose(DisconnectReason)}, with what the connection said when it ended. */
+    void onClose(DisconnectReason reason, DisconnectDetails details) {
         int before = (int) STATE.getAndSet(this, DISCONNECTED);
         if (before == DISCONNECTED) {
             return;
         }
+        // Before the disconnect flow reads it; the state change above is the only other write.
+        this.disconnectDetails = details;
         boolean wasConnected = before == CONNECTED;
         if (wasConnected && pid != null && reason.recoverable()) {
             // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
