@@ -43,6 +43,8 @@ public class Namespace {
     // Any thread: sockets between their close and the end of their disconnect flow, by id; only
     // with connection state recovery, where a resumed socket reuses the id.
     private final Map<String, Socket> leaving = new ConcurrentHashMap<>();
+    // Any thread: the connected sockets by private session id, with connection state recovery.
+    private final Map<String, Socket> byPid = new ConcurrentHashMap<>();
     // Ack ids are per namespace so that one broadcast packet can carry one id to every recipient.
     private final AtomicLong ids = new AtomicLong();
     // For a parent namespace: the children created so far.
@@ -387,6 +389,7 @@ public class Namespace {
         if (!sockets.remove(socket.id(), socket)) {
             return;
         }
+        socket.pid().ifPresent(pid -> byPid.remove(pid, socket));
         if (socket.pid().isPresent() && !socket.gone().isDone()) {
             leaving.put(socket.id(), socket);
             socket.gone().whenComplete((v, e) -> leaving.remove(socket.id(), socket));
@@ -408,28 +411,39 @@ public class Namespace {
             return;
         }
         JsonNode offset = auth.path("offset");
-        CompletableFuture<SessionRestore> restore;
-        try {
-            restore = adapter.restoreSession(pid.asText(),
-                    offset.isTextual() ? Optional.of(offset.asText()) : Optional.empty());
-        } catch (RuntimeException e) {
-            restore = CompletableFuture.failedFuture(e);
-        }
-        if (restore.isDone()) {
-            start(client, auth, Optional.of(outcome(restore)));
-            return;
-        }
+        Optional<String> clientOffset = offset.isTextual() ? Optional.of(offset.asText()) : Optional.empty();
+        // Off the loop: the adapter may answer later, and taking over a stale connection waits.
         client.restoring(name, true);
-        CompletableFuture<SessionRestore> pending = restore;
-        restore.whenComplete((r, e) -> {
+        server.async(() -> {
+            SessionRestore restore = restore(client, pid.asText(), clientOffset);
             client.restoring(name, false);
-            start(client, auth, Optional.of(outcome(pending)));
+            start(client, auth, Optional.of(restore));
         });
     }
 
-    private SessionRestore outcome(CompletableFuture<SessionRestore> restore) {
+    /**
+     * Asks the adapter for the session. If it has none because the socket that holds it is still
+     * connected here (its client has already reconnected, but the server has not seen the old
+     * connection die: a half-open TCP connection waits for the ping timeout, up to 45 s), that old
+     * connection is closed first: it is a recoverable close, so the session is kept, and taken.
+     * Node refuses recovery in that case.
+     */
+    private SessionRestore restore(Client client, String pid, Optional<String> offset) {
+        SessionRestore first = outcome(pid, offset);
+        Socket stale = first instanceof SessionRestore.Failed f && f.reason() == RecoveryFailure.UNKNOWN_SESSION
+                ? byPid.get(pid) : null;
+        if (stale == null || stale.client() == client) {
+            return first;
+        }
+        log.debug("session {} is still held by a connection not yet seen closed; closing it, nsp={}", stale.id(), name);
+        stale.client().closeEngine();
+        stale.gone().join();
+        return outcome(pid, offset);
+    }
+
+    private SessionRestore outcome(String pid, Optional<String> offset) {
         try {
-            return restore.join();
+            return adapter.restoreSession(pid, offset).join();
         } catch (RuntimeException e) {
             log.warn("connection state recovery failed in the adapter, nsp={}: {}", name, e.toString());
             return SessionRestore.failed(RecoveryFailure.ADAPTER_ERROR);
@@ -479,6 +493,7 @@ public class Namespace {
             return;
         }
         sockets.put(socket.id(), socket);
+        socket.pid().ifPresent(pid -> byPid.put(pid, socket));
         // Before the reply: the client may send its first event as soon as it has read it.
         client.connected(name, socket);
         restored.ifPresent(r -> socket.data().putAll(r.session().data()));

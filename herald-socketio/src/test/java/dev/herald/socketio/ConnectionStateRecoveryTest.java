@@ -200,6 +200,24 @@ class ConnectionStateRecoveryTest {
         }
 
         @Test
+        void aClientBackBeforeItsOldConnectionWasSeenClosedTakesItsSessionOver() throws Exception {
+            SocketIoServer io = server();
+            FakeEngineSocket old = new FakeEngineSocket(io);
+            JsonNode reply = connectAndSetUp(old);
+            io.to("room").emit("tick", 1);
+            String offset = lastArg(event(old));
+            // The old connection is half-open: the server has not noticed that it died.
+
+            FakeEngineSocket back = new FakeEngineSocket(io);
+            assertThat(connectReply(back, resume(reply, offset))).isEqualTo(reply);
+            assertThat(old.closeReason).isEqualTo(CloseReason.FORCED_CLOSE);
+            io.to("room").emit("tick", 2);
+            assertThat(event(back).get(1).asInt()).isEqualTo(2);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> connects.size() == 2);
+            assertThat(failures).isEmpty();
+        }
+
+        @Test
         void middlewaresAreSkippedForARecoveredSocketOnlyWhenAskedTo() throws Exception {
             for (boolean skip : List.of(true, false)) {
                 SocketIoServer io = server(SocketIoOptions.builder().connectionStateRecovery(Duration.ofMinutes(1), skip));
