@@ -25,7 +25,7 @@ function once(i) {
   return new Promise((resolve) => {
     const options = Object.assign({ reconnection: false, forceNew: true }, config.options || {});
     const socket = io(config.url, options);
-    const seen = { i, connected: false, bye: false, reason: 'none', transport: undefined, error: undefined };
+    const seen = { i, connected: false, bye: false, reason: 'none', transport: undefined, sid: undefined, error: undefined };
     const timer = setTimeout(finish, waitMs);
     function finish() {
       clearTimeout(timer);
@@ -34,6 +34,7 @@ function once(i) {
     }
     socket.on('connect', () => {
       seen.connected = true;
+      seen.sid = socket.io.engine.id;
       if (config.trigger === 'event') socket.emit('close-me');
     });
     socket.on('connect_error', (err) => {

@@ -90,6 +90,10 @@ final class EngineSession implements EngineSocket {
     // In CLOSING state over polling: what the poll after the queued messages gets (close, or noop
     // when the client closed first); null in any other state.
     private Packet lastPacket;
+    // In CLOSING state over WebSocket: the connection that is sending what was queued and then its
+    // close frame; the session ends when it reports closed, or is aborted at CLOSE_TIMEOUT.
+    // Written on home; volatile because bufferedBytes() reads it from any thread.
+    private volatile WebSocketConnection closingWebSocket;
 
     EngineSession(EngineIoServer server, String id, int protocol, HandshakeRequest request,
             SessionExecutor home, String transport) {
@@ -201,7 +205,8 @@ final class EngineSession implements EngineSocket {
      * yet. An estimate (text is counted in chars); any thread.
      */
     long bufferedBytes() {
-        return budget.pending(webSocket);
+        WebSocketConnection ws = webSocket;
+        return budget.pending(ws != null ? ws : closingWebSocket);
     }
 
     @Override
@@ -630,8 +635,8 @@ final class EngineSession implements EngineSocket {
             probe = null;
             webSocket = connection;
             transport = WEBSOCKET;
+            cancel(drainTimer);
             closeWebSocket(connection, false);
-            finish();
         } else if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
             cancel(upgradeTimer);
             if (parkedGet != null) {
@@ -683,7 +688,9 @@ final class EngineSession implements EngineSocket {
     }
 
     private void onWebSocketClosed(WebSocketConnection connection, CloseReason reason, String description) {
-        if (connection == probe) {
+        if (connection == closingWebSocket) {
+            finish();
+        } else if (connection == probe) {
             dropProbe(connection, "probe closed");
         } else if (connection == webSocket) {
             webSocket = null;
@@ -722,9 +729,7 @@ final class EngineSession implements EngineSocket {
         state = State.CLOSING;
         closeReason = reason;
         if (webSocket != null) {
-            WebSocketConnection ws = webSocket;
-            closeWebSocket(ws, slow);
-            finish();
+            closeWebSocket(webSocket, slow);
         } else if (POLLING.equals(transport) && lingers(reason)) {
             // The client's poll may have crossed its own close packet on the wire (two
             // connections): it is answered noop, as if it had arrived first.
@@ -758,17 +763,20 @@ final class EngineSession implements EngineSocket {
      * written before it, and gives up on a peer that does not read. A slow consumer is cut at once.
      */
     private void closeWebSocket(WebSocketConnection ws, boolean abort) {
+        webSocket = null;
         if (abort) {
             ws.abort();
-        } else {
-            Packet p;
-            while ((p = buffer.poll()) != null) {
-                writeFrame(ws, p);
-            }
-            budget.drained();
-            ws.close();
+            finish();
+            return;
         }
-        webSocket = null;
+        Packet p;
+        while ((p = buffer.poll()) != null) {
+            writeFrame(ws, p);
+        }
+        budget.drained();
+        closingWebSocket = ws;
+        drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
+        ws.close();
     }
 
     /**
@@ -814,6 +822,11 @@ final class EngineSession implements EngineSocket {
         }
         cancel(drainTimer);
         cancel(upgradeTimer);
+        if (closingWebSocket != null) {
+            // Closed already, or its peer has not taken the close frame within CLOSE_TIMEOUT.
+            closingWebSocket.abort();
+            closingWebSocket = null;
+        }
         if (probe != null) {
             probe.close();
             probe = null;
