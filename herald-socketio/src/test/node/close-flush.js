@@ -26,10 +26,17 @@ function once(i) {
     const options = Object.assign({ reconnection: false, forceNew: true }, config.options || {});
     const socket = io(config.url, options);
     const seen = { i, connected: false, bye: false, reason: 'none', transport: undefined, sid: undefined, error: undefined };
+    // What the engine saw, for the report of a lost close: packet types, transport switches, close.
+    const trace = [];
+    const engine = socket.io.engine;
+    engine.on('packet', (p) => trace.push(p.type + (p.type === 'message' ? ':' + String(p.data).slice(0, 12) : '')));
+    engine.on('upgrade', (t) => trace.push('upgrade:' + t.name));
+    engine.on('close', (reason, description) => trace.push('close:' + reason + ':' + (description && description.message || description || '')));
     const timer = setTimeout(finish, waitMs);
     function finish() {
       clearTimeout(timer);
       socket.close();
+      if (!seen.bye || seen.reason !== 'io server disconnect') seen.trace = trace;
       resolve(seen);
     }
     socket.on('connect', () => {

@@ -130,6 +130,11 @@ final class EngineSession implements EngineSocket {
         return transport;
     }
 
+    /** Whether a WebSocket with this sid may still become its transport; any thread. */
+    boolean acceptsProbe() {
+        return state != State.CLOSED;
+    }
+
     @Override
     public boolean isOpen() {
         State s = state;
@@ -543,7 +548,11 @@ final class EngineSession implements EngineSocket {
     /** A WebSocket with this sid opened: it becomes the upgrade probe if the session allows one. */
     WebSocketConnection.Listener attachProbe(WebSocketConnection connection) {
         onHome(() -> {
-            if (state != State.OPEN || !POLLING.equals(transport) || probe != null) {
+            // A session the server is closing still takes its client's upgrade, as engine.io does:
+            // the probe is answered before this check runs, so the client may already have paused
+            // polling, and a refused probe would leave it waiting for the queue forever.
+            boolean closingByServer = state == State.CLOSING && lastPacket == Packet.CLOSE;
+            if (!(state == State.OPEN || closingByServer) || !POLLING.equals(transport) || probe != null) {
                 log.debug("sid {}: refusing a WebSocket in state {} on {}", id, state, transport);
                 connection.close();
                 return;

@@ -72,6 +72,27 @@ class ClosingTest {
     }
 
     @Test
+    void aClientUpgradingWhileTheServerClosesGetsTheQueueOverItsWebSocket() throws Exception {
+        server = TestServer.start();
+        String sid = pollingHandshake();
+        EngineSocket s = server.nextOpened();
+        s.send(Message.text("bye"));
+        s.close();
+        server.awaitClose(sid);
+        // The probe is answered before the session is consulted, so the client may already have
+        // paused polling: refusing the upgrade now would leave it waiting for the queue forever.
+        try (RawWebSocket ws = new RawWebSocket(server.server.port(),
+                "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
+            ws.sendFrame(1, "2probe".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(ws.readFrame().text()).isEqualTo("3probe");
+            ws.sendFrame(1, "5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(ws.readFrame().text()).isEqualTo("4bye");
+            assertThat(ws.readUntilClosed()).isEqualTo(1000);
+        }
+        await().atMost(BOUND).until(() -> server.engine.sessionCount() == 0);
+    }
+
+    @Test
     void aPollingClientThatNeverPollsAgainIsForgottenWithinTheBound() throws Exception {
         server = TestServer.start();
         String sid = pollingHandshake();
