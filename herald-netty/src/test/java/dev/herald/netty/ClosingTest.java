@@ -58,6 +58,18 @@ class ClosingTest {
     }
 
     @Test
+    void aServerShutdownDeliversWhatWasQueuedBeforeIt() throws Exception {
+        server = TestServer.start();
+        String sid = pollingHandshake();
+        EngineSocket s = server.nextOpened();
+        s.send(Message.text("last"));
+        server.engine.close();
+        assertThat(server.awaitClose(sid)).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+        assertThat(poll(sid).body()).isEqualTo("4last");
+        assertThat(poll(sid).body()).isEqualTo("1");
+    }
+
+    @Test
     void aPostCrossingTheServerCloseIsAcceptedSoTheLastPollStillHappens() throws Exception {
         server = TestServer.start();
         String sid = pollingHandshake();

@@ -74,6 +74,20 @@ class CloseFlushTest {
         assertEveryConnectionSawByeThenServerDisconnect(run(path, "event"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket", "upgrade"})
+    void anEmitBeforeAServerShutdownReachesTheClient(String path) throws Exception {
+        io.on("close-me", (socket, args) -> {
+            socket.emit("bye");
+            io.close();
+        });
+        List<JsonNode> results = run(path, "event", 1);
+        assertThat(results).hasSize(1);
+        // No DISCONNECT on a shutdown, as the reference: the client sees the transport close.
+        assertThat(results.get(0).path("bye").asBoolean()).as("bye arrived: %s", results.get(0)).isTrue();
+        assertThat(results.get(0).path("reason").asText()).isEqualTo("transport close");
+    }
+
     private static void assertEveryConnectionSawByeThenServerDisconnect(List<JsonNode> results) {
         assertThat(results).hasSize(ITERATIONS);
         List<JsonNode> lost = results.stream()
@@ -83,9 +97,13 @@ class CloseFlushTest {
     }
 
     private List<JsonNode> run(String path, String trigger) throws Exception {
+        return run(path, trigger, ITERATIONS);
+    }
+
+    private List<JsonNode> run(String path, String trigger, int iterations) throws Exception {
         ObjectNode config = JSON.createObjectNode()
                 .put("url", "http://127.0.0.1:" + server.port())
-                .put("iterations", ITERATIONS)
+                .put("iterations", iterations)
                 .put("trigger", trigger)
                 .put("maxSeconds", 100);
         config.set("options", JSON.valueToTree(options(path)));
