@@ -168,7 +168,7 @@ public final class EngineIoServer implements AutoCloseable {
             return session.open(connection);
         }
         EngineSession session = sessions.get(sid);
-        if (session == null || !session.isOpen()) {
+        if (session == null || !session.acceptsProbe()) {
             connection.close();
             return IGNORE;
         }

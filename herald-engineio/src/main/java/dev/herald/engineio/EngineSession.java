@@ -35,8 +35,12 @@ final class EngineSession implements EngineSocket {
     private static final String POLLING = "polling";
     private static final String WEBSOCKET = "websocket";
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
-    /** How long a closed polling session waits for its last poll before its sid is forgotten. */
-    private static final java.time.Duration LAST_POLL_GRACE = java.time.Duration.ofSeconds(1);
+    /**
+     * How long a closing session waits for its client to fetch what was queued before the close
+     * (and, over polling, the close packet itself) before its sid is forgotten: a client that stops
+     * reading must not hold the session.
+     */
+    static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(2);
 
     enum State { OPENING, OPEN, UPGRADING, CLOSING, CLOSED }
 
@@ -83,8 +87,13 @@ final class EngineSession implements EngineSocket {
     private long pingDeadline;
     // System.nanoTime() at which the next ping is due (EIO4).
     private long nextPingAt;
-    // In CLOSING state: the answer for the one poll still expected after the close.
-    private List<Packet> lastPoll;
+    // In CLOSING state over polling: what the poll after the queued messages gets (close, or noop
+    // when the client closed first); null in any other state.
+    private Packet lastPacket;
+    // In CLOSING state over WebSocket: the connection that is sending what was queued and then its
+    // close frame; the session ends when it reports closed, or is aborted at CLOSE_TIMEOUT.
+    // Written on home; volatile because bufferedBytes() reads it from any thread.
+    private volatile WebSocketConnection closingWebSocket;
 
     EngineSession(EngineIoServer server, String id, int protocol, HandshakeRequest request,
             SessionExecutor home, String transport) {
@@ -119,6 +128,11 @@ final class EngineSession implements EngineSocket {
     @Override
     public String transport() {
         return transport;
+    }
+
+    /** Whether a WebSocket with this sid may still become its transport; any thread. */
+    boolean acceptsProbe() {
+        return state != State.CLOSED;
     }
 
     @Override
@@ -196,7 +210,8 @@ final class EngineSession implements EngineSocket {
      * yet. An estimate (text is counted in chars); any thread.
      */
     long bufferedBytes() {
-        return budget.pending(webSocket);
+        WebSocketConnection ws = webSocket;
+        return budget.pending(ws != null ? ws : closingWebSocket);
     }
 
     @Override
@@ -416,8 +431,7 @@ final class EngineSession implements EngineSocket {
 
     private void onPoll(EngineRequest get) {
         if (state == State.CLOSING) {
-            respondPayload(get, lastPoll);
-            finish();
+            answerClosingPoll(get);
             return;
         }
         if (parkedGet != null) {
@@ -450,7 +464,8 @@ final class EngineSession implements EngineSocket {
     }
 
     private void onPost(EngineRequest post) {
-        if (state == State.CLOSING) {
+        if (state == State.CLOSING && closeReason == CloseReason.TRANSPORT_CLOSE) {
+            // The client closed: it has nothing more to say.
             respondError(post, EngineError.UNKNOWN_SID);
             return;
         }
@@ -461,6 +476,16 @@ final class EngineSession implements EngineSocket {
             log.debug("sid {}: malformed polling payload: {}", id, e.getMessage());
             respondError(post, EngineError.BAD_REQUEST);
             close(CloseReason.PARSE_ERROR, e.getMessage());
+            return;
+        }
+        if (state == State.CLOSING) {
+            // The server closed; this was sent before the client learnt of it (a pong, its own
+            // close): a refusal would fail its transport before it fetched what is queued. Only
+            // its close matters now.
+            post.respond(200, "text/html", OK);
+            if (packets.stream().anyMatch(p -> p.type() == PacketType.CLOSE)) {
+                finish();
+            }
             return;
         }
         for (Packet p : packets) {
@@ -523,7 +548,11 @@ final class EngineSession implements EngineSocket {
     /** A WebSocket with this sid opened: it becomes the upgrade probe if the session allows one. */
     WebSocketConnection.Listener attachProbe(WebSocketConnection connection) {
         onHome(() -> {
-            if (state != State.OPEN || !POLLING.equals(transport) || probe != null) {
+            // A session the server is closing still takes its client's upgrade, as engine.io does:
+            // the probe is answered before this check runs, so the client may already have paused
+            // polling, and a refused probe would leave it waiting for the queue forever.
+            boolean closingByServer = state == State.CLOSING && lastPacket == Packet.CLOSE;
+            if (!(state == State.OPEN || closingByServer) || !POLLING.equals(transport) || probe != null) {
                 log.debug("sid {}: refusing a WebSocket in state {} on {}", id, state, transport);
                 connection.close();
                 return;
@@ -609,7 +638,15 @@ final class EngineSession implements EngineSocket {
     }
 
     private void onProbePacket(WebSocketConnection connection, Packet p) {
-        if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
+        if (p.type() == PacketType.UPGRADE && state == State.CLOSING) {
+            // Closed while the client was switching: it stopped polling, so what is queued goes
+            // over the new transport, then the close.
+            probe = null;
+            webSocket = connection;
+            transport = WEBSOCKET;
+            cancel(drainTimer);
+            closeWebSocket(connection, false);
+        } else if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
             cancel(upgradeTimer);
             if (parkedGet != null) {
                 EngineRequest get = parkedGet;
@@ -629,6 +666,10 @@ final class EngineSession implements EngineSocket {
 
     /** The probe connection answered {@code 2probe} with {@code 3probe}: the upgrade has begun. */
     private void onProbeAnswered(WebSocketConnection connection) {
+        if (connection == probe && state == State.CLOSING) {
+            // No poll is parked while closing: the next one gets the queue, or the client upgrades.
+            return;
+        }
         if (connection != probe || state != State.OPEN) {
             dropProbe(connection, "probe in wrong state");
             return;
@@ -656,7 +697,9 @@ final class EngineSession implements EngineSocket {
     }
 
     private void onWebSocketClosed(WebSocketConnection connection, CloseReason reason, String description) {
-        if (connection == probe) {
+        if (connection == closingWebSocket) {
+            finish();
+        } else if (connection == probe) {
             dropProbe(connection, "probe closed");
         } else if (connection == webSocket) {
             webSocket = null;
@@ -666,61 +709,111 @@ final class EngineSession implements EngineSocket {
 
     // ---- closing (home) ----
 
-    /** Closes the session: tells the transports, the layer above (once), and the server's map. */
+    /**
+     * Closes the session and tells the layer above (once). What was queued before the close still
+     * reaches the client, as engine.io does: over WebSocket the close frame follows the frames
+     * written before it; over polling the session stays CLOSING until the client has fetched the
+     * queued messages and then, in a later poll, the close packet (never in the same payload: the
+     * JS client handles a payload's close at once and its messages a tick later, so it would miss
+     * them). A client that is upgrading gets them over its new WebSocket instead. Bounded by
+     * {@link #CLOSE_TIMEOUT}; a client that closed first, or that does not read, gets nothing.
+     */
     void close(CloseReason reason, String description) {
         if (state == State.CLOSED || state == State.CLOSING) {
             return;
         }
         boolean clientSide = reason == CloseReason.TRANSPORT_CLOSE || reason == CloseReason.TRANSPORT_ERROR;
+        boolean slow = reason == CloseReason.SLOW_CONSUMER;
         cancel(pingTimer);
         cancel(pingTimeoutTimer);
         cancel(upgradeTimer);
         budget.cancel();
-        if (probe != null) {
-            probe.close();
-            probe = null;
+        if (clientSide || slow) {
+            buffer.clear();
+            budget.drained();
+        } else {
+            // Pings and pongs mean nothing to a client that is being closed.
+            buffer.removeIf(p -> p.type() != PacketType.MESSAGE);
         }
-        boolean slow = reason == CloseReason.SLOW_CONSUMER;
-        List<Packet> queued = drainBuffer();
-        queued.removeIf(p -> p.type() != PacketType.MESSAGE);
-        lastPoll = null;
+        state = State.CLOSING;
+        closeReason = reason;
         if (webSocket != null) {
-            if (slow) {
-                // It does not read: a close frame would wait behind everything it has not read.
-                webSocket.abort();
-            } else {
-                // Frames already written go out before the close frame: the channel keeps write order.
-                webSocket.close();
-            }
-            webSocket = null;
-        } else if (POLLING.equals(transport)) {
+            closeWebSocket(webSocket, slow);
+        } else if (POLLING.equals(transport) && lingers(reason)) {
+            // The client's poll may have crossed its own close packet on the wire (two
+            // connections): it is answered noop, as if it had arrived first.
+            lastPacket = reason == CloseReason.TRANSPORT_CLOSE ? Packet.NOOP : Packet.CLOSE;
+            drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
             if (parkedGet != null) {
                 EngineRequest get = parkedGet;
                 parkedGet = null;
-                respondPayload(get, clientSide ? List.of(Packet.NOOP) : slow ? List.of(Packet.CLOSE) : withClose(queued));
-            } else if (reason == CloseReason.TRANSPORT_CLOSE) {
-                // The client's poll may have crossed its close packet on the wire (two connections):
-                // answer it noop, as if it had arrived first.
-                lastPoll = List.of(Packet.NOOP);
-            } else if (reason == CloseReason.FORCED_CLOSE || reason == CloseReason.SERVER_SHUTTING_DOWN) {
-                // The next poll still receives what was queued, then the close packet.
-                lastPoll = withClose(queued);
+                answerClosingPoll(get);
             }
-        }
-        if (lastPoll != null) {
-            state = State.CLOSING;
-            drainTimer = home.schedule(this::finish, LAST_POLL_GRACE);
         } else {
-            state = State.CLOSED;
-            server.remove(this);
+            if (parkedGet != null) {
+                EngineRequest get = parkedGet;
+                parkedGet = null;
+                // An error close: the session is gone at once (the next request gets 400, as the
+                // protocol suite checks); the parked poll carries what it can.
+                respondPayload(get, clientSide ? List.of(Packet.NOOP) : withClose(drainBuffer()));
+            }
+            finish();
         }
         log.debug("sid {} closed: {}", id, reason.wire());
-        closeReason = reason;
         if (listener != null) {
             EngineSocketListener l = listener;
             listener = null;
             notifyClose(l, reason, description);
         }
+    }
+
+    /**
+     * Writes what is queued, then closes: the connection sends the close frame after the frames
+     * written before it, and gives up on a peer that does not read. A slow consumer is cut at once.
+     */
+    private void closeWebSocket(WebSocketConnection ws, boolean abort) {
+        webSocket = null;
+        if (abort) {
+            ws.abort();
+            finish();
+            return;
+        }
+        Packet p;
+        while ((p = buffer.poll()) != null) {
+            writeFrame(ws, p);
+        }
+        budget.drained();
+        closingWebSocket = ws;
+        drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
+        ws.close();
+    }
+
+    /**
+     * Whether a polling session stays CLOSING after this close: when the application or the server
+     * closed it (what it queued must still reach the client), or when the client did (its last
+     * poll may still be on the way). Error closes end the session at once.
+     */
+    private static boolean lingers(CloseReason reason) {
+        return switch (reason) {
+            case FORCED_CLOSE, SERVER_SHUTTING_DOWN, PROTOCOL_ERROR, TRANSPORT_CLOSE -> true;
+            default -> false;
+        };
+    }
+
+    private static List<Packet> withClose(List<Packet> packets) {
+        List<Packet> out = new ArrayList<>(packets);
+        out.add(Packet.CLOSE);
+        return out;
+    }
+
+    /** A poll of a CLOSING session: the queued messages first, the close packet in the next one. */
+    private void answerClosingPoll(EngineRequest get) {
+        if (!buffer.isEmpty()) {
+            respondPayload(get, drainBuffer());
+            return;
+        }
+        respondPayload(get, List.of(lastPacket));
+        finish();
     }
 
     private void notifyClose(EngineSocketListener l, CloseReason reason, String description) {
@@ -731,18 +824,30 @@ final class EngineSession implements EngineSocket {
         }
     }
 
-    private static List<Packet> withClose(List<Packet> packets) {
-        List<Packet> out = new ArrayList<>(packets);
-        out.add(Packet.CLOSE);
-        return out;
-    }
-
-    /** Ends a CLOSING session for good. */
+    /** Ends a CLOSING session for good: whatever the client has not fetched by now is dropped. */
     private void finish() {
+        if (state == State.CLOSED) {
+            return;
+        }
         cancel(drainTimer);
+        cancel(upgradeTimer);
+        if (closingWebSocket != null) {
+            // Closed already, or its peer has not taken the close frame within CLOSE_TIMEOUT.
+            closingWebSocket.abort();
+            closingWebSocket = null;
+        }
+        if (probe != null) {
+            probe.close();
+            probe = null;
+        }
+        if (parkedGet != null) {
+            EngineRequest get = parkedGet;
+            parkedGet = null;
+            respondPayload(get, List.of(Packet.NOOP));
+        }
         buffer.clear();
         budget.drained();
-        lastPoll = null;
+        lastPacket = null;
         state = State.CLOSED;
         server.remove(this);
     }
