@@ -659,6 +659,7 @@ final class EngineSession implements EngineSocket {
             state = State.OPEN;
             log.debug("sid {} upgraded to websocket", id);
             flush();
+            notifyUpgrade();
         } else {
             dropProbe(connection, "unexpected packet during upgrade");
         }
@@ -814,6 +815,18 @@ final class EngineSession implements EngineSocket {
         }
         respondPayload(get, List.of(lastPacket));
         finish();
+    }
+
+    private void notifyUpgrade() {
+        EngineSocketListener l = listener;
+        if (l == null) {
+            return;
+        }
+        try {
+            l.onUpgrade(this, transport);
+        } catch (RuntimeException e) {
+            log.warn("sid {}: upgrade listener failed", id, e);
+        }
     }
 
     private void notifyClose(EngineSocketListener l, CloseReason reason, String description) {

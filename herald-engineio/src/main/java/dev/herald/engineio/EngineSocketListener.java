@@ -12,6 +12,12 @@ public interface EngineSocketListener {
     void onMessage(EngineSocket socket, Message message);
 
     /**
+     * The session moved to another transport (today: from polling to {@code websocket}); what is
+     * sent from now on goes over it. The default does nothing.
+     */
+    default void onUpgrade(EngineSocket socket, String transport) {}
+
+    /**
      * The session closed. Called exactly once.
      *
      * @param reason the reason, with the reference's wire string in {@link CloseReason#wire()}

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ final class Client implements EngineSocketListener {
     private volatile Set<String> restoring = Set.of();
     // Set by the constructor; cancelled and dropped on the first namespace connect or on close.
     private volatile ScheduledFuture<?> connectTimer;
+    // Any thread: upgrade handlers registered through socket.conn(); null until the first one.
+    private volatile List<UpgradeHandler> upgradeHandlers;
     // Home event loop: set before a protocol-error close, to report "parse error".
     private volatile boolean parseError;
     // Socket.IO protocol v4 (JS client 2.x over EIO3): no auth, query in the namespace string,
@@ -149,6 +152,30 @@ final class Client implements EngineSocketListener {
             parseError = true;
             engine.close();
         }
+    }
+
+    @Override
+    public void onUpgrade(EngineSocket socket, String transport) {
+        List<UpgradeHandler> handlers = upgradeHandlers;
+        if (handlers == null) {
+            return;
+        }
+        server.async(() -> {
+            for (UpgradeHandler h : handlers) {
+                try {
+                    h.handle(transport);
+                } catch (Exception e) {
+                    log.warn("upgrade handler failed, sid={}", engine.id(), e);
+                }
+            }
+        });
+    }
+
+    synchronized void onUpgrade(UpgradeHandler handler) {
+        if (upgradeHandlers == null) {
+            upgradeHandlers = new CopyOnWriteArrayList<>();
+        }
+        upgradeHandlers.add(handler);
     }
 
     @Override
@@ -253,10 +280,14 @@ final class Client implements EngineSocketListener {
 
     Handshake handshake(JsonNode auth) {
         HandshakeRequest r = engine.request();
-        InetSocketAddress remote = r.remoteAddress();
-        String address = remote == null ? "" : remote.getAddress() != null
+        return new Handshake(r.headers(), r.query(), auth, address(), r.time(), r.url(), r.secure());
+    }
+
+    /** The client's IP address as text; empty when the transport does not know it. */
+    String address() {
+        InetSocketAddress remote = engine.request().remoteAddress();
+        return remote == null ? "" : remote.getAddress() != null
                 ? remote.getAddress().getHostAddress() : remote.getHostString();
-        return new Handshake(r.headers(), r.query(), auth, address, r.time(), r.url(), r.secure());
     }
 
     // ---------------------------------------------------------------- writing

@@ -180,6 +180,11 @@ public final class Socket {
         return state == CONNECTED;
     }
 
+    /** The Engine.IO connection behind this socket, as Node's {@code socket.conn}. */
+    public Connection conn() {
+        return new Connection(client);
+    }
+
     /** The current transport of the connection: {@code polling} or {@code websocket}. */
     public String transport() {
         return client.engine().transport();
