@@ -61,6 +61,16 @@ final class StreamsCluster {
                 .stream().map(l -> l.path("name").asText() + ":" + l.path("args").path(0).asText()).toList();
     }
 
+    /**
+     * What the server knows of client {@code name} ({@code whoami}: rooms and data). The client
+     * sees its CONNECT before the server's connect handler has run (joined rooms, set data); the
+     * answer to an event comes after that handler, so a test that drops the client, or emits to
+     * its rooms, calls this first.
+     */
+    static JsonNode whoami(NodePeer peer, String client) {
+        return peer.call(NodePeer.command("ask").put("client", client).put("event", "whoami")).path("reply");
+    }
+
     /** The {@code n}-th (from 1) connect of client {@code name}. */
     static JsonNode connect(NodePeer peer, String client, int n) {
         peer.awaitLine(l -> connects(peer, client).size() >= n);
