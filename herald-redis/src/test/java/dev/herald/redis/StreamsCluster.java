@@ -19,8 +19,13 @@ final class StreamsCluster {
     /** A Herald node on the stream: clients join {@code auth.rooms}, keep {@code auth.name} in data(). */
     record HeraldNode(SocketIoServer io, NettyServer http) implements AutoCloseable {
         static HeraldNode start(String redisUri) {
+            return start(redisUri, WINDOW);
+        }
+
+        /** Same, with this recovery window (which also sets how often live sessions are rewritten). */
+        static HeraldNode start(String redisUri, Duration window) {
             var io = SocketIoServer.create(SocketIoOptions.builder()
-                    .connectionStateRecovery(WINDOW, true)
+                    .connectionStateRecovery(window, true)
                     .adapterFactory(RedisStreamsAdapter.factory(RedisStreamsAdapterOptions.builder(redisUri)
                             .requestsTimeout(Duration.ofSeconds(2)).build()))
                     .build());
