@@ -30,7 +30,8 @@ function startClient(cmd) {
   });
   clients.set(cmd.client, socket);
   socket.on("connect", () =>
-    out({ ev: "connected", client: cmd.client, sid: socket.id, recovered: socket.recovered }));
+    // pid: the session's key in Redis, for tests that watch what the server keeps there
+    out({ ev: "connected", client: cmd.client, sid: socket.id, pid: socket._pid, recovered: socket.recovered }));
   socket.on("disconnect", (reason) => out({ ev: "disconnected", client: cmd.client, reason }));
   socket.onAny((name, ...args) => out({ ev: "event", client: cmd.client, name, args }));
 }

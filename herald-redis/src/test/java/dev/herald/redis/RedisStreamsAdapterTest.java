@@ -3,6 +3,7 @@ package dev.herald.redis;
 import static dev.herald.redis.NodePeer.command;
 import static dev.herald.redis.StreamsCluster.connect;
 import static dev.herald.redis.StreamsCluster.got;
+import static dev.herald.redis.StreamsCluster.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,6 +53,11 @@ class RedisStreamsAdapterTest {
         cmd.putObject("auth").put("name", name).set("rooms", NodePeer.array((Object[]) rooms));
         clients.send(cmd);
         connect(clients, name, 1);
+        // in its rooms on the server before the test emits to them or drops it
+        String known = whoami(clients, name).path("rooms").toString();
+        for (String room : rooms) {
+            assertThat(known).contains(room);
+        }
     }
 
     @Test
@@ -98,7 +104,7 @@ class RedisStreamsAdapterTest {
         assertThat(numbers.stream().filter(n -> n % 2 == 0).toList()).isSorted().hasSize(6);
         assertThat(numbers.stream().filter(n -> n % 2 == 1).toList()).isSorted().hasSize(6);
 
-        var whoami = clients.call(command("ask").put("client", "mover").put("event", "whoami")).path("reply");
+        var whoami = whoami(clients, "mover");
         assertThat(whoami.path("rooms").toString()).contains("blue").contains(sid);
         assertThat(whoami.path("data").path("name").asText()).isEqualTo("mover");
         assertThat(b.io().sockets().adapter().socketRooms(sid)).hasValueSatisfying(r -> assertThat(r).contains("blue"));

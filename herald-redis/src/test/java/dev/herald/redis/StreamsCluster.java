@@ -19,8 +19,13 @@ final class StreamsCluster {
     /** A Herald node on the stream: clients join {@code auth.rooms}, keep {@code auth.name} in data(). */
     record HeraldNode(SocketIoServer io, NettyServer http) implements AutoCloseable {
         static HeraldNode start(String redisUri) {
+            return start(redisUri, WINDOW);
+        }
+
+        /** Same, with this recovery window (which also sets how often live sessions are rewritten). */
+        static HeraldNode start(String redisUri, Duration window) {
             var io = SocketIoServer.create(SocketIoOptions.builder()
-                    .connectionStateRecovery(WINDOW, true)
+                    .connectionStateRecovery(window, true)
                     .adapterFactory(RedisStreamsAdapter.factory(RedisStreamsAdapterOptions.builder(redisUri)
                             .requestsTimeout(Duration.ofSeconds(2)).build()))
                     .build());
@@ -59,6 +64,16 @@ final class StreamsCluster {
     static List<String> got(NodePeer peer, String client) {
         return peer.lines(l -> l.path("ev").asText().equals("event") && client.equals(l.path("client").asText()))
                 .stream().map(l -> l.path("name").asText() + ":" + l.path("args").path(0).asText()).toList();
+    }
+
+    /**
+     * What the server knows of client {@code name} ({@code whoami}: rooms and data). The client
+     * sees its CONNECT before the server's connect handler has run (joined rooms, set data); the
+     * answer to an event comes after that handler, so a test that drops the client, or emits to
+     * its rooms, calls this first.
+     */
+    static JsonNode whoami(NodePeer peer, String client) {
+        return peer.call(NodePeer.command("ask").put("client", client).put("event", "whoami")).path("reply");
     }
 
     /** The {@code n}-th (from 1) connect of client {@code name}. */

@@ -3,6 +3,7 @@ package dev.herald.redis;
 import static dev.herald.redis.NodePeer.command;
 import static dev.herald.redis.StreamsCluster.connect;
 import static dev.herald.redis.StreamsCluster.got;
+import static dev.herald.redis.StreamsCluster.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,6 +56,8 @@ class StreamsNodeInteropTest {
         cmd.putObject("auth").put("name", name).set("rooms", NodePeer.array(room));
         clients.send(cmd);
         connect(clients, name, 1);
+        // in its room on the server before the test emits to it or drops it
+        assertThat(whoami(clients, name).path("rooms").toString()).contains(room);
     }
 
     @Test
@@ -96,7 +99,7 @@ class StreamsNodeInteropTest {
         assertThat(resumed.path("sid").asText()).isEqualTo(sid);
         await().atMost(WAIT).until(() -> got(clients, name).size() >= 3);
         assertThat(got(clients, name)).containsExactlyInAnyOrder("e:1", "e:2", "e:3");
-        var whoami = clients.call(command("ask").put("client", name).put("event", "whoami")).path("reply");
+        var whoami = whoami(clients, name);
         assertThat(whoami.path("rooms").toString()).contains("room-" + name);
         assertThat(whoami.path("data").path("name").asText()).isEqualTo(name);
     }
