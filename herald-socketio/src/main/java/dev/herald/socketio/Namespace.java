@@ -430,9 +430,15 @@ public class Namespace {
      */
     private SessionRestore restore(Client client, String pid, Optional<String> offset) {
         SessionRestore first = outcome(pid, offset);
-        Socket stale = first instanceof SessionRestore.Failed f && f.reason() == RecoveryFailure.UNKNOWN_SESSION
-                ? byPid.get(pid) : null;
-        if (stale == null || stale.client() == client) {
+        if (!(first instanceof SessionRestore.Failed f && f.reason() == RecoveryFailure.UNKNOWN_SESSION)) {
+            return first;
+        }
+        Socket stale = byPid.get(pid);
+        if (stale == null) {
+            // Its close may have kept the session since the first look.
+            return outcome(pid, offset);
+        }
+        if (stale.client() == client) {
             return first;
         }
         log.debug("session {} is still held by a connection not yet seen closed; closing it, nsp={}", stale.id(), name);
