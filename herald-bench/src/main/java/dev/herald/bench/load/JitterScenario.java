@@ -80,7 +80,10 @@ final class JitterScenario extends Scenario implements SioClient.Listener {
   private long connectFailures;
   private long serverCloses;
   private long dropsDone;
-  /** Close to CONNECT, in ms, of the first reconnects that offered a session and got a new one. */
+  /**
+   * Close to CONNECT, in ms, and the pid offered, of the first reconnects that offered a session
+   * and got a new one.
+   */
   private final List<String> unrecoveredGaps = new ArrayList<>();
   private Throwable firstError;
   private Duration dropMin;
@@ -245,7 +248,7 @@ final class JitterScenario extends Scenario implements SioClient.Listener {
       c.put("loss_examples", String.join("; ", examples));
     }
     if (!unrecoveredGaps.isEmpty()) {
-      c.put("unrecovered_close_to_connect_ms", String.join(",", unrecoveredGaps));
+      c.put("unrecovered_close_to_connect_ms", String.join("; ", unrecoveredGaps));
     }
     return c;
   }
@@ -301,8 +304,8 @@ final class JitterScenario extends Scenario implements SioClient.Listener {
       } else {
         r.replayTarget = 0;
         if (unrecoveredGaps.size() < 20) {
-          unrecoveredGaps.add(String.format(java.util.Locale.ROOT, "%.1f",
-              (client.connectSentNanos() - r.closedAt) / 1e6));
+          unrecoveredGaps.add(String.format(java.util.Locale.ROOT, "%.1f (%s)",
+              (client.connectSentNanos() - r.closedAt) / 1e6, r.sentPid.get()));
         }
       }
     }
