@@ -118,7 +118,7 @@ fi
 BENCH_JAR=$(ls "$BENCH"/target/herald-bench-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1)
 [ -n "$BENCH_JAR" ] || die "herald-bench is not built (drop --no-build)"
 BENCH_CP="$BENCH_JAR:$BENCH/target/lib/*"
-NSIO_CP="$(ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2>/dev/null | head -n 1):$BENCH/netty-socketio/target/lib/*"
+NSIO_CP="$( (ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2>/dev/null || true) | head -n 1):$BENCH/netty-socketio/target/lib/*"
 
 # The command that starts a server on port $2 (with the flags $3, e.g. --recovery, for herald and
 # node), and how the generator collects its garbage.

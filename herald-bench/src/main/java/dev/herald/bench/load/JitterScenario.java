@@ -238,6 +238,7 @@ final class JitterScenario extends Scenario implements SioClient.Listener {
         .put("reconnects", reconnects)
         .put("recovered", recovered)
         .put("recovered_pct", reconnects == 0 ? 0 : 100.0 * recovered / reconnects, 2)
+        .put("unrecovered", reconnects - recovered)
         .put("connect_failures", connectFailures)
         .put("server_closes", serverCloses)
         .put("replay_samples", replay.getTotalCount())

@@ -47,9 +47,12 @@ public final class Report {
       // Delivery does not depend on the generator's speed; how fast a replay arrives does.
       "jitter", List.of(
           new Metric("delivered_pct", "delivered %", false),
+          new Metric("lost", "lost", false),
           new Metric("duplicates", "duplicates", false),
           new Metric("reordered", "reordered", false),
+          new Metric("reconnects", "reconnects", false),
           new Metric("recovered_pct", "recovered %", false),
+          new Metric("unrecovered", "not recovered", false),
           new Metric("replay_p99_ms", "replay p99 (ms)", true),
           new Metric("heap_bytes_per_session", "heap / parked session (B)", false),
           new Metric("rss_bytes_per_session", "RSS / parked session (B)", false)));
