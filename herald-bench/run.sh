@@ -2,9 +2,10 @@
 # Herald's benchmark: every scenario against every server, side by side, in one go.
 #
 #   herald-bench/run.sh [--quick] [--servers herald,raw,raw-batched,node,netty-socketio]
-#                       [--scenarios idle,echo,broadcast,storm]
+#                       [--scenarios idle,echo,broadcast,storm[,jitter]]
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
 #                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
+#                       [--jitter-clients 200] [--jitter-duration 60] [--drop 1.5,4] [--parked 1000]
 #                       [--no-build]
 #
 # Each run starts its server fresh, pinned to CPU 0 (taskset -c 0); the load generator runs pinned
@@ -16,6 +17,11 @@
 # Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), raw (Netty 4.2
 # WebSocket, no Socket.IO machinery, one flush per frame), raw-batched (the same, one flush per
 # read; echo only), node (socket.io 4.8.x), netty-socketio (2.0.14).
+#
+# jitter (not in the default scenarios): receivers in one room get a numbered broadcast every
+# 20 ms while each one's TCP connection is dropped every --drop MIN,MAX seconds and reopened with
+# connection state recovery; herald and node only, both started with --recovery (the others have
+# no recovery and are skipped).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,9 +39,13 @@ ROUNDS=30
 STORM_CLIENTS=10000
 DURATION=10
 WARMUP=10
+JITTER_CLIENTS=200
+JITTER_DURATION=60
+DROP=1.5,4
+PARKED=1000
 BUILD=1
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -54,6 +64,10 @@ while [ $# -gt 0 ]; do
     --storm) STORM_CLIENTS=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
+    --jitter-clients) JITTER_CLIENTS=$2; shift ;;
+    --jitter-duration) JITTER_DURATION=$2; shift ;;
+    --drop) DROP=$2; shift ;;
+    --parked) PARKED=$2; shift ;;
     --no-build) BUILD=0 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
@@ -67,7 +81,7 @@ for s in "${server_list[@]}"; do
   case "$s" in herald|raw|raw-batched|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, raw-batched, node, netty-socketio)" ;; esac
 done
 for s in "${scenario_list[@]}"; do
-  case "$s" in idle|echo|broadcast|storm) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm)" ;; esac
+  case "$s" in idle|echo|broadcast|storm|jitter) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm, jitter)" ;; esac
 done
 
 # --- tools -------------------------------------------------------------------------------------
@@ -104,17 +118,18 @@ fi
 BENCH_JAR=$(ls "$BENCH"/target/herald-bench-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1)
 [ -n "$BENCH_JAR" ] || die "herald-bench is not built (drop --no-build)"
 BENCH_CP="$BENCH_JAR:$BENCH/target/lib/*"
-NSIO_CP="$(ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2>/dev/null | head -n 1):$BENCH/netty-socketio/target/lib/*"
+NSIO_CP="$( (ls "$BENCH"/netty-socketio/target/herald-bench-netty-socketio-*.jar 2>/dev/null || true) | head -n 1):$BENCH/netty-socketio/target/lib/*"
 
-# The command that starts a server on port $2, and how the generator collects its garbage.
+# The command that starts a server on port $2 (with the flags $3, e.g. --recovery, for herald and
+# node), and how the generator collects its garbage.
 server_cmd() {
   case "$1" in
     raw) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2" ;;
     raw-batched) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.servers.RawNettyServer --port $2 --batch-flush" ;;
     netty-socketio) echo "java $SERVER_JVM_FLAGS -cp $NSIO_CP dev.herald.bench.servers.NettySocketIoServer --port $2" ;;
-    node) echo "node --expose-gc $BENCH/node/server.js --port $2" ;;
+    node) echo "node --expose-gc $BENCH/node/server.js --port $2 ${3:-}" ;;
     # What ./herald bench-server runs, without its build step.
-    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2" ;;
+    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 ${3:-}" ;;
     *) die "unknown server '$1' (herald, raw, raw-batched, node, netty-socketio)" ;;
   esac
 }
@@ -137,12 +152,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
-# start_server SERVER PORT LOG: starts it pinned to CPU 0; 0 once it listens, 1 if it died first.
+# start_server SERVER PORT LOG [FLAGS]: starts it pinned to CPU 0; 0 once it listens, 1 if it died first.
 start_server() {
   # The command is split into words on purpose; no glob: the class paths end in lib/*.
   set -f
   # shellcheck disable=SC2046
-  taskset -c 0 $(server_cmd "$1" "$2") > "$3" 2>&1 &
+  taskset -c 0 $(server_cmd "$1" "$2" "${4:-}") > "$3" 2>&1 &
   SERVER_PID=$!
   set +f
   local waited=0
@@ -161,10 +176,11 @@ run_one() {
   local genlog="$OUT/logs/run$RUN-$server-$scenario.generator.log"
   # Ports above the kernel's ephemeral range (32768-60999), where no outgoing connection of the
   # machine can hold them; a port taken anyway (another program's server) moves on to the next.
-  local port try
+  local port try flags=""
+  [ "$scenario" = jitter ] && flags="--recovery"
   for try in 1 2 3; do
     port=$((61000 + (RUN * 3 + try) % 4500))
-    start_server "$server" "$port" "$log" && break
+    start_server "$server" "$port" "$log" "$flags" && break
     grep -q "EADDRINUSE\|Address already in use\|BindException" "$log" || { cat "$log" >&2; die "$server died at start"; }
     say "port $port is taken; trying another"
   done
@@ -213,7 +229,14 @@ for rep in $(seq 1 "$REPS"); do
           run_one "$server" storm --clients "$STORM_CLIENTS" --transport websocket
           # The raw Netty server speaks WebSocket only: no polling storm for it.
           [ "$server" = raw ] || run_one "$server" storm --clients "$STORM_CLIENTS" --transport polling ;;
-        *) die "unknown scenario '$scenario' (idle, echo, broadcast, storm)" ;;
+        jitter)
+          case "$server" in
+            herald|node)
+              run_one "$server" jitter --clients "$JITTER_CLIENTS" --duration "$JITTER_DURATION" \
+                  --drop-min "${DROP%,*}" --drop-max "${DROP#*,}" --parked "$PARKED" ;;
+            *) say "jitter: skipping $server (no connection state recovery)" ;;
+          esac ;;
+        *) die "unknown scenario '$scenario' (idle, echo, broadcast, storm, jitter)" ;;
       esac
     done
   done

@@ -1,7 +1,8 @@
 // The benchmark app on Node's reference server, socket.io 4.8.x:
 //   "echo"  acks its arguments; "join" puts the socket in room "all" (and acks, if asked);
 //   "bcast" emits "tick" with the same arguments to room "all".
-// Usage: node --expose-gc server.js [--port N]   (or PORT=N; 0, the default, picks a free port)
+// Usage: node --expose-gc server.js [--port N] [--recovery]   (or PORT=N; 0, the default, picks a free port)
+// --recovery turns connectionStateRecovery on (2-minute window, middlewares skipped), for the jitter scenario.
 // Prints "LISTENING <port>" once bound. SIGUSR2 runs a full GC, so that the load generator can
 // read the resident memory of live data only, as it does with jcmd GC.run on the JVM servers.
 "use strict";
@@ -15,7 +16,11 @@ function portFromArgs() {
 }
 
 const httpServer = http.createServer();
-const io = new Server(httpServer, { serveClient: false });
+const options = { serveClient: false };
+if (process.argv.includes("--recovery")) {
+  options.connectionStateRecovery = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true };
+}
+const io = new Server(httpServer, options);
 
 io.on("connection", (socket) => {
   socket.on("echo", (...args) => {

@@ -4,8 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.netty.NettyServer;
+import dev.herald.socketio.InMemoryAdapter;
+import dev.herald.socketio.Namespace;
+import dev.herald.socketio.PersistedSession;
+import dev.herald.socketio.SessionRestore;
 import dev.herald.bench.servers.ServerArgs;
 import dev.herald.socketio.SocketIoServer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,16 +22,22 @@ import java.util.concurrent.CountDownLatch;
  * {@code echo} acks its arguments; {@code join} puts the socket in room {@code all} (and acks,
  * if asked); {@code bcast} emits {@code tick} with the same arguments to room {@code all}.
  *
- * <p>Run: {@code ./herald bench-server [--port N]} (or {@code PORT=N}; 0, the default, picks a
- * free port). Binds 127.0.0.1 and prints {@code LISTENING <port>} once bound, which is how
- * run.sh knows it is ready.
+ * <p>Run: {@code ./herald bench-server [--port N] [--recovery]} (or {@code PORT=N}; 0, the
+ * default, picks a free port). Binds 127.0.0.1 and prints {@code LISTENING <port>} once bound,
+ * which is how run.sh knows it is ready. {@code --recovery} turns connection state recovery on
+ * with Node's defaults (2-minute window, middlewares skipped), for the jitter scenario;
+ * {@code --log-recovery} logs the adapter's session keeping and restoring to stderr;
+ * {@code --io-threads N} sets the number of Netty event loops (default: Netty's, 2 × cores).
  */
 public final class BenchServer {
   private BenchServer() {}
 
   /** Starts the server and blocks until the process is stopped. */
   public static void main(String[] args) throws InterruptedException {
-    NettyServer server = start(ServerArgs.port(args));
+    List<String> flags = Arrays.asList(args);
+    int io = flags.indexOf("--io-threads");
+    NettyServer server = start(ServerArgs.port(args), flags.contains("--recovery"),
+        flags.contains("--log-recovery"), io >= 0 ? Integer.parseInt(flags.get(io + 1)) : 0);
     ServerArgs.announce(server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     new CountDownLatch(1).await();
@@ -30,7 +45,34 @@ public final class BenchServer {
 
   /** Starts the app on 127.0.0.1:{@code port}; the caller closes it. */
   public static NettyServer start(int port) {
-    SocketIoServer io = SocketIoServer.create();
+    return start(port, false);
+  }
+
+  /** Starts the app on 127.0.0.1:{@code port}, with connection state recovery if asked. */
+  public static NettyServer start(int port, boolean recovery) {
+    return start(port, recovery, false, 0);
+  }
+
+  /**
+   * As {@link #start(int, boolean)}; {@code logRecovery} also prints, with a monotonic timestamp,
+   * every session the adapter keeps and every restore it is asked for, to see in which order a
+   * transport close and the reconnect that follows it reached the server. {@code ioThreads}: the
+   * Netty event loops, 0 for Netty's default.
+   */
+  public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+    SocketIoServer.Builder builder = SocketIoServer.builder();
+    if (recovery) {
+      builder.connectionStateRecovery(Duration.ofMinutes(2), true);
+    }
+    if (logRecovery) {
+      builder.adapterFactory(LoggingAdapter::new);
+    }
+    SocketIoServer io = builder.build();
+    if (recovery) {
+      // The jitter scenario counts unrecovered reconnects; the server log says why each was.
+      io.of("/").onRecoveryFailed((socket, reason) ->
+          System.err.println("recovery failed: " + reason + " (" + socket.id() + ")"));
+    }
     io.on("echo", (socket, args) -> args.ack(args.nodes().toArray(JsonNode[]::new)));
     io.on("join", (socket, args) -> {
       socket.join("all");
@@ -43,7 +85,28 @@ public final class BenchServer {
         .port(port)
         .engine(engine)
         .serveClient(false)
+        .ioThreads(ioThreads)
         .build()
         .start();
+  }
+
+  /** The in-memory adapter, telling stderr when it keeps a session and when it is asked for one. */
+  private static final class LoggingAdapter extends InMemoryAdapter {
+    LoggingAdapter(Namespace nsp) {
+      super(nsp);
+    }
+
+    @Override
+    public void persistSession(PersistedSession session) {
+      super.persistSession(session);
+      System.err.println("recovery: " + System.nanoTime() + " kept " + session.pid() + " sid "
+          + session.sid());
+    }
+
+    @Override
+    public CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
+      System.err.println("recovery: " + System.nanoTime() + " asked " + pid);
+      return super.restoreSession(pid, offset);
+    }
   }
 }

@@ -81,7 +81,12 @@ final class Connector {
    * (e.g. {@code &sid=...}). A failed connect is reported to the listener as {@code closed}.
    */
   SioClient open(int index, String query, SioClient.Listener listener) {
-    SioClient client = new SioClient(index, listener);
+    return open(index, query, "40", listener);
+  }
+
+  /** As {@link #open(int, String, SioClient.Listener)}, with its own namespace connect frame. */
+  SioClient open(int index, String query, String connectFrame, SioClient.Listener listener) {
+    SioClient client = new SioClient(index, connectFrame, listener);
     ChannelFuture f = openWebSocket(index, query, client);
     client.attach(f.channel());
     f.addListener(done -> {

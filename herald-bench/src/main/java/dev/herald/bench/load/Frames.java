@@ -3,6 +3,8 @@ package dev.herald.bench.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Byte-level reading and writing of the few Socket.IO text frames the generator speaks.
@@ -68,6 +70,45 @@ final class Frames {
   /** The ack the reference app answers to {@link #echo}: {@code 43<id>["<payload>"]}. */
   static String echoAck(long id, String payload) {
     return "43" + id + "[\"" + payload + "\"]";
+  }
+
+  /**
+   * The last argument of an event frame {@code 42[...,"<text>"]} when it is a string without
+   * escapes (a connection state recovery offset), else empty.
+   */
+  static Optional<String> lastStringArgument(ByteBuf buf) {
+    int start = buf.readerIndex();
+    int end = buf.writerIndex() - 1;
+    if (end - start < 3 || buf.getByte(end) != ']' || buf.getByte(end - 1) != '"') {
+      return Optional.empty();
+    }
+    int close = end - 1;
+    for (int i = close - 1; i > start; i--) {
+      byte b = buf.getByte(i);
+      if (b == '"') {
+        byte before = buf.getByte(i - 1);
+        return before == ',' || before == '['
+            ? Optional.of(buf.toString(i + 1, close - i - 1, StandardCharsets.US_ASCII))
+            : Optional.empty();
+      }
+      if (b == '\\') {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The string value of {@code "name":"..."} in a frame (no escapes in the value), else empty. */
+  static Optional<String> stringField(ByteBuf buf, String name) {
+    String text = buf.toString(StandardCharsets.UTF_8);
+    String key = "\"" + name + "\":\"";
+    int at = text.indexOf(key);
+    if (at < 0) {
+      return Optional.empty();
+    }
+    int from = at + key.length();
+    int to = text.indexOf('"', from);
+    return to < 0 ? Optional.empty() : Optional.of(text.substring(from, to));
   }
 
   /** An ASCII frame body. */

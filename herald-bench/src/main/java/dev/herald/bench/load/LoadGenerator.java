@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  *     storm:     --clients 2000 --warmup-clients 500 (n/4, at most 2000) --window 100
  *                --transport websocket|polling
  *     soak:      --cycles 200000 --window 100 --polling-every 4 --timeout 1800
+ *     jitter:    --clients 200 --duration 10 --tick 0.02 --drop-min 1.5 --drop-max 4
+ *                --reconnect-max 0.5 --settle 15 --parked 1000 --seed 11
+ *                (the server must have connection state recovery on)
  *     all:       --per-source 5000 (clients per loopback source address) --source-offset 0
  *                --timeout 120 --connect-timeout 15
  * </pre>
@@ -61,8 +64,9 @@ public final class LoadGenerator {
         case "broadcast" -> new BroadcastScenario(connector, options, server);
         case "storm" -> new StormScenario(connector, options, server);
         case "soak" -> new SoakScenario(connector, options, server);
+        case "jitter" -> new JitterScenario(connector, options, server);
         default -> throw new IllegalArgumentException(
-            "--scenario must be idle, echo, broadcast, storm or soak, got '" + scenario + "'");
+            "--scenario must be idle, echo, broadcast, storm, soak or jitter, got '" + scenario + "'");
       };
       s.run(out);
       // Other work on the machine shows here first: the numbers are worth less when it is high.

@@ -43,9 +43,21 @@ public final class Report {
       "storm", List.of(
           new Metric("connects_per_s", "connects/s", true),
           // Server CPU per connect: the generator's speed does not change it.
-          new Metric("connects_per_server_cpu_s", "connects per server CPU-s", false)));
+          new Metric("connects_per_server_cpu_s", "connects per server CPU-s", false)),
+      // Delivery does not depend on the generator's speed; how fast a replay arrives does.
+      "jitter", List.of(
+          new Metric("delivered_pct", "delivered %", false),
+          new Metric("lost", "lost", false),
+          new Metric("duplicates", "duplicates", false),
+          new Metric("reordered", "reordered", false),
+          new Metric("reconnects", "reconnects", false),
+          new Metric("recovered_pct", "recovered %", false),
+          new Metric("unrecovered", "not recovered", false),
+          new Metric("replay_p99_ms", "replay p99 (ms)", true),
+          new Metric("heap_bytes_per_session", "heap / parked session (B)", false),
+          new Metric("rss_bytes_per_session", "RSS / parked session (B)", false)));
 
-  private static final List<String> SCENARIOS = List.of("idle", "echo", "broadcast", "storm");
+  private static final List<String> SCENARIOS = List.of("idle", "echo", "broadcast", "storm", "jitter");
 
   private Report() {}
 
@@ -174,6 +186,9 @@ public final class Report {
       case "storm" -> "storm: " + clients + " connects over " + str(run, "transport");
       case "broadcast" -> "broadcast: " + clients + " receivers, " + str(run, "rounds")
           + " rounds";
+      case "jitter" -> "jitter: " + clients + " receivers, a tick every " + str(run, "tick_ms")
+          + " ms for " + str(run, "duration_s") + " s, each transport dropped every "
+          + str(run, "drop_s") + " s";
       default -> scenario + ": " + clients + " connections";
     };
   }

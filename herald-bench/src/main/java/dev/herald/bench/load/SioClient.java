@@ -23,6 +23,15 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** The namespace connect was answered: the client may emit now. */
     void connected(SioClient client);
 
+    /** The namespace connect is about to be sent (a recovering server may answer with events first). */
+    default void connectSent(SioClient client) {}
+
+    /**
+     * The namespace connect's answer {@code 40{...}}, just before {@link #connected} (connection
+     * state recovery reads its pid there). The buffer is only valid during the call.
+     */
+    default void connectReply(SioClient client, ByteBuf frame) {}
+
     /** A {@code 43...} frame. The buffer is only valid during the call. */
     default void ack(SioClient client, ByteBuf frame) {}
 
@@ -35,15 +44,24 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   final int index;
   private final Listener listener;
+  /** What the client sends as its namespace connect: {@code 40}, or {@code 40{...}} with a payload. */
+  private final String connectFrame;
   private Channel channel;
   private boolean connected;
+  /** When the namespace connect was sent (System.nanoTime), 0 before. */
+  private long connectSentNanos;
   private Throwable failure;
   /** Inside a read batch: writes wait for {@link #channelReadComplete} to flush them at once. */
   private boolean reading;
   private boolean unflushed;
 
   SioClient(int index, Listener listener) {
+    this(index, "40", listener);
+  }
+
+  SioClient(int index, String connectFrame, Listener listener) {
     this.index = index;
+    this.connectFrame = connectFrame;
     this.listener = listener;
   }
 
@@ -53,6 +71,10 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   boolean isConnected() {
     return connected;
+  }
+
+  long connectSentNanos() {
+    return connectSentNanos;
   }
 
   /**
@@ -103,12 +125,15 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
     if (type == '2' && body.readableBytes() == 1) {
       send(Frames.ascii(ctx.alloc(), "3"));
     } else if (type == '0' && !connected) {
-      send(Frames.ascii(ctx.alloc(), "40"));
+      connectSentNanos = System.nanoTime();
+      listener.connectSent(this);
+      send(Frames.ascii(ctx.alloc(), connectFrame));
     } else if (type == '4' && body.readableBytes() > 1) {
       switch (body.getByte(body.readerIndex() + 1)) {
         case '0' -> {
           if (!connected) {
             connected = true;
+            listener.connectReply(this, body);
             listener.connected(this);
           }
         }

@@ -58,4 +58,36 @@ class FramesTest {
   void echoAckIsWhatTheReferenceAppAnswers() {
     assertThat(Frames.echoAck(9, "abc")).isEqualTo("439[\"abc\"]");
   }
+
+  @Test
+  void theLastStringArgumentIsTheRecoveryOffset() {
+    ByteBuf withOffset = text("42[\"tick\",17,\"k3j9a.1f\"]");
+    ByteBuf without = text("42[\"tick\",17]");
+    ByteBuf onlyName = text("42[\"tick\"]");
+    ByteBuf escaped = text("42[\"tick\",\"a\\\"b\"]");
+    try {
+      assertThat(Frames.lastStringArgument(withOffset)).contains("k3j9a.1f");
+      assertThat(Frames.lastStringArgument(without)).isEmpty();
+      // The event name is the first element, not an argument, but nothing here emits bare names.
+      assertThat(Frames.lastStringArgument(onlyName)).contains("tick");
+      assertThat(Frames.lastStringArgument(escaped)).isEmpty();
+    } finally {
+      withOffset.release();
+      without.release();
+      onlyName.release();
+      escaped.release();
+    }
+  }
+
+  @Test
+  void aStringFieldIsReadFromTheConnectReply() {
+    ByteBuf reply = text("40{\"sid\":\"s1\",\"pid\":\"p-2_x\"}");
+    try {
+      assertThat(Frames.stringField(reply, "pid")).contains("p-2_x");
+      assertThat(Frames.stringField(reply, "sid")).contains("s1");
+      assertThat(Frames.stringField(reply, "offset")).isEmpty();
+    } finally {
+      reply.release();
+    }
+  }
 }

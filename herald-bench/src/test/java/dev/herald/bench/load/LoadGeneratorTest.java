@@ -23,21 +23,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoadGeneratorTest {
   private static RawNettyServer raw;
   private static NettyServer herald;
+  private static NettyServer heraldRecovering;
 
   @BeforeAll
   static void startServers() throws InterruptedException {
     raw = RawNettyServer.start(0);
     herald = BenchServer.start(0);
+    heraldRecovering = BenchServer.start(0, true);
   }
 
   @AfterAll
   static void stopServers() {
     raw.close();
     herald.close();
+    heraldRecovering.close();
   }
 
   private static JsonLine run(String server, String... args) throws InterruptedException {
-    int port = server.equals("raw") ? raw.port() : herald.port();
+    int port = switch (server) {
+      case "raw" -> raw.port();
+      case "herald-recovery" -> heraldRecovering.port();
+      default -> herald.port();
+    };
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(List.of(args));
     return LoadGenerator.run(new Options(all.toArray(String[]::new)));
@@ -95,6 +102,35 @@ class LoadGeneratorTest {
     assertThat(out.get("ok")).isEqualTo(true);
     assertThat(out.get("held")).isEqualTo(30);
     assertThat(out.get("dropped")).isEqualTo(0);
+  }
+
+  @Test
+  void jitterReconnectsWithItsSessionAndCountsEveryNumber() throws InterruptedException {
+    JsonLine out = run("herald-recovery", "--scenario", "jitter", "--clients", "5",
+        "--duration", "3", "--drop-min", "0.4", "--drop-max", "0.8", "--reconnect-max", "0.1",
+        "--parked", "0", "--settle", "5");
+
+    assertThat(out.get("error")).isNull();
+    assertThat(out.get("ok")).isEqualTo(true);
+    assertThat((long) out.get("reconnects")).isGreaterThanOrEqualTo(5);
+    // Most reconnects recover; one that races its own transport close may not (see benchmarks.md).
+    assertThat((long) out.get("recovered")).isGreaterThan((long) out.get("reconnects") / 2);
+    assertThat((long) out.get("replay_samples")).isPositive();
+    assertThat(out.get("duplicates")).isEqualTo(0L);
+    assertThat(out.get("reordered")).isEqualTo(0L);
+    assertThat((long) out.get("delivered")).isPositive();
+  }
+
+  @Test
+  void jitterWithoutRecoveryOnTheServerRecoversNothing() throws InterruptedException {
+    JsonLine out = run("herald", "--scenario", "jitter", "--clients", "3",
+        "--duration", "1.5", "--drop-min", "0.3", "--drop-max", "0.5", "--reconnect-max", "0.05",
+        "--parked", "0", "--settle", "1");
+
+    assertThat(out.get("ok")).isEqualTo(true);
+    assertThat((long) out.get("reconnects")).isPositive();
+    assertThat(out.get("recovered")).isEqualTo(0L);
+    assertThat((long) out.get("lost")).isPositive();
   }
 
   @Test

@@ -74,4 +74,26 @@ class ReportTest {
   void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertThat(Report.median(new double[] {1, 2, 4, 10})).isEqualTo(3.0);
   }
+
+  private static Map<String, Object> jitter(String server, double delivered, boolean saturated) {
+    return FlatJson.parse(new JsonLine().put("scenario", "jitter").put("label", server)
+        .put("clients", 200).put("tick_ms", 20.0, 1).put("duration_s", 60.0, 1)
+        .put("drop_s", "1.5-4.0").put("delivered_pct", delivered, 3).put("lost", 7)
+        .put("duplicates", 0).put("reordered", 0).put("reconnects", 3767)
+        .put("recovered_pct", 99.97, 2).put("unrecovered", 1).put("replay_p99_ms", 347.0, 2)
+        .put("rss_bytes_per_session", 2019.0, 0)
+        .put("saturated", saturated).put("ok", true).toString());
+  }
+
+  @Test
+  void jitterKeepsDeliveryFromASaturatedRunButNotItsReplayLatency() {
+    String md = Report.markdown(List.of(jitter("herald", 99.999, true)), List.of());
+
+    assertThat(md).contains(
+        "### jitter: 200 receivers, a tick every 20 ms for 60 s, each transport dropped every 1.5-4.0 s");
+    // delivered %, lost, duplicates, reordered, reconnects, recovered %, not recovered, replay p99,
+    // heap (none: not a JVM reading), RSS
+    assertThat(md).contains(
+        "| herald | 1, 1 saturated | 100.0 | 7.00 | 0.00 | 0.00 | 3 767 | 100.0 | 1.00 | — | — | 2 019 |");
+  }
 }
