@@ -433,7 +433,7 @@ public class Namespace {
         if (!(first instanceof SessionRestore.Failed f && f.reason() == RecoveryFailure.UNKNOWN_SESSION)) {
             return first;
         }
-        Socket stale = byPid.get(pid);
+        Socket stale = holder(pid);
         if (stale == null) {
             // Its close may have kept the session since the first look.
             return outcome(pid, offset);
@@ -442,7 +442,9 @@ public class Namespace {
             return first;
         }
         log.debug("session {} is still held by a connection not yet seen closed; closing it, nsp={}", stale.id(), name);
-        stale.client().closeEngine();
+        if (stale.connected()) {
+            stale.client().closeEngine();
+        }
         stale.gone().join();
         return outcome(pid, offset);
     }
@@ -537,6 +539,7 @@ public class Namespace {
                 reportError(socket, "connection", t);
             }
         }
+        socket.settle();
     }
 
     private void writeConnectReply(Client client, Socket socket) {
@@ -552,6 +555,24 @@ public class Namespace {
     /** A resumed session whose connect did not complete stays resumable, as it was before the attempt. */
     private void keepForLater(Optional<SessionRestore.Restored> restored) {
         restored.ifPresent(r -> adapter.persistSession(r.session()));
+    }
+
+    /**
+     * The socket that holds the session: connected here, or closed but not through its disconnect
+     * flow yet (a socket closed while its connect handlers ran keeps its session at the end of
+     * them, in that flow).
+     */
+    private Socket holder(String pid) {
+        Socket connected = byPid.get(pid);
+        if (connected != null) {
+            return connected;
+        }
+        for (Socket s : leaving.values()) {
+            if (s.pid().filter(pid::equals).isPresent()) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The socket with this id that is leaving or has left but not finished its disconnect flow. */

@@ -60,6 +60,9 @@ public final class Socket {
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     // Any thread: created on first use by data() (most sockets never store anything).
     private volatile Map<String, Object> data;
+    // Set by the connect flow once the connect handlers have run; read by onClose, which keeps the
+    // session at once if set, else leaves it to the disconnect flow (queued behind the handlers).
+    private volatile boolean settled;
     // Written once by onClose before the disconnect handlers run; null for a namespace-level leave.
     private volatile DisconnectDetails disconnectDetails;
     // Serializes this socket's handlers on virtual threads.
@@ -175,7 +178,10 @@ public final class Socket {
         return h;
     }
 
-    /** Whether the socket is in its namespace now. */
+    /**
+     * Whether the socket is in its namespace now: from just after its CONNECT reply was written
+     * until it leaves. Emits do not check it; they are dropped only once the socket has left.
+     */
     public boolean connected() {
         return state == CONNECTED;
     }
@@ -247,7 +253,7 @@ public final class Socket {
 
     void emitVolatile(String event, Object... args) {
         ReservedEvents.check(event);
-        if (!connected()) {
+        if (state == DISCONNECTED) {
             return;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
@@ -301,7 +307,7 @@ public final class Socket {
             return CompletableFuture.failedFuture(new SocketIoException("too many pending acks (maxPendingAcks="
                     + server.options().maxPendingAcks() + "), event not sent"));
         }
-        if (!connected()) {
+        if (state == DISCONNECTED) {
             // Before the timer: after close() the scheduler is gone.
             CompletableFuture<EventArgs> future = new CompletableFuture<>();
             server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
@@ -309,7 +315,7 @@ public final class Socket {
         }
         long ackId = nsp.nextAckId();
         CompletableFuture<EventArgs> future = acks.expect(ackId, Optional.ofNullable(timeout));
-        if (!connected()) {
+        if (state == DISCONNECTED) {
             acks.fail(ackId, "socket has been disconnected");
             return future;
         }
@@ -551,6 +557,16 @@ public final class Socket {
         return startOffset;
     }
 
+    /** The connect flow has run the connect handlers: a close from now on keeps the session at once. */
+    void settle() {
+        settled = true;
+    }
+
+    private void persist() {
+        nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(),
+                data == null ? Map.of() : Map.copyOf(data), startOffset));
+    }
+
     /** Completes when this socket has left for good (disconnect handlers run, rooms left). */
     CompletableFuture<Void> gone() {
         return gone;
@@ -636,11 +652,12 @@ public final class Socket {
         // Before the disconnect flow reads it; the state change above is the only other write.
         this.disconnectDetails = details;
         boolean wasConnected = before == CONNECTED;
-        if (wasConnected && pid != null && reason.recoverable()) {
+        boolean keep = wasConnected && pid != null && reason.recoverable();
+        boolean settledAtClose = settled;
+        if (keep && settledAtClose) {
             // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
             // there. Rooms and data as they are at the moment the connection was lost.
-            nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(),
-                    data == null ? Map.of() : Map.copyOf(data), startOffset));
+            persist();
         }
         nsp.remove(this);
         client.remove(this);
@@ -656,7 +673,7 @@ public final class Socket {
         }
         mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
             try {
-                leave(reason);
+                leave(reason, keep && !settledAtClose);
             } finally {
                 gone.complete(null);
             }
@@ -664,7 +681,11 @@ public final class Socket {
     }
 
     /** The disconnect flow, on the socket's virtual thread. */
-    private void leave(DisconnectReason reason) {
+    private void leave(DisconnectReason reason, boolean persistNow) {
+        if (persistNow) {
+            // The connect handlers were still running at the close: what they joined and stored counts.
+            persist();
+        }
         events.awaitStarted();
         for (DisconnectHandler h : own.disconnecting) {
             EventDispatch.call(this, "disconnecting", () -> h.handle(this, reason));

@@ -218,6 +218,32 @@ class ConnectionStateRecoveryTest {
         }
 
         @Test
+        void aCloseWhileTheConnectHandlerRunsKeepsWhatTheHandlerSetUp() throws Exception {
+            SocketIoServer io = server();
+            CountDownLatch release = new CountDownLatch(1);
+            io.onConnect(s -> {
+                if (!s.recovered()) {
+                    release.await(5, TimeUnit.SECONDS);
+                    s.join("late");
+                    s.data().put("set", "in the handler");
+                }
+            });
+            io.onCall("mine", (s, a) -> Map.of("rooms", s.rooms(), "set", s.data().getOrDefault("set", "-")));
+            FakeEngineSocket first = new FakeEngineSocket(io);
+            JsonNode reply = connectReply(first, "");
+            first.clientClose(CloseReason.TRANSPORT_CLOSE);
+
+            FakeEngineSocket back = new FakeEngineSocket(io);
+            back.deliver("0" + resume(reply, null));
+            release.countDown();
+            assertThat(JSON.readTree(back.nextText().substring(1))).isEqualTo(reply);
+            back.deliver("21[\"mine\"]");
+            JsonNode mine = JSON.readTree(back.nextText().substring(2)).get(0);
+            assertThat(mine.get("rooms")).extracting(JsonNode::asText).contains("late");
+            assertThat(mine.get("set").asText()).isEqualTo("in the handler");
+        }
+
+        @Test
         void middlewaresAreSkippedForARecoveredSocketOnlyWhenAskedTo() throws Exception {
             for (boolean skip : List.of(true, false)) {
                 SocketIoServer io = server(SocketIoOptions.builder().connectionStateRecovery(Duration.ofMinutes(1), skip));
