@@ -1,9 +1,11 @@
 package dev.herald.engineio;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,6 +50,12 @@ public final class EngineIoOptions {
     private final Duration slowConsumerTimeout;
     private final long slowConsumerMaxBuffer;
     private final int maxSessionsPerAddress;
+    private final Optional<AllowRequest> allowRequest;
+    private final List<RequestHook> middlewares;
+    private final List<RequestHook> headersHooks;
+    private final List<RequestHook> initialHeadersHooks;
+    private final List<ConnectionErrorListener> connectionErrorListeners;
+    private final Optional<CookieOptions> cookie;
 
     private EngineIoOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -61,6 +69,12 @@ public final class EngineIoOptions {
         this.slowConsumerTimeout = b.slowConsumerTimeout;
         this.slowConsumerMaxBuffer = b.slowConsumerMaxBuffer;
         this.maxSessionsPerAddress = b.maxSessionsPerAddress;
+        this.allowRequest = b.allowRequest;
+        this.middlewares = List.copyOf(b.middlewares);
+        this.headersHooks = List.copyOf(b.headersHooks);
+        this.initialHeadersHooks = List.copyOf(b.initialHeadersHooks);
+        this.connectionErrorListeners = List.copyOf(b.connectionErrorListeners);
+        this.cookie = b.cookie;
     }
 
     /** The defaults: 25 s / 20 s / 10 s, 1 MB, polling and websocket, EIO4 only. */
@@ -158,6 +172,36 @@ public final class EngineIoOptions {
         return maxSessionsPerAddress;
     }
 
+    /** The check every handshake passes before a session exists (Node's {@code allowRequest}); none by default. */
+    public Optional<AllowRequest> allowRequest() {
+        return allowRequest;
+    }
+
+    /** The middlewares run on every request of the Engine.IO path, in order (Node's {@code engine.use}). */
+    public List<RequestHook> middlewares() {
+        return middlewares;
+    }
+
+    /** Hooks that add headers to every answer (Node's {@code headers} event). */
+    public List<RequestHook> headersHooks() {
+        return headersHooks;
+    }
+
+    /** Hooks that add headers to handshake answers only (Node's {@code initial_headers} event). */
+    public List<RequestHook> initialHeadersHooks() {
+        return initialHeadersHooks;
+    }
+
+    /** Listeners told of each refused request (Node's {@code connection_error} event). */
+    public List<ConnectionErrorListener> connectionErrorListeners() {
+        return connectionErrorListeners;
+    }
+
+    /** The sticky-session cookie set on polling handshakes (Node's {@code cookie}); off by default. */
+    public Optional<CookieOptions> cookie() {
+        return cookie;
+    }
+
     /** A builder initialised with these options. */
     public Builder toBuilder() {
         return new Builder()
@@ -170,7 +214,8 @@ public final class EngineIoOptions {
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .slowConsumerMaxBuffer(slowConsumerMaxBuffer)
-                .maxSessionsPerAddress(maxSessionsPerAddress);
+                .maxSessionsPerAddress(maxSessionsPerAddress)
+                .copyHooks(this);
     }
 
     @Override
@@ -180,7 +225,9 @@ public final class EngineIoOptions {
                 + ", transports=" + transports + ", allowEio3=" + allowEio3 + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + ", slowConsumerTimeout=" + slowConsumerTimeout
                 + ", slowConsumerMaxBuffer=" + slowConsumerMaxBuffer
-                + ", maxSessionsPerAddress=" + maxSessionsPerAddress + "]";
+                + ", maxSessionsPerAddress=" + maxSessionsPerAddress + ", allowRequest=" + allowRequest.isPresent()
+                + ", middlewares=" + middlewares.size() + ", headersHooks=" + headersHooks.size() + "/" + initialHeadersHooks.size()
+                + ", connectionErrorListeners=" + connectionErrorListeners.size() + ", cookie=" + cookie + "]";
     }
 
     /** Builds {@link EngineIoOptions}; {@link #build()} validates every value. */
@@ -196,8 +243,73 @@ public final class EngineIoOptions {
         private Duration slowConsumerTimeout = Duration.ofSeconds(10);
         private long slowConsumerMaxBuffer = 16L << 20;
         private int maxSessionsPerAddress;
+        private Optional<AllowRequest> allowRequest = Optional.empty();
+        private final List<RequestHook> middlewares = new ArrayList<>();
+        private final List<RequestHook> headersHooks = new ArrayList<>();
+        private final List<RequestHook> initialHeadersHooks = new ArrayList<>();
+        private final List<ConnectionErrorListener> connectionErrorListeners = new ArrayList<>();
+        private Optional<CookieOptions> cookie = Optional.empty();
 
         private Builder() {}
+
+        private Builder copyHooks(EngineIoOptions o) {
+            allowRequest = o.allowRequest;
+            middlewares.addAll(o.middlewares);
+            headersHooks.addAll(o.headersHooks);
+            initialHeadersHooks.addAll(o.initialHeadersHooks);
+            connectionErrorListeners.addAll(o.connectionErrorListeners);
+            cookie = o.cookie;
+            return this;
+        }
+
+        /**
+         * Checks every handshake (polling or WebSocket, a request without {@code sid}) before a
+         * session exists; see {@link AllowRequest}. Replaces any earlier one.
+         */
+        public Builder allowRequest(AllowRequest value) {
+            this.allowRequest = Optional.of(Objects.requireNonNull(value, "allowRequest"));
+            return this;
+        }
+
+        /**
+         * Adds a middleware run on every request of the Engine.IO path (polls, POSTs, handshakes
+         * and WebSocket upgrades), in the order added, before the request is checked; see
+         * {@link RequestHook}. Headers it adds go on the answer, even an error answer.
+         */
+        public Builder use(RequestHook middleware) {
+            middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+            return this;
+        }
+
+        /** Adds a hook that adds headers to every successful answer, the WebSocket upgrade's included. */
+        public Builder onHeaders(RequestHook hook) {
+            headersHooks.add(Objects.requireNonNull(hook, "headers hook"));
+            return this;
+        }
+
+        /** Adds a hook that adds headers to the answers of handshakes (polling, or the WebSocket upgrade without sid). */
+        public Builder onInitialHeaders(RequestHook hook) {
+            initialHeadersHooks.add(Objects.requireNonNull(hook, "initial headers hook"));
+            return this;
+        }
+
+        /** Adds a listener told of every request refused before reaching a session. */
+        public Builder onConnectionError(ConnectionErrorListener listener) {
+            connectionErrorListeners.add(Objects.requireNonNull(listener, "connection error listener"));
+            return this;
+        }
+
+        /** Sets the sticky-session cookie on polling handshakes; see {@link CookieOptions}. */
+        public Builder cookie(CookieOptions value) {
+            this.cookie = Optional.of(Objects.requireNonNull(value, "cookie"));
+            return this;
+        }
+
+        /** Sends no sticky-session cookie (the default). */
+        public Builder noCookie() {
+            this.cookie = Optional.empty();
+            return this;
+        }
 
         /** See {@link EngineIoOptions#pingInterval()}. */
         public Builder pingInterval(Duration value) {

@@ -37,6 +37,7 @@ public final class EngineIoServer implements AutoCloseable {
 
     private final EngineIoOptions options;
     private final EngineConnectionHandler handler;
+    private final HttpHooks hooks;
     // Shared by every event loop: sessions are added on their home loop and removed there.
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
     // Set once by close(), from any thread; read by every loop before a handshake.
@@ -49,6 +50,7 @@ public final class EngineIoServer implements AutoCloseable {
     private EngineIoServer(EngineIoOptions options, EngineConnectionHandler handler) {
         this.options = options;
         this.handler = handler;
+        this.hooks = new HttpHooks(options);
     }
 
     /** Creates a server; {@code handler} is told of every new session. */
@@ -112,15 +114,22 @@ public final class EngineIoServer implements AutoCloseable {
         if (log.isTraceEnabled()) {
             log.trace("{} {} from {}", req.method(), r.url(), r.remoteAddress());
         }
-        Optional<EngineError> error = verify(r, req.method(), false);
+        HttpRequestView view = new HttpRequestView(req.method(), r);
+        ResponseHeaders headers = new ResponseHeaders();
+        Optional<ConnectionError> error = hooks.middlewares(view, headers);
+        if (error.isEmpty()) {
+            error = verify(view, false);
+        }
+        if (error.isEmpty()) {
+            error = hooks.headers(view, headers);
+        }
         if (error.isPresent()) {
-            log.debug("refusing {} {}: {}", req.method(), r.url(), error.get().message());
-            EngineSession.respondError(req, error.get());
+            refuse(HttpHooks.withHeaders(req, headers), error.get());
             return;
         }
         String sid = r.query().get("sid");
         if (sid == null) {
-            handshakePolling(req);
+            handshakePolling(req, view, headers);
             return;
         }
         EngineSession session = sessions.get(sid);
@@ -128,8 +137,10 @@ public final class EngineIoServer implements AutoCloseable {
             EngineSession.respondError(req, EngineError.UNKNOWN_SID);
             return;
         }
-        req.onAbort(() -> session.onHome(() -> session.onRequestAborted(req)));
-        session.onHome(() -> session.onPollingRequest(req));
+        // One object for both: the session matches an abort to the request it parked.
+        EngineRequest answered = HttpHooks.withHeaders(req, headers);
+        answered.onAbort(() -> session.onHome(() -> session.onRequestAborted(answered)));
+        session.onHome(() -> session.onPollingRequest(answered));
     }
 
     /**
@@ -137,11 +148,42 @@ public final class EngineIoServer implements AutoCloseable {
      * An error means: answer the HTTP request with that error and do not upgrade.
      */
     public Optional<EngineError> checkWebSocket(HandshakeRequest r) {
+        return checkUpgrade(r, new ResponseHeaders()).map(ConnectionError::code);
+    }
+
+    /**
+     * Checks a WebSocket upgrade request as {@link #checkWebSocket} does, running the HTTP hooks
+     * (middlewares, {@code allowRequest} for a handshake, the headers hooks) and telling the
+     * {@code connection_error} listeners of a refusal. On success {@code out} holds the headers to
+     * add to the 101 answer; on a refusal, answer with the error's status and JSON body (and
+     * {@code out}'s headers, which middlewares may have set) and do not upgrade.
+     */
+    public Optional<ConnectionError> checkUpgrade(HandshakeRequest r, ResponseHeaders out) {
         Objects.requireNonNull(r, "r");
-        if (!"websocket".equals(r.query().get("transport"))) {
-            return Optional.of(EngineError.TRANSPORT_UNKNOWN);
+        Objects.requireNonNull(out, "out");
+        HttpRequestView view = new HttpRequestView("GET", r);
+        Optional<ConnectionError> error = hooks.middlewares(view, out);
+        if (error.isEmpty() && !"websocket".equals(r.query().get("transport"))) {
+            error = Optional.of(ConnectionError.of(view, EngineError.TRANSPORT_UNKNOWN, context("transport", r.query().get("transport"))));
         }
-        return verify(r, "GET", true);
+        if (error.isEmpty()) {
+            error = verify(view, true);
+        }
+        if (error.isEmpty()) {
+            error = hooks.headers(view, out);
+        }
+        error.ifPresent(this::report);
+        return error;
+    }
+
+    /**
+     * A transport refused a request itself (its Origin check, a malformed upgrade): tells the
+     * {@code connection_error} listeners and returns the error to answer with.
+     */
+    public ConnectionError refuse(HttpRequestView request, EngineError code, Map<String, String> context) {
+        ConnectionError error = ConnectionError.of(request, code, context);
+        report(error);
+        return error;
     }
 
     /**
@@ -237,41 +279,62 @@ public final class EngineIoServer implements AutoCloseable {
 
     // ---- internals ----
 
-    private Optional<EngineError> verify(HandshakeRequest r, String method, boolean upgrade) {
+    private Optional<ConnectionError> verify(HttpRequestView view, boolean upgrade) {
+        HandshakeRequest r = view.request();
         String transport = r.query().get("transport");
         if (transport == null || !options.allows(transport)) {
-            return Optional.of(EngineError.TRANSPORT_UNKNOWN);
+            return error(view, EngineError.TRANSPORT_UNKNOWN, context("transport", transport));
         }
         if (protocolOf(r) < 0) {
-            return Optional.of(EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            return error(view, EngineError.UNSUPPORTED_PROTOCOL_VERSION, context("protocol", r.query().get("EIO")));
         }
         String sid = r.query().get("sid");
         if (sid != null) {
             EngineSession session = sessions.get(sid);
             if (session == null) {
-                return Optional.of(EngineError.UNKNOWN_SID);
+                return error(view, EngineError.UNKNOWN_SID, Map.of("sid", sid));
             }
             // A WebSocket for a session that cannot upgrade any more is still accepted, then closed
             // (attachProbe does it): clients expect a close there, not a failed handshake.
             if (!upgrade && !transport.equals(session.transport())) {
-                return Optional.of(EngineError.BAD_REQUEST);
+                return error(view, EngineError.BAD_REQUEST, Map.of("name", "TRANSPORT_MISMATCH", "transport", transport,
+                        "previousTransport", session.transport()));
             }
             return Optional.empty();
         }
         if (!upgrade && !"polling".equals(transport)) {
-            return Optional.of(EngineError.BAD_REQUEST);
+            return error(view, EngineError.BAD_REQUEST, Map.of("name", "TRANSPORT_HANDSHAKE_ERROR"));
         }
-        if (!"GET".equals(method)) {
-            return Optional.of(EngineError.BAD_HANDSHAKE_METHOD);
+        if (!"GET".equals(view.method())) {
+            return error(view, EngineError.BAD_HANDSHAKE_METHOD, Map.of("method", view.method()));
         }
         if (closed) {
-            return Optional.of(EngineError.FORBIDDEN);
+            return error(view, EngineError.FORBIDDEN, Map.of("name", "SERVER_CLOSED"));
         }
         int max = options.maxSessionsPerAddress();
         if (max > 0 && perAddress.getOrDefault(addressOf(r), 0) >= max) {
-            return Optional.of(EngineError.FORBIDDEN);
+            return error(view, EngineError.FORBIDDEN, Map.of("name", "TOO_MANY_SESSIONS"));
         }
-        return Optional.empty();
+        return hooks.allowRequest(view);
+    }
+
+    private static Optional<ConnectionError> error(HttpRequestView view, EngineError code, Map<String, String> context) {
+        return Optional.of(ConnectionError.of(view, code, context));
+    }
+
+    /** A one-entry context, or none when the value is missing. */
+    private static Map<String, String> context(String key, String value) {
+        return value == null ? Map.of() : Map.of(key, value);
+    }
+
+    private void report(ConnectionError error) {
+        log.debug("refusing {} {}: {} {}", error.request().method(), error.request().url(), error.code(), error.context());
+        hooks.report(error);
+    }
+
+    private void refuse(EngineRequest req, ConnectionError error) {
+        report(error);
+        req.respond(error.httpStatus(), "application/json", error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** 4, or 3 when allowed and asked for explicitly; -1 for anything else. */
@@ -286,13 +349,15 @@ public final class EngineIoServer implements AutoCloseable {
         return -1;
     }
 
-    private void handshakePolling(EngineRequest req) {
+    private void handshakePolling(EngineRequest req, HttpRequestView view, ResponseHeaders headers) {
         EngineSession session = newSession(req.request(), req.executor(), "polling");
         if (session == null) {
-            EngineSession.respondError(req, EngineError.FORBIDDEN);
+            refuse(HttpHooks.withHeaders(req, headers), ConnectionError.of(view, EngineError.FORBIDDEN, Map.of("name", "TOO_MANY_SESSIONS")));
             return;
         }
-        session.onHome(() -> session.open(req));
+        hooks.cookie(session.id(), headers);
+        EngineRequest answered = HttpHooks.withHeaders(req, headers);
+        session.onHome(() -> session.open(answered));
     }
 
     /** Takes one of the address's slots; false when it has none left. */

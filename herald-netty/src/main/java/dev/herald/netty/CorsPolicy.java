@@ -8,27 +8,45 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Who may talk to the Engine.IO path: by default only pages of the same origin (the Origin header
- * names the Host the request was sent to); optionally an allowlist of exact origins
- * ({@code https://app.example.com}) or patterns with a leading wildcard label
- * ({@code https://*.example.com}, which matches any subdomain but not the bare domain), which also
- * get the CORS response headers. A request with no Origin header is not from a browser page and is
- * allowed. The same check guards the WebSocket upgrade against cross-site WebSocket hijacking.
+ * Who may talk to the Engine.IO path, from {@link CorsOptions}: by default only pages of the same
+ * origin (the Origin header names the Host the request was sent to); optionally foreign origins
+ * (any, exact, {@code *.} patterns, regular expressions, a predicate), which also get the CORS
+ * response headers. A request with no Origin header is not from a browser page and is allowed.
+ * The same verdict guards the WebSocket upgrade against cross-site WebSocket hijacking.
+ *
+ * <p>Threading: immutable; the predicate, if any, runs on the request's event loop.
  */
 final class CorsPolicy {
 
+    private static final Logger log = LoggerFactory.getLogger(CorsPolicy.class);
+
+    /** What the policy says of one request. */
+    enum Verdict {
+        /** A foreign origin not allowed: answer 403. */
+        REFUSED,
+        /** No Origin, or the same origin: served without CORS headers (unless any origin is allowed). */
+        NO_CORS,
+        /** An allowed foreign origin: served with CORS headers. */
+        CORS
+    }
+
+    private final CorsOptions options;
     private final Set<String> allowedOrigins;
     private final List<Pattern> allowedPatterns;
-    private final boolean allowCredentials;
+    private final String methods;
+    private final String exposed;
 
-    CorsPolicy(Set<String> allowedOrigins, boolean allowCredentials) {
+    CorsPolicy(CorsOptions options) {
+        this.options = options;
         Set<String> exact = new HashSet<>();
         List<Pattern> patterns = new ArrayList<>();
-        for (String o : allowedOrigins) {
+        for (String o : options.origins()) {
             if (o.contains("*")) {
                 patterns.add(compile(o));
             } else {
@@ -37,22 +55,23 @@ final class CorsPolicy {
         }
         this.allowedOrigins = Set.copyOf(exact);
         this.allowedPatterns = List.copyOf(patterns);
-        this.allowCredentials = allowCredentials;
+        this.methods = String.join(",", options.methods());
+        this.exposed = String.join(",", options.exposedHeaders());
     }
 
     /**
      * Checks one allowlist entry: {@code scheme://host[:port]}, where a pattern's host starts with
      * {@code *.} and has no other wildcard.
      */
-    static void validate(String origin) {
+    static void validate(String origin, String option) {
         if (origin.isBlank() || origin.endsWith("/") || !origin.contains("://")) {
-            throw new IllegalArgumentException("corsAllowedOrigins entries must look like scheme://host[:port], was " + origin);
+            throw new IllegalArgumentException(option + " entries must look like scheme://host[:port] (or be \"*\"), was " + origin);
         }
         if (origin.contains("*")) {
             String host = origin.substring(origin.indexOf("://") + 3);
             if (!host.startsWith("*.") || host.indexOf('*', 1) >= 0 || host.length() < 3) {
                 throw new IllegalArgumentException(
-                        "corsAllowedOrigins patterns may only start the host with '*.', as https://*.example.com, was " + origin);
+                        option + " patterns may only start the host with '*.', as https://*.example.com, was " + origin);
             }
         }
     }
@@ -66,8 +85,11 @@ final class CorsPolicy {
                 + Pattern.quote(suffix.toLowerCase(Locale.ROOT)));
     }
 
-    /** Whether this origin is on the allowlist (exactly or by a pattern). */
+    /** Whether this foreign origin is allowed by a list entry, a pattern or the predicate. */
     boolean listed(String origin) {
+        if (options.anyOrigin()) {
+            return true;
+        }
         String o = origin.toLowerCase(Locale.ROOT);
         if (allowedOrigins.contains(o)) {
             return true;
@@ -77,37 +99,74 @@ final class CorsPolicy {
                 return true;
             }
         }
+        for (Pattern p : options.originPatterns()) {
+            if (p.matcher(origin).matches()) {
+                return true;
+            }
+        }
+        if (options.originPredicate().isPresent()) {
+            try {
+                return options.originPredicate().get().allows(origin);
+            } catch (Exception | LinkageError e) {
+                // The origin is not logged at WARN: it is the client's text.
+                log.warn("the CORS origin predicate threw {}; refusing that request", e.getClass().getName());
+                log.debug("CORS origin predicate failure", e);
+            }
+        }
         return false;
+    }
+
+    /** The verdict on one request; runs the predicate at most once. */
+    Verdict verdict(HttpRequest req) {
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin == null) {
+            return Verdict.NO_CORS;
+        }
+        if (listed(origin)) {
+            return Verdict.CORS;
+        }
+        return sameOrigin(origin, req.headers().get(HttpHeaderNames.HOST)) ? Verdict.NO_CORS : Verdict.REFUSED;
     }
 
     /** Whether the request's origin may use the Engine.IO path. */
     boolean allows(HttpRequest req) {
-        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-        return origin == null || listed(origin) || sameOrigin(origin, req.headers().get(HttpHeaderNames.HOST));
+        return verdict(req) != Verdict.REFUSED;
     }
 
-    /** Adds the CORS response headers when the origin is on the allowlist. */
-    void addHeaders(HttpRequest req, HttpHeaders out) {
-        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin == null || !listed(origin)) {
+    /** Adds the CORS headers of an answer (not a preflight), as Node's {@code cors} does. */
+    void addHeaders(HttpRequest req, Verdict verdict, HttpHeaders out) {
+        if (options.anyOrigin()) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        } else if (verdict == Verdict.CORS) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, req.headers().get(HttpHeaderNames.ORIGIN));
+            out.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        } else {
             return;
         }
-        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        out.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-        if (allowCredentials) {
+        if (options.credentials()) {
             out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (!exposed.isEmpty()) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
         }
     }
 
     /** Adds the headers that answer a preflight from an allowed origin. */
-    void addPreflightHeaders(HttpRequest req, HttpHeaders out) {
-        addHeaders(req, out);
-        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
-        String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-        if (asked != null) {
-            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+    void addPreflightHeaders(HttpRequest req, Verdict verdict, HttpHeaders out) {
+        addHeaders(req, verdict, out);
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods);
+        if (options.allowedHeaders().isPresent()) {
+            if (!options.allowedHeaders().get().isEmpty()) {
+                out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(",", options.allowedHeaders().get()));
+            }
+        } else {
+            String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+            out.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+            if (asked != null) {
+                out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+            }
         }
-        out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+        options.maxAge().ifPresent(d -> out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, Long.toString(d.toSeconds())));
     }
 
     private static boolean sameOrigin(String origin, String host) {

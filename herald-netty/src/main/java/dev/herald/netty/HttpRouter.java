@@ -1,7 +1,10 @@
 package dev.herald.netty;
 
 import dev.herald.engineio.EngineIoServer;
+import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.HandshakeRequest;
+import dev.herald.engineio.HttpRequestView;
+import dev.herald.engineio.ResponseHeaders;
 import dev.herald.engineio.transport.EngineError;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -10,7 +13,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,6 +30,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -73,19 +80,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void handleEngine(ChannelHandlerContext ctx, FullHttpRequest req) {
         CorsPolicy cors = server.cors();
-        if (req.method() == HttpMethod.OPTIONS) {
-            if (!cors.allows(req)) {
-                sendEngineError(ctx, req, EngineError.FORBIDDEN);
-                return;
-            }
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-            cors.addPreflightHeaders(req, res.headers());
-            send(ctx, req, res);
+        CorsPolicy.Verdict verdict = cors.verdict(req);
+        if (verdict == CorsPolicy.Verdict.REFUSED) {
+            log.debug("refusing {} {} from a foreign origin", req.method(), req.uri());
+            HandshakeRequest hr = Requests.toHandshake(ctx.channel(), req, server.secure());
+            ConnectionError error = server.engine().refuse(new HttpRequestView(req.method().name(), hr),
+                    EngineError.FORBIDDEN, Map.of("name", "ORIGIN_NOT_ALLOWED"));
+            sendEngineError(ctx, req, error, EMPTY);
             return;
         }
-        if (!cors.allows(req)) {
-            log.debug("refusing {} from foreign origin", req.uri());
-            sendEngineError(ctx, req, EngineError.FORBIDDEN);
+        if (req.method() == HttpMethod.OPTIONS) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            cors.addPreflightHeaders(req, verdict, res.headers());
+            send(ctx, req, res);
             return;
         }
         HandshakeRequest hr = Requests.toHandshake(ctx.channel(), req, server.secure());
@@ -93,21 +100,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, req, hr);
             return;
         }
-        server.engine().handleRequest(new NettyEngineRequest(ctx.channel(), req, hr, cors));
+        HttpHeaders corsHeaders = new DefaultHttpHeaders();
+        cors.addHeaders(req, verdict, corsHeaders);
+        server.engine().handleRequest(new NettyEngineRequest(ctx.channel(), req, hr, corsHeaders));
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr) {
         EngineIoServer engine = server.engine();
         if (req.method() != HttpMethod.GET) {
-            sendEngineError(ctx, req, EngineError.BAD_REQUEST);
+            ConnectionError error = engine.refuse(new HttpRequestView(req.method().name(), hr), EngineError.BAD_REQUEST,
+                    Map.of("name", "BAD_UPGRADE_METHOD"));
+            sendEngineError(ctx, req, error, EMPTY);
             return;
         }
-        Optional<EngineError> error = engine.checkWebSocket(hr);
+        ResponseHeaders extra = new ResponseHeaders();
+        Optional<ConnectionError> error = engine.checkUpgrade(hr, extra);
         if (error.isPresent()) {
-            log.debug("refusing WebSocket {}: {}", req.uri(), error.get().message());
-            sendEngineError(ctx, req, error.get());
+            sendEngineError(ctx, req, error.get(), extra.toMap());
             return;
         }
+        HttpHeaders upgradeHeaders = new DefaultHttpHeaders();
+        extra.toMap().forEach(upgradeHeaders::set);
         int max = engine.options().maxHttpBufferSize();
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(max)
@@ -124,7 +137,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketFrameHandler frames = new WebSocketFrameHandler();
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         p.addLast("ws-frames", frames);
-        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+        handshaker.handshake(ctx.channel(), req, upgradeHeaders, ctx.channel().newPromise()).addListener(f -> {
             if (!f.isSuccess()) {
                 log.debug("WebSocket handshake failed on {}", ctx.channel(), f.cause());
                 ctx.channel().close();
@@ -201,11 +214,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         write(ctx, false, res);
     }
 
-    private static void sendEngineError(ChannelHandlerContext ctx, FullHttpRequest req, EngineError error) {
+    private static final Map<String, List<String>> EMPTY = Map.of();
+
+    private static void sendEngineError(ChannelHandlerContext ctx, FullHttpRequest req, ConnectionError error,
+            Map<String, List<String>> extra) {
         byte[] body = error.json().getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(error.httpStatus()), Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        extra.forEach(res.headers()::set);
         send(ctx, req, res);
     }
 

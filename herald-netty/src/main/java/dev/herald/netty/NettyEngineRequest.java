@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,7 +36,7 @@ final class NettyEngineRequest implements EngineRequest {
     // Written once on the channel's loop (engine registers it), read there when the channel closes.
     private volatile Runnable abortCallback;
 
-    NettyEngineRequest(Channel channel, FullHttpRequest req, HandshakeRequest request, CorsPolicy cors) {
+    NettyEngineRequest(Channel channel, FullHttpRequest req, HandshakeRequest request, HttpHeaders corsHeaders) {
         this.channel = channel;
         this.method = req.method().name();
         this.request = request;
@@ -43,8 +44,7 @@ final class NettyEngineRequest implements EngineRequest {
         req.content().getBytes(req.content().readerIndex(), b);
         this.body = b;
         this.keepAlive = HttpUtil.isKeepAlive(req);
-        this.corsHeaders = new DefaultHttpHeaders();
-        cors.addHeaders(req, corsHeaders);
+        this.corsHeaders = corsHeaders;
         this.executor = new NettyExecutor(channel.eventLoop());
         channel.closeFuture().addListener(onChannelClosed);
     }
@@ -80,6 +80,11 @@ final class NettyEngineRequest implements EngineRequest {
 
     @Override
     public void respond(int status, String contentType, byte[] content) {
+        respond(status, contentType, content, Map.of());
+    }
+
+    @Override
+    public void respond(int status, String contentType, byte[] content, Map<String, List<String>> headers) {
         if (!responded.compareAndSet(false, true)) {
             return;
         }
@@ -90,6 +95,7 @@ final class NettyEngineRequest implements EngineRequest {
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         res.headers().add(corsHeaders);
+        headers.forEach((name, values) -> res.headers().set(name, values));
         HttpUtil.setKeepAlive(res, keepAlive);
         if (!channel.isActive()) {
             res.release();

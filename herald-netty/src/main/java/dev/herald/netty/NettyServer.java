@@ -82,7 +82,7 @@ public final class NettyServer implements AutoCloseable {
         this.headersTimeout = b.headersTimeout;
         this.sslContext = Optional.ofNullable(b.sslContext);
         this.context = new ServerContext(b.engine, b.path,
-                new CorsPolicy(b.corsOrigins, b.corsCredentials),
+                new CorsPolicy(b.cors),
                 new StaticFiles(Optional.ofNullable(b.staticDirectory),
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
@@ -214,6 +214,7 @@ public final class NettyServer implements AutoCloseable {
         private final Map<String, String> pages = new LinkedHashMap<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private boolean corsCredentials;
+        private CorsOptions cors;
         private int ioThreads;
         private ClassLoader classLoader = NettyServer.class.getClassLoader();
         private int maxInitialLineLength = 8192;
@@ -362,10 +363,20 @@ public final class NettyServer implements AutoCloseable {
         }
 
         /**
+         * Who may use the Engine.IO path from a foreign origin, and the CORS headers sent: Node's
+         * {@code cors} option (see {@link CorsOptions}). Default: same-origin only.
+         */
+        public Builder cors(CorsOptions options) {
+            this.cors = Objects.requireNonNull(options, "cors");
+            return this;
+        }
+
+        /**
          * Allows pages of these origins to use the Engine.IO path (polling and the WebSocket
          * upgrade), with CORS headers: exact origins such as {@code https://app.example.com}, or
          * patterns such as {@code https://*.example.com} (any subdomain). Without any, only
-         * same-origin pages and non-browser clients (no Origin header) may connect.
+         * same-origin pages and non-browser clients (no Origin header) may connect. Shorthand for
+         * {@link #cors(CorsOptions)} with {@link CorsOptions.Builder#origins}; use one or the other.
          */
         public Builder corsAllowedOrigins(String... origins) {
             for (String o : Objects.requireNonNull(origins, "origins")) {
@@ -374,7 +385,10 @@ public final class NettyServer implements AutoCloseable {
             return this;
         }
 
-        /** Sends {@code Access-Control-Allow-Credentials: true} to allowed origins; default false. */
+        /**
+         * Sends {@code Access-Control-Allow-Credentials: true} to allowed origins; default false.
+         * Shorthand for {@link CorsOptions.Builder#credentials}; use one or {@link #cors(CorsOptions)}.
+         */
         public Builder corsAllowCredentials(boolean allow) {
             this.corsCredentials = allow;
             return this;
@@ -413,8 +427,16 @@ public final class NettyServer implements AutoCloseable {
             if (p.length() < 2) {
                 throw new IllegalArgumentException("path must not be the root, was " + path);
             }
-            for (String o : corsOrigins) {
-                CorsPolicy.validate(o);
+            if (cors != null && (!corsOrigins.isEmpty() || corsCredentials)) {
+                throw new IllegalArgumentException("cors: set either cors(CorsOptions) or corsAllowedOrigins/corsAllowCredentials, not both");
+            }
+            if (cors == null) {
+                for (String o : corsOrigins) {
+                    if (!o.equals("*")) {
+                        CorsPolicy.validate(o, "corsAllowedOrigins");
+                    }
+                }
+                cors = CorsOptions.builder().origins(corsOrigins.toArray(String[]::new)).credentials(corsCredentials).build();
             }
             if (maxInitialLineLength < 256) {
                 throw new IllegalArgumentException("maxInitialLineLength must be >= 256, was " + maxInitialLineLength);

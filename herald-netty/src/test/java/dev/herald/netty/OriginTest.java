@@ -103,7 +103,7 @@ class OriginTest {
 
     @Test
     void malformedPatternsAreRefusedAtBuild() {
-        for (String bad : new String[] {"https://app.*.com", "https://*example.com", "*", "https://*.", "https://a.*"}) {
+        for (String bad : new String[] {"https://app.*.com", "https://*example.com", "https://*.", "https://a.*"}) {
             assertThatThrownBy(() -> NettyServer.builder().engine(server.engine).corsAllowedOrigins(bad).build())
                     .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corsAllowedOrigins");
         }

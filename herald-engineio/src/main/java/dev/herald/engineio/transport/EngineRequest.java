@@ -27,6 +27,18 @@ public interface EngineRequest {
     void respond(int status, String contentType, byte[] body);
 
     /**
+     * Writes the response with extra headers (from the HTTP hooks or the sticky cookie), each name
+     * with its values. A transport that serves hooks overrides this; the default refuses headers
+     * it would otherwise drop.
+     */
+    default void respond(int status, String contentType, byte[] body, java.util.Map<String, java.util.List<String>> headers) {
+        if (!headers.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot send extra response headers");
+        }
+        respond(status, contentType, body);
+    }
+
+    /**
      * Registers a callback run once if the connection closes before {@link #respond}; it runs on
      * {@link #executor()}. At most one callback is kept.
      */
