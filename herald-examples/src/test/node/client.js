@@ -1,6 +1,9 @@
 // Drives one real socket.io client (4.x, 2.x or 1.3.6) for Herald's Java interop tests.
 //
-//   node client.js '{"version":"v4","url":"http://127.0.0.1:PORT/nsp","options":{...}}'
+//   node client.js '{"version":"v4","url":"http://127.0.0.1:PORT/nsp","options":{...},"parser":"msgpack"}'
+//
+// "parser":"msgpack" builds the client with socket.io-msgpack-parser (4.x only), as apps do with
+// io(url, { parser: require("socket.io-msgpack-parser") }).
 //
 // Commands arrive on stdin, one JSON object a line; events leave on stdout, one JSON object a
 // line. Binary values cross as {"$bin":"<base64>"} both ways, so the Java side can assert on them.
@@ -67,6 +70,7 @@ function fromWire(value) {
 }
 
 const options = Object.assign({ reconnection: false, forceNew: true }, config.options || {});
+if (config.parser === 'msgpack') options.parser = require('socket.io-msgpack-parser');
 const socket = io(config.url, options);
 
 function transportName() {

@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    // What Node's socket.io serves from its client-dist: the plain, msgpack-parser and ES module builds.
     private static final Set<String> CLIENT_FILES = Set.of(
-            "socket.io.js", "socket.io.min.js", "socket.io.js.map", "socket.io.min.js.map");
+            "socket.io.js", "socket.io.min.js", "socket.io.js.map", "socket.io.min.js.map",
+            "socket.io.msgpack.min.js", "socket.io.msgpack.min.js.map",
+            "socket.io.esm.min.js", "socket.io.esm.min.js.map");
     static final String CLIENT_RESOURCE_DIR = "dev/herald/client/";
 
     private final ServerContext server;

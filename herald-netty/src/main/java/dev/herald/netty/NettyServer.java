@@ -354,8 +354,11 @@ public final class NettyServer implements AutoCloseable {
         }
 
         /**
-         * Whether to serve {@code <path>socket.io.js}, {@code socket.io.min.js} and their maps from
-         * the classpath folder {@code dev/herald/client/}; default true. Missing files answer 404.
+         * Whether to serve {@code <path>socket.io.js}, {@code socket.io.min.js},
+         * {@code socket.io.msgpack.min.js} (the client built with {@code socket.io-msgpack-parser},
+         * for {@code Parser.msgpack()} servers), {@code socket.io.esm.min.js} and their maps from
+         * the classpath folder {@code dev/herald/client/}, as Node does; default true. Missing
+         * files answer 404.
          */
         public Builder serveClient(boolean serveClient) {
             this.serveClient = serveClient;

@@ -13,6 +13,7 @@ import java.net.URLClassLoader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,6 +181,21 @@ class NettyServerTest {
             try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
                     TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).serveClient(false))) {
                 assertThat(server.get("/socket.io/socket.io.min.js").statusCode()).isEqualTo(404);
+            }
+        }
+
+        @Test
+        void servesEveryBuildOfTheNpmClientPackageAsNodeDoes() throws Exception {
+            Path dist = Path.of("src/main/npm/node_modules/socket.io-client/dist");
+            try (TestServer server = TestServer.start(o -> o, s -> s)) {
+                for (String file : List.of("socket.io.min.js", "socket.io.msgpack.min.js", "socket.io.esm.min.js")) {
+                    var response = server.get("/socket.io/" + file);
+                    assertThat(response.statusCode()).as(file).isEqualTo(200);
+                    assertThat(response.headers().firstValue("content-type")).contains("text/javascript; charset=UTF-8");
+                    assertThat(response.body()).as(file).isEqualTo(Files.readString(dist.resolve(file)));
+                    assertThat(server.get("/socket.io/" + file + ".map").statusCode()).as(file + ".map").isEqualTo(200);
+                }
+                assertThat(server.get("/socket.io/socket.io.msgpack.js").statusCode()).isEqualTo(404);
             }
         }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.redis.RedisCapture.Published;
-import dev.herald.redis.internal.MsgPack;
+import dev.herald.socketio.internal.MsgPack;
 import dev.herald.redis.internal.Wire;
 import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;

@@ -8,9 +8,6 @@ import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.HandshakeRequest;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.LogOnce;
-import dev.herald.socketio.internal.PacketDecoder;
-import dev.herald.socketio.internal.PacketEncoder;
-import dev.herald.socketio.internal.PacketParseException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,7 +37,7 @@ final class Client implements EngineSocketListener {
     private final SocketIoServer server;
     private final EngineSocket engine;
     // Home event loop only.
-    private final PacketDecoder decoder;
+    private final Parser.Decoder decoder;
     // Any thread reads; written under `this`, each change a new immutable map. A client is almost
     // always in one namespace, and a one-entry immutable map is a tenth of a concurrent one.
     // Connected sockets by namespace name:
@@ -63,7 +60,7 @@ final class Client implements EngineSocketListener {
         this.server = server;
         this.engine = engine;
         SocketIoOptions o = server.options();
-        this.decoder = new PacketDecoder(o.maxAttachments(), o.maxAttachmentBytes(), o.maxNamespaceLength());
+        this.decoder = o.parser().newDecoder(o);
         this.legacy = engine.protocol() == 3;
         long timeout = server.options().connectTimeout().toNanos();
         this.connectTimer = server.scheduler().schedule(() -> {
@@ -102,7 +99,7 @@ final class Client implements EngineSocketListener {
         Optional<Packet> packet;
         try {
             packet = decoder.decode(message);
-        } catch (PacketParseException e) {
+        } catch (MalformedPacketException e) {
             MALFORMED.warn("malformed packet (" + e.getMessage() + "), connection closed", engine.id());
             parseError = true;
             engine.close();
@@ -294,7 +291,7 @@ final class Client implements EngineSocketListener {
 
     /** Encodes and writes one packet. Any thread. */
     void writePacket(Packet packet) {
-        write(PacketEncoder.encode(packet), false);
+        write(server.options().parser().encode(packet), false);
     }
 
     /**

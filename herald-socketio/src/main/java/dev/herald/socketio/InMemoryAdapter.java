@@ -3,7 +3,6 @@ package dev.herald.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
-import dev.herald.socketio.internal.PacketEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,7 +193,7 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void deliver(Packet packet, BroadcastOptions opts) {
-        List<Message> encoded = PacketEncoder.encode(packet);
+        List<Message> encoded = nsp.server().options().parser().encode(packet);
         apply(opts, socket -> {
             socket.notifyOutgoing(packet);
             socket.write(encoded, opts.flags());
@@ -205,7 +204,7 @@ public class InMemoryAdapter implements Adapter {
     public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
         // Always a local id, as the reference: a packet relayed from another node carries that node's id.
         Packet withId = packet.withId(nsp.nextAckId());
-        List<Message> encoded = PacketEncoder.encode(withId);
+        List<Message> encoded = nsp.server().options().parser().encode(withId);
         int[] count = {0};
         apply(opts, socket -> {
             count[0]++;

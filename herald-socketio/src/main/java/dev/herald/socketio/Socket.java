@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.Mailbox;
-import dev.herald.socketio.internal.PacketEncoder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -258,7 +257,7 @@ public final class Socket {
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
         notifyOutgoing(packet);
-        client.write(PacketEncoder.encode(packet), true);
+        client.write(nsp.server().options().parser().encode(packet), true);
     }
 
     /**

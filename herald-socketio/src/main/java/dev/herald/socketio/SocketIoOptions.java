@@ -23,8 +23,10 @@ public final class SocketIoOptions {
     private final Optional<ConnectionStateRecovery> connectionStateRecovery;
     private final Optional<Duration> ackTimeout;
     private final boolean cleanupEmptyChildNamespaces;
+    private final Parser parser;
 
     private SocketIoOptions(Builder b) {
+        this.parser = b.parser;
         this.ackTimeout = Optional.ofNullable(b.ackTimeout);
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         this.connectionStateRecovery = b.recoveryWindow == null ? Optional.empty()
@@ -134,6 +136,14 @@ public final class SocketIoOptions {
         return cleanupEmptyChildNamespaces;
     }
 
+    /**
+     * The packet codec every client of this server speaks, as socket.io's {@code parser} option;
+     * {@link Parser#standard()}.
+     */
+    public Parser parser() {
+        return parser;
+    }
+
     /** The options of the Engine.IO server this Socket.IO server creates; the engine defaults. */
     public EngineIoOptions engine() {
         return engine;
@@ -153,6 +163,7 @@ public final class SocketIoOptions {
         b.maxPendingAcks = maxPendingAcks;
         b.ackTimeout = ackTimeout.orElse(null);
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
+        b.parser = parser;
         connectionStateRecovery.ifPresent(c -> {
             b.recoveryWindow = c.maxDisconnectionDuration();
             b.skipMiddlewares = c.skipMiddlewares();
@@ -167,7 +178,7 @@ public final class SocketIoOptions {
                 + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
                 + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
                 + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", connectionStateRecovery=" + connectionStateRecovery
-                + ", engine=" + engine + "]";
+                + ", parser=" + parser.name() + ", engine=" + engine + "]";
     }
 
     /** Builds {@link SocketIoOptions}. */
@@ -189,8 +200,15 @@ public final class SocketIoOptions {
         private boolean cleanupEmptyChildNamespaces;
         private boolean skipMiddlewares = true;
         private int recoveryMaxPackets = ConnectionStateRecovery.DEFAULT_MAX_PACKETS;
+        private Parser parser = Parser.standard();
 
         private Builder() {}
+
+        /** See {@link SocketIoOptions#parser()}; e.g. {@code parser(Parser.msgpack())}. */
+        public Builder parser(Parser value) {
+            this.parser = Objects.requireNonNull(value, "parser");
+            return this;
+        }
 
         /**
          * Turns connection state recovery on, as socket.io's {@code connectionStateRecovery}

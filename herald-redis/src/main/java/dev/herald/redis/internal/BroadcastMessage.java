@@ -3,6 +3,7 @@ package dev.herald.redis.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.socketio.internal.MsgPack;
 import java.util.List;
 import java.util.Objects;
 

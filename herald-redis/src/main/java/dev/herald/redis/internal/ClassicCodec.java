@@ -10,6 +10,7 @@ import dev.herald.socketio.ClusterResponse;
 import dev.herald.socketio.Packet;
 import dev.herald.socketio.PacketType;
 import dev.herald.socketio.SocketDetails;
+import dev.herald.socketio.internal.MsgPack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

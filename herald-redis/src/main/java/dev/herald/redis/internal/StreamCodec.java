@@ -11,6 +11,7 @@ import dev.herald.socketio.ClusterResponse;
 import dev.herald.socketio.Packet;
 import dev.herald.socketio.PersistedSession;
 import dev.herald.socketio.SocketDetails;
+import dev.herald.socketio.internal.MsgPack;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -12,6 +12,7 @@ import dev.herald.socketio.Handshake;
 import dev.herald.socketio.Packet;
 import dev.herald.socketio.PacketType;
 import dev.herald.socketio.SocketDetails;
+import dev.herald.socketio.internal.MsgPack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.Packet;
 import dev.herald.socketio.PacketType;
+import dev.herald.socketio.Parser;
 import dev.herald.socketio.ReservedEvents;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * parses the header and the JSON tree (which validates the payload); turning arguments into
  * application types happens later, on the handler's thread.
  */
-public final class PacketDecoder {
+public final class PacketDecoder implements Parser.Decoder {
 
     /** No limit on the total size of attachments or on namespace names. */
     public static final long UNLIMITED = Long.MAX_VALUE;
@@ -61,6 +62,7 @@ public final class PacketDecoder {
      * @return the packet once complete; empty while a binary packet still waits for attachments
      * @throws PacketParseException when the input is not valid; the connection must be closed
      */
+    @Override
     public Optional<Packet> decode(Message message) throws PacketParseException {
         if (message.isBinary()) {
             if (pending == null) {
@@ -102,6 +104,7 @@ public final class PacketDecoder {
     }
 
     /** Drops a half-received binary packet, for example when the connection closes. */
+    @Override
     public void reset() {
         pending = null;
         attachments = null;
@@ -176,7 +179,8 @@ public final class PacketDecoder {
         return new Header(new Packet(type, nsp, data, id), attachments);
     }
 
-    private static boolean isPayloadValid(PacketType type, JsonNode data) {
+    /** The payload rules of socket.io-parser, which socket.io-msgpack-parser shares. */
+    static boolean isPayloadValid(PacketType type, JsonNode data) {
         return switch (type) {
             case CONNECT -> data.isMissingNode() || data.isObject();
             case DISCONNECT -> data.isMissingNode();

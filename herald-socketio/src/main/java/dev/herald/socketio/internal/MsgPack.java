@@ -1,4 +1,4 @@
-package dev.herald.redis.internal;
+package dev.herald.socketio.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * The MessagePack subset that {@code notepack.io} 3.x writes and reads, on Jackson trees.
  *
- * <p>Node's redis adapter and emitter encode with notepack, so Herald must produce the same bytes:
+ * <p>Node's redis adapter and emitter encode with notepack 3.x, and {@code socket.io-msgpack-parser}
+ * 3.x (the Socket.IO packet codec that {@link MsgPackParser} speaks) with notepack 2.2; both write
+ * JSON-like values the same way, so Herald must produce the same bytes:
  * the smallest integer form for any whole number (also for a whole {@code double}, because
  * JavaScript has only one number type), {@code float 64} for every other number, {@code str 8} for
  * strings of 32 to 255 bytes, and {@code bin} for binary. Binary is a {@link
@@ -24,7 +26,9 @@ import java.util.Map;
  *
  * <p>Decoding accepts every MessagePack format, and maps notepack's extensions as Node sees them
  * after {@code JSON.stringify}: {@code undefined} (fixext 1, type 0) is dropped from maps and
- * becomes null in arrays; a timestamp (type -1) becomes its ISO-8601 string.
+ * becomes null in arrays; a timestamp (type -1, notepack 3) or a {@code Date} (fixext 8, type 0,
+ * notepack 2) becomes its ISO-8601 string; any other ext of type 0 is an {@code ArrayBuffer}, so
+ * binary.
  *
  * <p>Stateless and thread-safe.
  */
@@ -32,6 +36,7 @@ public final class MsgPack {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final BigInteger UINT64_LIMIT = BigInteger.ONE.shiftLeft(64);
+    private static final int MAX_DEPTH = 1000;
 
     private MsgPack() {}
 
@@ -45,12 +50,13 @@ public final class MsgPack {
     /**
      * Decodes one MessagePack value.
      *
-     * @throws IllegalArgumentException if the bytes are truncated, malformed, or followed by more
+     * @throws IllegalArgumentException if the bytes are truncated, malformed, nested deeper than
+     *     1000, or followed by more
      */
     public static JsonNode decode(byte[] bytes) {
         var in = ByteBuffer.wrap(bytes);
         try {
-            var value = read(in);
+            var value = read(in, 0);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes after MessagePack value");
             }
@@ -218,7 +224,7 @@ public final class MsgPack {
     /** Marker for notepack's encoding of JavaScript {@code undefined}. */
     private static final JsonNode UNDEFINED = NODES.missingNode();
 
-    private static JsonNode read(ByteBuffer in) {
+    private static JsonNode read(ByteBuffer in, int depth) {
         int b = in.get() & 0xff;
         if (b <= 0x7f) {
             return NODES.numberNode(b);
@@ -230,10 +236,10 @@ public final class MsgPack {
             return readString(in, b & 0x1f);
         }
         if ((b & 0xf0) == 0x90) {
-            return readArray(in, b & 0x0f);
+            return readArray(in, b & 0x0f, depth);
         }
         if ((b & 0xf0) == 0x80) {
-            return readMap(in, b & 0x0f);
+            return readMap(in, b & 0x0f, depth);
         }
         return switch (b) {
             case 0xc0 -> NODES.nullNode();
@@ -242,9 +248,9 @@ public final class MsgPack {
             case 0xc4 -> NODES.binaryNode(bytes(in, in.get() & 0xff));
             case 0xc5 -> NODES.binaryNode(bytes(in, in.getShort() & 0xffff));
             case 0xc6 -> NODES.binaryNode(bytes(in, length32(in)));
-            case 0xc7 -> readExt(in, in.get() & 0xff);
-            case 0xc8 -> readExt(in, in.getShort() & 0xffff);
-            case 0xc9 -> readExt(in, length32(in));
+            case 0xc7 -> readExt(in, in.get() & 0xff, false);
+            case 0xc8 -> readExt(in, in.getShort() & 0xffff, false);
+            case 0xc9 -> readExt(in, length32(in), false);
             case 0xca -> NODES.numberNode((double) in.getFloat());
             case 0xcb -> NODES.numberNode(in.getDouble());
             case 0xcc -> NODES.numberNode(in.get() & 0xff);
@@ -258,18 +264,18 @@ public final class MsgPack {
             case 0xd1 -> NODES.numberNode((int) in.getShort());
             case 0xd2 -> NODES.numberNode(in.getInt());
             case 0xd3 -> integral(in.getLong());
-            case 0xd4 -> readExt(in, 1);
-            case 0xd5 -> readExt(in, 2);
-            case 0xd6 -> readExt(in, 4);
-            case 0xd7 -> readExt(in, 8);
-            case 0xd8 -> readExt(in, 16);
+            case 0xd4 -> readExt(in, 1, true);
+            case 0xd5 -> readExt(in, 2, true);
+            case 0xd6 -> readExt(in, 4, true);
+            case 0xd7 -> readExt(in, 8, true);
+            case 0xd8 -> readExt(in, 16, true);
             case 0xd9 -> readString(in, in.get() & 0xff);
             case 0xda -> readString(in, in.getShort() & 0xffff);
             case 0xdb -> readString(in, length32(in));
-            case 0xdc -> readArray(in, in.getShort() & 0xffff);
-            case 0xdd -> readArray(in, length32(in));
-            case 0xde -> readMap(in, in.getShort() & 0xffff);
-            case 0xdf -> readMap(in, length32(in));
+            case 0xdc -> readArray(in, in.getShort() & 0xffff, depth);
+            case 0xdd -> readArray(in, length32(in), depth);
+            case 0xde -> readMap(in, in.getShort() & 0xffff, depth);
+            case 0xdf -> readMap(in, length32(in), depth);
             default -> throw new IllegalArgumentException("unknown MessagePack type 0x" + Integer.toHexString(b));
         };
     }
@@ -299,27 +305,37 @@ public final class MsgPack {
         return NODES.textNode(new String(bytes(in, n), StandardCharsets.UTF_8));
     }
 
-    private static ArrayNode readArray(ByteBuffer in, int n) {
+    private static ArrayNode readArray(ByteBuffer in, int n, int depth) {
         checkCount(in, n);
+        checkDepth(depth);
         var array = NODES.arrayNode(Math.min(n, 64));
         for (int i = 0; i < n; i++) {
-            var element = read(in);
+            var element = read(in, depth + 1);
             array.add(element == UNDEFINED ? NODES.nullNode() : element);
         }
         return array;
     }
 
-    private static ObjectNode readMap(ByteBuffer in, int n) {
+    private static ObjectNode readMap(ByteBuffer in, int n, int depth) {
         checkCount(in, n);
+        checkDepth(depth);
         var map = NODES.objectNode();
         for (int i = 0; i < n; i++) {
-            var key = read(in);
-            var value = read(in);
+            var key = read(in, depth + 1);
+            var value = read(in, depth + 1);
             if (value != UNDEFINED) {
                 map.set(key.isTextual() ? key.textValue() : key.toString(), value);
             }
         }
         return map;
+    }
+
+    private static void checkDepth(int depth) {
+        // Clients send these bytes: a megabyte of 0x91 must not overflow the event loop's stack.
+        // Jackson's default nesting limit, so both parsers accept the same trees.
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException("MessagePack nesting deeper than " + MAX_DEPTH);
+        }
     }
 
     private static void checkCount(ByteBuffer in, int n) {
@@ -329,11 +345,17 @@ public final class MsgPack {
         }
     }
 
-    private static JsonNode readExt(ByteBuffer in, int length) {
+    // fixed: the fixext forms, which notepack uses for undefined (1 byte) and, in 2.x, Date
+    // (8 bytes); an ArrayBuffer always takes the ext 8/16/32 forms, even when 1 or 8 bytes long.
+    private static JsonNode readExt(ByteBuffer in, int length, boolean fixed) {
         int type = in.get();
         byte[] data = bytes(in, length);
-        if (type == 0 && length == 1) {
+        if (type == 0 && fixed && length == 1) {
             return UNDEFINED;
+        }
+        if (type == 0 && fixed && length == 8) {
+            long millis = ByteBuffer.wrap(data).getLong();
+            return NODES.textNode(Instant.ofEpochMilli(millis).toString());
         }
         if (type == 0) {
             return NODES.binaryNode(data);

@@ -1,4 +1,4 @@
-package dev.herald.redis.internal;
+package dev.herald.socketio.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -97,6 +97,12 @@ class MsgPackTest {
         void notepackUndefinedIsDroppedFromMapsAndNullInArrays() {
             assertThat(decode("82a161d40000a16201").toString()).isEqualTo("{\"b\":1}");
             assertThat(decode("91d40000").toString()).isEqualTo("[null]");
+        }
+
+        @Test
+        void aOneByteArrayBufferIsBinaryNotUndefined() {
+            // notepack writes an ArrayBuffer as ext 8 even when short; only fixext 1 is undefined.
+            assertThat(decode("91c7010009")).isEqualTo(NODES.arrayNode().add(new byte[] {9}));
         }
 
         @Test
