@@ -3,7 +3,6 @@ package dev.herald.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.internal.Json;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +39,8 @@ public class Namespace {
     private final Adapter adapter;
     // Any thread: the sockets connected here, on this node.
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
-    // Any thread: sockets between their close and the end of their disconnect flow, by id; only
-    // with connection state recovery, where a resumed socket reuses the id.
-    private final Map<String, Socket> leaving = new ConcurrentHashMap<>();
-    // Any thread: the connected sockets by private session id, with connection state recovery.
-    private final Map<String, Socket> byPid = new ConcurrentHashMap<>();
+    // How sockets join: restore, middlewares, admission, hooks.
+    private final ConnectFlow connects;
     // Ack ids are per namespace so that one broadcast packet can carry one id to every recipient.
     private final AtomicLong ids = new AtomicLong();
     // For a parent namespace: the children created so far.
@@ -70,6 +66,7 @@ public class Namespace {
         this.children = matcher == null ? List.of() : new CopyOnWriteArrayList<>();
         this.adapter = matcher == null ? server.options().adapterFactory().create(this) : new InMemoryAdapter(this);
         adapter.init();
+        this.connects = new ConnectFlow(this);
     }
 
     /** The name, {@code "/"} for the main namespace. */
@@ -389,231 +386,20 @@ public class Namespace {
         if (!sockets.remove(socket.id(), socket)) {
             return;
         }
-        socket.pid().ifPresent(pid -> byPid.remove(pid, socket));
-        if (socket.pid().isPresent() && !socket.gone().isDone()) {
-            leaving.put(socket.id(), socket);
-            socket.gone().whenComplete((v, e) -> leaving.remove(socket.id(), socket));
-        }
+        connects.forget(socket);
         retireIfEmpty();
     }
 
     /**
-     * A client asked to join (event loop). With connection state recovery on, a client that holds
-     * a session id asks the adapter for its session first (an adapter backed by a remote store
-     * answers later, off the loop). Middlewares and connect handlers run on the new socket's
-     * virtual thread.
+     * A client asked to join (event loop); see {@link ConnectFlow}.
      */
     void add(Client client, JsonNode auth) {
-        Optional<ConnectionStateRecovery> recovery = server.options().connectionStateRecovery();
-        JsonNode pid = auth.path("pid");
-        if (recovery.isEmpty() || client.legacy() || !pid.isTextual()) {
-            start(client, auth, Optional.empty());
-            return;
-        }
-        JsonNode offset = auth.path("offset");
-        Optional<String> clientOffset = offset.isTextual() ? Optional.of(offset.asText()) : Optional.empty();
-        // Off the loop: the adapter may answer later, and taking over a stale connection waits.
-        client.restoring(name, true);
-        server.async(() -> {
-            SessionRestore restore = restore(client, pid.asText(), clientOffset);
-            client.restoring(name, false);
-            start(client, auth, Optional.of(restore));
-        });
+        connects.add(client, auth);
     }
 
-    /**
-     * Asks the adapter for the session. If it has none because the socket that holds it is still
-     * connected here (its client has already reconnected, but the server has not seen the old
-     * connection die: a half-open TCP connection waits for the ping timeout, up to 45 s), that old
-     * connection is closed first: it is a recoverable close, so the session is kept, and taken.
-     * Node refuses recovery in that case.
-     */
-    private SessionRestore restore(Client client, String pid, Optional<String> offset) {
-        SessionRestore first = outcome(pid, offset);
-        if (!(first instanceof SessionRestore.Failed f && f.reason() == RecoveryFailure.UNKNOWN_SESSION)) {
-            return first;
-        }
-        Socket stale = holder(pid);
-        if (stale == null) {
-            // Its close may have kept the session since the first look.
-            return outcome(pid, offset);
-        }
-        if (stale.client() == client) {
-            return first;
-        }
-        log.debug("session {} is still held by a connection not yet seen closed; closing it, nsp={}", stale.id(), name);
-        if (stale.connected()) {
-            stale.client().closeEngine();
-        }
-        stale.gone().join();
-        return outcome(pid, offset);
-    }
-
-    private SessionRestore outcome(String pid, Optional<String> offset) {
-        try {
-            return adapter.restoreSession(pid, offset).join();
-        } catch (RuntimeException e) {
-            log.warn("connection state recovery failed in the adapter, nsp={}: {}", name, e.toString());
-            return SessionRestore.failed(RecoveryFailure.ADAPTER_ERROR);
-        }
-    }
-
-    private void start(Client client, JsonNode auth, Optional<SessionRestore> attempt) {
-        Handshake handshake = client.handshake(auth);
-        Optional<SessionRestore.Restored> restored = attempt
-                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
-        String id = restored.map(r -> r.session().sid()).orElseGet(server::newSocketId);
-        String pid = server.options().connectionStateRecovery().isEmpty() || client.legacy() ? null
-                : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
-        Socket socket = new Socket(client, this, id, pid, restored.isPresent(), handshake);
-        client.connecting(name, socket);
-        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> {
-            try {
-                connect(client, socket, attempt);
-            } finally {
-                endVisit();
-            }
-        }));
-    }
-
-    private void connect(Client client, Socket socket, Optional<SessionRestore> attempt) {
-        Optional<SessionRestore.Restored> restored = attempt
-                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
-        boolean skipMiddlewares = restored.isPresent()
-                && server.options().connectionStateRecovery().map(ConnectionStateRecovery::skipMiddlewares).orElse(false);
-        if (!skipMiddlewares) {
-            for (Middleware m : handlers.middlewares) {
-                Throwable failure = server.runMiddleware(next -> m.handle(socket, next));
-                if (failure != null) {
-                    keepForLater(restored);
-                    socket.abandon(false);
-                    refuse(client, socket, failure);
-                    return;
-                }
-            }
-        }
-        // The socket this one resumes must be gone (rooms left, handlers run) before the same id
-        // joins again; its disconnect flow may still be running behind a long handler.
-        restored.flatMap(r -> departing(r.session().sid())).ifPresent(old -> old.gone().join());
-        if (!client.isOpen()) {
-            keepForLater(restored);
-            socket.abandon(false);
-            return;
-        }
+    /** A socket that passed its middlewares joins the namespace's map (not yet its rooms). */
+    void register(Socket socket) {
         sockets.put(socket.id(), socket);
-        socket.pid().ifPresent(pid -> byPid.put(pid, socket));
-        // Before the reply: the client may send its first event as soon as it has read it.
-        client.connected(name, socket);
-        restored.ifPresent(r -> socket.data().putAll(r.session().data()));
-        // In its rooms first, the reply next, then connected: a broadcast in between waits in the
-        // socket and follows the reply, so none overtakes it and none made after it is missed.
-        Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));
-        adapter.admit(socket.id(), rooms, restored, admission -> {
-            socket.startOffset(admission.startOffset());
-            writeConnectReply(client, socket);
-            for (Packet p : admission.missed()) {
-                client.writePacket(p);
-            }
-        });
-        if (!socket.markConnected()) {
-            keepForLater(restored);
-            socket.abandon(true);
-            return;
-        }
-        if (!handlers.connect.isEmpty() && "websocket".equals(client.engine().transport())) {
-            separateFromConnectReply();
-        }
-        if (attempt.orElse(null) instanceof SessionRestore.Failed failed) {
-            for (RecoveryFailedHandler h : handlers.recoveryFailed) {
-                try {
-                    h.handle(socket, failed.reason());
-                } catch (Throwable t) {
-                    reportError(socket, "connection", t);
-                }
-            }
-        }
-        for (ConnectHandler h : handlers.connect) {
-            try {
-                h.handle(socket);
-            } catch (Throwable t) {
-                reportError(socket, "connection", t);
-            }
-        }
-        socket.settle();
-    }
-
-    private void writeConnectReply(Client client, Socket socket) {
-        if (client.legacy()) {
-            client.writePacket(Packet.of(PacketType.CONNECT, name));
-            return;
-        }
-        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
-        socket.pid().ifPresent(pid -> reply.put("pid", pid));
-        client.writePacket(new Packet(PacketType.CONNECT, name, reply));
-    }
-
-    /** A resumed session whose connect did not complete stays resumable, as it was before the attempt. */
-    private void keepForLater(Optional<SessionRestore.Restored> restored) {
-        restored.ifPresent(r -> adapter.persistSession(r.session()));
-    }
-
-    /**
-     * The socket that holds the session: connected here, or closed but not through its disconnect
-     * flow yet (a socket closed while its connect handlers ran keeps its session at the end of
-     * them, in that flow).
-     */
-    private Socket holder(String pid) {
-        Socket connected = byPid.get(pid);
-        if (connected != null) {
-            return connected;
-        }
-        for (Socket s : leaving.values()) {
-            if (s.pid().filter(pid::equals).isPresent()) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    /** The socket with this id that is leaving or has left but not finished its disconnect flow. */
-    private Optional<Socket> departing(String id) {
-        return Optional.ofNullable(leaving.get(id));
-    }
-
-    /**
-     * Lets the CONNECT reply leave in its own TCP segment before the connect handlers emit.
-     * The reference writes one WebSocket frame at a time and the next one only after the write
-     * callback, so its first event never shares a TCP read with the reply; some clients (npm
-     * {@code ws} 8.5, used by the official suite) drop the second of two frames read at once.
-     * Our engine API has no write callback, so a short pause on this virtual thread stands in;
-     * only over WebSocket (polling packs packets into one response anyway) and only when a
-     * connect handler may emit.
-     */
-    private static void separateFromConnectReply() {
-        try {
-            Thread.sleep(CONNECT_REPLY_GAP);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(10);
-
-    private void refuse(Client client, Socket socket, Throwable failure) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        if (failure instanceof ConnectionRefusedException refused) {
-            body.put("message", refused.getMessage());
-            refused.data().ifPresent(d -> body.set("data", d));
-        } else {
-            // An unexpected exception is a server bug: report it, tell the client nothing about it.
-            reportError(socket, "connection", failure);
-            body.put("message", "Internal server error");
-        }
-        log.debug("connection refused, nsp={}", name);
-        // v4 clients get the data if any, else the message, as socket.io 2.x sent them.
-        JsonNode payload = !client.legacy() ? body
-                : body.has("data") ? body.get("data") : body.get("message");
-        client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, payload));
     }
 
     void reportError(Socket socket, String event, Throwable error) {
