@@ -155,14 +155,17 @@ final class ConnectFlow {
         // In its rooms first, the reply next, then connected: a broadcast in between waits in the
         // socket and follows the reply, so none overtakes it and none made after it is missed.
         Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));
+        boolean[] connected = {false};
         nsp.adapter().admit(socket.id(), rooms, restored, admission -> {
             socket.startOffset(admission.startOffset());
-            writeConnectReply(client, socket);
-            for (Packet p : admission.missed()) {
-                client.writePacket(p);
-            }
+            connected[0] = socket.greet(() -> {
+                writeConnectReply(client, socket);
+                for (Packet p : admission.missed()) {
+                    client.writePacket(p);
+                }
+            });
         });
-        if (!socket.markConnected()) {
+        if (!connected[0]) {
             keepForLater(restored);
             socket.abandon(true);
             return;

@@ -94,6 +94,9 @@ public final class Socket {
     private final Object admission = new Object();
     // Guarded by `admission`; null unless something was written during the admission.
     private List<Held> held;
+    // Written under `admission` once the CONNECT reply and the held packets are written; from then
+    // on writes go straight to the client without the lock.
+    private volatile boolean greeted;
 
     private record Held(List<Message> encoded, boolean isVolatile) {}
 
@@ -178,8 +181,9 @@ public final class Socket {
     }
 
     /**
-     * Whether the socket is in its namespace now: from just after its CONNECT reply was written
-     * until it leaves. Emits do not check it; they are dropped only once the socket has left.
+     * Whether the socket is in its namespace now: from the moment its CONNECT reply is written
+     * (an instant before, so no one sees the reply and a socket not connected) until it leaves.
+     * Emits do not check it; they are dropped only once the socket has left.
      */
     public boolean connected() {
         return state == CONNECTED;
@@ -360,8 +364,11 @@ public final class Socket {
             client.disconnectAllAndClose();
             return;
         }
-        if (state == CONNECTED) {
-            client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
+        synchronized (admission) {
+            // Under the lock the CONNECT reply is written with, so the DISCONNECT follows it.
+            if (connected()) {
+                client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
+            }
         }
         onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
@@ -512,15 +519,18 @@ public final class Socket {
     }
 
     /**
-     * Marks the socket connected, once its CONNECT reply is written, and sends what broadcasts
-     * wrote to it meanwhile. False if it closed while connecting: the connect flow then cleans up.
+     * Moves the socket to connected and writes its CONNECT reply (and what a resumed session
+     * missed), then what broadcasts wrote to it meanwhile, all under the admission lock: a close
+     * either comes first (nothing is written, false) or finds the socket connected; a broadcast
+     * that sees it connected before {@code greeted} waits for the lock and follows the reply.
      */
-    boolean markConnected() {
+    boolean greet(Runnable reply) {
         synchronized (admission) {
             if (!STATE.compareAndSet(this, CONNECTING, CONNECTED)) {
                 held = null;
                 return false;
             }
+            reply.run();
             List<Held> waiting = held;
             held = null;
             if (waiting != null) {
@@ -528,6 +538,7 @@ public final class Socket {
                     client.write(h.encoded(), h.isVolatile());
                 }
             }
+            greeted = true;
             return true;
         }
     }
@@ -572,17 +583,21 @@ public final class Socket {
     }
 
     void write(List<Message> encoded, BroadcastFlags flags) {
-        int now = state;
-        if (now == CONNECTING) {
-            synchronized (admission) {
-                if (state == CONNECTING) {
-                    if (held == null) {
-                        held = new ArrayList<>(2);
-                    }
-                    held.add(new Held(encoded, flags.volatileFlag()));
-                    return;
+        if (greeted) {
+            if (state == CONNECTED) {
+                client.write(encoded, flags.volatileFlag());
+            }
+            return;
+        }
+        int now;
+        synchronized (admission) {
+            now = state;
+            if (now == CONNECTING) {
+                if (held == null) {
+                    held = new ArrayList<>(2);
                 }
-                now = state;
+                held.add(new Held(encoded, flags.volatileFlag()));
+                return;
             }
         }
         if (now == CONNECTED) {
@@ -667,7 +682,7 @@ public final class Socket {
             pendingAcks.failAll(ackFailure);
         }
         if (!wasConnected) {
-            // The connect flow sees the close at markConnected and completes `gone` after its cleanup.
+            // The connect flow sees the close when it greets and completes `gone` after its cleanup.
             return;
         }
         mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
