@@ -155,24 +155,44 @@ final class ConnectFlow {
         // In its rooms first, the reply next, then connected: a broadcast in between waits in the
         // socket and follows the reply, so none overtakes it and none made after it is missed.
         Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));
-        boolean[] connected = {false};
+        boolean pause = !nsp.handlers().connect.isEmpty() && "websocket".equals(client.engine().transport());
+        boolean[] admitted = {false};
         nsp.adapter().admit(socket.id(), rooms, restored, admission -> {
             socket.startOffset(admission.startOffset());
-            connected[0] = socket.greet(() -> {
+            admitted[0] = socket.admitted(() -> {
                 writeConnectReply(client, socket);
                 for (Packet p : admission.missed()) {
                     client.writePacket(p);
                 }
-            });
+            }, pause ? ConnectFlow::separateFromConnectReply : null);
         });
-        if (!connected[0]) {
+        if (!admitted[0]) {
             keepForLater(restored);
             socket.abandon(true);
             return;
         }
-        if (!nsp.handlers().connect.isEmpty() && "websocket".equals(client.engine().transport())) {
-            separateFromConnectReply();
+        try {
+            if (!runHandlers(client, socket, attempt)) {
+                return;
+            }
+        } finally {
+            socket.connectHandlersDone();
         }
+        if (!socket.greet()) {
+            // Closed before its reply went out; its disconnect flow, queued behind this one, cleans up.
+            keepForLater(restored);
+            return;
+        }
+        socket.settle();
+    }
+
+    /**
+     * The recovery-failed and connect handlers, before or after the CONNECT reply: it goes out at
+     * the socket's first write or when they return. A {@link ConnectionRefusedException} thrown
+     * before it went out refuses the connection (CONNECT_ERROR, as a middleware's would); after,
+     * it disconnects the socket. False when the socket was refused.
+     */
+    private boolean runHandlers(Client client, Socket socket, Optional<SessionRestore> attempt) {
         if (attempt.orElse(null) instanceof SessionRestore.Failed failed) {
             for (RecoveryFailedHandler h : nsp.handlers().recoveryFailed) {
                 try {
@@ -185,11 +205,20 @@ final class ConnectFlow {
         for (ConnectHandler h : nsp.handlers().connect) {
             try {
                 h.handle(socket);
+            } catch (ConnectionRefusedException refused) {
+                if (socket.refuseBeforeGreeting()) {
+                    socket.abandon(true);
+                    refuse(client, socket, refused);
+                } else {
+                    log.debug("connection refused by a connect handler after the reply, disconnecting, nsp={}", nsp.name());
+                    socket.disconnect();
+                }
+                return false;
             } catch (Throwable t) {
                 nsp.reportError(socket, "connection", t);
             }
         }
-        socket.settle();
+        return true;
     }
 
     private void writeConnectReply(Client client, Socket socket) {

@@ -112,7 +112,10 @@ public class Namespace {
         return this;
     }
 
-    /** Runs when a socket has joined (after the CONNECT reply). */
+    /**
+     * Runs when a socket has joined; throwing {@link ConnectionRefusedException} before the socket's
+     * first write refuses it (see {@link ConnectHandler}).
+     */
     public Namespace onConnect(ConnectHandler handler) {
         handlers.connect.add(Objects.requireNonNull(handler, "handler"));
         return this;

@@ -97,6 +97,15 @@ public final class Socket {
     // Written under `admission` once the CONNECT reply and the held packets are written; from then
     // on writes go straight to the client without the lock.
     private volatile boolean greeted;
+    // Guarded by `admission`: the pending CONNECT reply once admitted, and what the connect flow's
+    // own thread does right after writing it (the pause that keeps the first event out of the
+    // reply's TCP segment).
+    private Runnable greeting;
+    private Runnable afterGreeting;
+    // The connect flow's thread while it runs the connect handlers; written under `admission`.
+    private volatile Thread connectThread;
+    // Set once admitted (under `admission`), never cleared: connected() is true from then on until the close.
+    private volatile boolean admitted;
 
     private record Held(List<Message> encoded, boolean isVolatile) {}
 
@@ -181,12 +190,13 @@ public final class Socket {
     }
 
     /**
-     * Whether the socket is in its namespace now: from the moment its CONNECT reply is written
-     * (an instant before, so no one sees the reply and a socket not connected) until it leaves.
-     * Emits do not check it; they are dropped only once the socket has left.
+     * Whether the socket is in its namespace now: from its admission (it is in its rooms; its
+     * connect handlers run) until it leaves. Emits do not check it; they are dropped only once the
+     * socket has left.
      */
     public boolean connected() {
-        return state == CONNECTED;
+        int now = state;
+        return now == CONNECTED || now == CONNECTING && admitted;
     }
 
     /** The Engine.IO connection behind this socket, as Node's {@code socket.conn}. */
@@ -240,6 +250,7 @@ public final class Socket {
             nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT));
             return;
         }
+        greet();
         notifyOutgoing(packet);
         client.writePacket(packet);
     }
@@ -260,6 +271,7 @@ public final class Socket {
             return;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
+        greet();
         notifyOutgoing(packet);
         client.write(nsp.server().options().parser().encode(packet), true);
     }
@@ -323,6 +335,7 @@ public final class Socket {
             return future;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
+        greet();
         notifyOutgoing(packet);
         client.writePacket(packet);
         return future;
@@ -364,6 +377,7 @@ public final class Socket {
             client.disconnectAllAndClose();
             return;
         }
+        greet();
         synchronized (admission) {
             // Under the lock the CONNECT reply is written with, so the DISCONNECT follows it.
             if (connected()) {
@@ -519,18 +533,45 @@ public final class Socket {
     }
 
     /**
-     * Moves the socket to connected and writes its CONNECT reply (and what a resumed session
-     * missed), then what broadcasts wrote to it meanwhile, all under the admission lock: a close
-     * either comes first (nothing is written, false) or finds the socket connected; a broadcast
-     * that sees it connected before {@code greeted} waits for the lock and follows the reply.
+     * The adapter admitted the socket (it is in its rooms): {@code greeting} writes its CONNECT
+     * reply and what a resumed session missed. It runs at the socket's first write or when the
+     * connect handlers have returned, whichever comes first ({@link #greet}), so a connect handler
+     * can still refuse the connection until then. False if the socket closed first.
      */
-    boolean greet(Runnable reply) {
+    boolean admitted(Runnable greeting, Runnable afterOnConnectThread) {
         synchronized (admission) {
-            if (!STATE.compareAndSet(this, CONNECTING, CONNECTED)) {
-                held = null;
+            if (state != CONNECTING) {
                 return false;
             }
-            reply.run();
+            this.greeting = greeting;
+            this.afterGreeting = afterOnConnectThread;
+            this.connectThread = Thread.currentThread();
+            this.admitted = true;
+            return true;
+        }
+    }
+
+    /**
+     * Writes the CONNECT reply now if it is pending: moves the socket to connected and writes the
+     * greeting, then what broadcasts wrote to it meanwhile, all under the admission lock. Returns
+     * whether the reply went out (now or earlier); false before the admission (middlewares run)
+     * and when the socket closed first.
+     */
+    boolean greet() {
+        if (greeted) {
+            return true;
+        }
+        Runnable after;
+        synchronized (admission) {
+            if (greeted) {
+                return true;
+            }
+            Runnable g = greeting;
+            if (g == null || !STATE.compareAndSet(this, CONNECTING, CONNECTED)) {
+                return false;
+            }
+            greeting = null;
+            g.run();
             List<Held> waiting = held;
             held = null;
             if (waiting != null) {
@@ -539,8 +580,33 @@ public final class Socket {
                 }
             }
             greeted = true;
+            after = Thread.currentThread() == connectThread ? afterGreeting : null;
+            afterGreeting = null;
+        }
+        if (after != null) {
+            after.run();
+        }
+        return true;
+    }
+
+    /**
+     * A connect handler refused the connection: true if the reply had not gone out, and then the
+     * socket is closed without it (the caller sends CONNECT_ERROR and cleans up).
+     */
+    boolean refuseBeforeGreeting() {
+        synchronized (admission) {
+            if (greeted || !STATE.compareAndSet(this, CONNECTING, DISCONNECTED)) {
+                return false;
+            }
+            greeting = null;
+            held = null;
             return true;
         }
+    }
+
+    /** The connect handlers have returned: the connect flow's thread no longer pauses after a greeting. */
+    void connectHandlersDone() {
+        connectThread = null;
     }
 
     /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
@@ -583,27 +649,24 @@ public final class Socket {
     }
 
     void write(List<Message> encoded, BroadcastFlags flags) {
-        if (greeted) {
-            if (state == CONNECTED) {
-                client.write(encoded, flags.volatileFlag());
-            }
-            return;
-        }
-        int now;
-        synchronized (admission) {
-            now = state;
-            if (now == CONNECTING) {
-                if (held == null) {
-                    held = new ArrayList<>(2);
+        if (!greeted) {
+            synchronized (admission) {
+                if (!greeted && state == CONNECTING && greeting == null) {
+                    // In its rooms, its reply not ready yet: wait behind it.
+                    if (held == null) {
+                        held = new ArrayList<>(2);
+                    }
+                    held.add(new Held(encoded, flags.volatileFlag()));
+                    return;
                 }
-                held.add(new Held(encoded, flags.volatileFlag()));
-                return;
             }
+            greet();
         }
-        if (now == CONNECTED) {
+        if (state == CONNECTED) {
             client.write(encoded, flags.volatileFlag());
         }
     }
+
 
     /**
      * Expects an ack for a broadcast. With a timeout, the expectation ends then (the broadcast
@@ -659,14 +722,25 @@ public final class Socket {
 
     /** As {@link #onClose(DisconnectReason)}, with what the connection said when it ended. */
     void onClose(DisconnectReason reason, DisconnectDetails details) {
-        int before = (int) STATE.getAndSet(this, DISCONNECTED);
+        int before;
+        boolean wasAdmitted;
+        boolean wasGreeted;
+        synchronized (admission) {
+            // With the admission: either it comes first (and the connect flow cleans up) or it
+            // sees the socket admitted (and the disconnect flow below does).
+            before = (int) STATE.getAndSet(this, DISCONNECTED);
+            wasAdmitted = admitted;
+            wasGreeted = greeted;
+        }
         if (before == DISCONNECTED) {
             return;
         }
         // Before the disconnect flow reads it; the state change above is the only other write.
         this.disconnectDetails = details;
-        boolean wasConnected = before == CONNECTED;
-        boolean keep = wasConnected && pid != null && reason.recoverable();
+        // Admitted counts as connected: its connect handlers run (or ran), so its disconnect
+        // handlers must too. Only a client that got its reply holds a session id to come back with.
+        boolean wasConnected = before == CONNECTED || wasAdmitted;
+        boolean keep = wasGreeted && pid != null && reason.recoverable();
         boolean settledAtClose = settled;
         if (keep && settledAtClose) {
             // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
@@ -682,7 +756,7 @@ public final class Socket {
             pendingAcks.failAll(ackFailure);
         }
         if (!wasConnected) {
-            // The connect flow sees the close when it greets and completes `gone` after its cleanup.
+            // Not admitted yet: the connect flow sees the close and completes `gone` after its cleanup.
             return;
         }
         mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {

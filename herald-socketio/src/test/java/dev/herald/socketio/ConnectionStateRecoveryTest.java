@@ -223,6 +223,7 @@ class ConnectionStateRecoveryTest {
             CountDownLatch release = new CountDownLatch(1);
             io.onConnect(s -> {
                 if (!s.recovered()) {
+                    s.emit("hello"); // the CONNECT reply goes out with the first write
                     release.await(5, TimeUnit.SECONDS);
                     s.join("late");
                     s.data().put("set", "in the handler");
@@ -231,10 +232,11 @@ class ConnectionStateRecoveryTest {
             io.onCall("mine", (s, a) -> Map.of("rooms", s.rooms(), "set", s.data().getOrDefault("set", "-")));
             FakeEngineSocket first = new FakeEngineSocket(io);
             JsonNode reply = connectReply(first, "");
+            String offset = lastArg(event(first));
             first.clientClose(CloseReason.TRANSPORT_CLOSE);
 
             FakeEngineSocket back = new FakeEngineSocket(io);
-            back.deliver("0" + resume(reply, null));
+            back.deliver("0" + resume(reply, offset));
             release.countDown();
             assertThat(JSON.readTree(back.nextText().substring(1))).isEqualTo(reply);
             back.deliver("21[\"mine\"]");
