@@ -11,8 +11,6 @@ import dev.herald.socketio.SessionRestore;
 import dev.herald.bench.servers.ServerArgs;
 import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -32,12 +30,57 @@ import java.util.concurrent.CountDownLatch;
 public final class BenchServer {
   private BenchServer() {}
 
+  private static final String USAGE =
+      "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N]";
+
+  /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
+  record Flags(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+
+    static Flags parse(String[] args) {
+      int port = -1;
+      int ioThreads = 0;
+      boolean recovery = false;
+      boolean logRecovery = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--recovery" -> recovery = true;
+          case "--log-recovery" -> logRecovery = true;
+          case "--port" -> port = number(args, ++i, "--port", 0, 65535);
+          case "--io-threads" -> ioThreads = number(args, ++i, "--io-threads", 1, 1024);
+          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+        }
+      }
+      return new Flags(port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads);
+    }
+
+    private static int number(String[] args, int i, String option, int min, int max) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      try {
+        int value = Integer.parseInt(args[i]);
+        if (value >= min && value <= max) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          option + " must be a whole number from " + min + " to " + max + ", got '" + args[i] + "'");
+    }
+  }
+
   /** Starts the server and blocks until the process is stopped. */
   public static void main(String[] args) throws InterruptedException {
-    List<String> flags = Arrays.asList(args);
-    int io = flags.indexOf("--io-threads");
-    NettyServer server = start(ServerArgs.port(args), flags.contains("--recovery"),
-        flags.contains("--log-recovery"), io >= 0 ? Integer.parseInt(flags.get(io + 1)) : 0);
+    Flags flags;
+    try {
+      flags = Flags.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("BenchServer: " + e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
+    }
+    NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads());
     ServerArgs.announce(server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     new CountDownLatch(1).await();
