@@ -2,8 +2,9 @@ package dev.herald.socketio;
 
 /**
  * Runs when a client asked to resume its session through connection state recovery and got a
- * fresh one instead: after the CONNECT reply, before the connect handlers, on the socket's virtual
- * thread. The application can send the state the client lost again.
+ * fresh one instead: before the connect handlers (and, like them, before the CONNECT reply unless
+ * it writes to the socket), on the socket's virtual thread. The application can send the state
+ * the client lost again.
  */
 @FunctionalInterface
 public interface RecoveryFailedHandler {
