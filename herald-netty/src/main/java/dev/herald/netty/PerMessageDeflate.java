@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilte
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,12 +25,14 @@ import java.util.Optional;
  * message, so a small compressed frame cannot blow up into a large one.
  *
  * <p>Memory: Netty creates a connection's deflater on its first compressed message and, with
- * context takeover (the default both sides offer), keeps it until the connection closes; an idle
- * connection that never got a message over the threshold holds none.
+ * server context takeover (what clients offer by default), keeps it until the connection closes;
+ * an idle connection that never got a message over the threshold holds none. The client is asked
+ * not to take over its context, so no inflater outlives the message it inflates.
  */
 final class PerMessageDeflate {
 
     private static final String NAME = "permessage-deflate";
+    private static final String CLIENT_NO_CONTEXT = "client_no_context_takeover";
     // zlib's default level, as Node's ws uses.
     private static final int LEVEL = 6;
 
@@ -48,12 +51,21 @@ final class PerMessageDeflate {
         if (offered == null) {
             return Optional.empty();
         }
+        // client_no_context_takeover is asked for: the inflater is then dropped after each message
+        // instead of held per connection, and ws (Node's client) applies its 1 KiB threshold only
+        // under that parameter; without it ws deflates even "2probe" and "5" asynchronously, so
+        // they leave after a poll sent later (the upgrade race the official suite trips on).
         PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(
-                LEVEL, false, PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, false,
+                LEVEL, false, PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true,
                 new Filters(options.perMessageDeflateThreshold()), options.maxHttpBufferSize());
         for (WebSocketExtensionData data : WebSocketExtensionUtil.extractExtensions(offered)) {
             if (NAME.equalsIgnoreCase(data.name())) {
-                WebSocketServerExtension accepted = handshaker.handshakeExtension(data);
+                // RFC 7692 7.1.1.2 lets the server answer with client_no_context_takeover even
+                // when the offer lacks it; Netty only answers what was offered, so it is added.
+                Map<String, String> params = new HashMap<>(data.parameters());
+                params.putIfAbsent(CLIENT_NO_CONTEXT, null);
+                WebSocketServerExtension accepted = handshaker.handshakeExtension(
+                        new WebSocketExtensionData(data.name(), params));
                 if (accepted != null) {
                     return Optional.of(accepted);
                 }

@@ -115,7 +115,8 @@ class CompressionTest {
             try (TestServer server = TestServer.start(o -> o.perMessageDeflate(true));
                     RawWebSocket ws = new RawWebSocket(server.server.port(), WS, "Sec-WebSocket-Extensions", OFFER)) {
                 assertThat(ws.status).isEqualTo(101);
-                assertThat(ws.responseHead.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate");
+                assertThat(ws.responseHead.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate")
+                        .contains("client_no_context_takeover");
                 assertThat(ws.readFrame().text()).startsWith("0{");
                 EngineSocket socket = server.nextOpened();
 
