@@ -180,28 +180,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 log.debug("static file lookup failed", e);
                 found = Optional.empty();
             }
-            Optional<StaticFiles.Found> result = found;
-            ctx.executor().execute(() -> {
-                FullHttpResponse res;
-                if (result.isPresent() && result.get().folder()) {
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
-                    res.headers().set(HttpHeaderNames.LOCATION, withSlash(req.uri()));
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-                } else if (result.isPresent()) {
-                    byte[] bytes = result.get().bytes();
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, result.get().contentType());
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-                } else {
-                    byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-                            Unpooled.wrappedBuffer(body));
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                }
-                write(ctx, keepAlive, res);
-            });
+            FullHttpResponse res;
+            if (found.isPresent() && found.get().folder()) {
+                res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+                res.headers().set(HttpHeaderNames.LOCATION, withSlash(req.uri()));
+                res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            } else if (found.isPresent()) {
+                // Hashing and compressing stay on this virtual thread, off the event loop.
+                res = FileResponses.build(req.headers(), found.get(), head);
+            } else {
+                byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
+                res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                        Unpooled.wrappedBuffer(body));
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            }
+            ctx.executor().execute(() -> write(ctx, keepAlive, res));
         });
     }
 

@@ -204,6 +204,53 @@ class CompressionTest {
         }
     }
 
+    @Nested
+    class StaticFilesAndBundle {
+
+        @Test
+        void clientBundleIsGzippedWithAnEtagAndA304ForTheSameTag() throws Exception {
+            try (TestServer server = TestServer.start()) {
+                HttpResponse<byte[]> plain = get(server, "/socket.io/socket.io.min.js");
+                assertThat(plain.statusCode()).isEqualTo(200);
+                assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+                String etag = plain.headers().firstValue("etag").orElseThrow();
+
+                HttpResponse<byte[]> gzipped = get(server, "/socket.io/socket.io.min.js", "Accept-Encoding", "gzip");
+                assertThat(gzipped.headers().firstValue("content-encoding")).hasValue("gzip");
+                assertThat(gzipped.headers().firstValue("etag")).hasValue(etag);
+                assertThat(gzipped.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+                assertThat(gzipped.body().length).isLessThan(plain.body().length / 2);
+                assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes()).isEqualTo(plain.body());
+
+                HttpResponse<byte[]> again = get(server, "/socket.io/socket.io.min.js", "If-None-Match", etag);
+                assertThat(again.statusCode()).isEqualTo(304);
+                assertThat(again.body()).isEmpty();
+                assertThat(get(server, "/socket.io/socket.io.min.js", "If-None-Match", "W/\"other\"").statusCode()).isEqualTo(200);
+            }
+        }
+
+        @Test
+        void pagesOverTheThresholdAreGzippedAndSmallOnesAreNot() throws Exception {
+            try (TestServer server = TestServer.start(o -> o, b -> b.page("/big", "<p>" + BIG + "</p>").page("/small", "<p>hi</p>"))) {
+                HttpResponse<byte[]> big = get(server, "/big", "Accept-Encoding", "gzip, deflate");
+                assertThat(big.headers().firstValue("content-encoding")).hasValue("gzip");
+                assertThat(text(new GZIPInputStream(new ByteArrayInputStream(big.body())))).isEqualTo("<p>" + BIG + "</p>");
+                HttpResponse<byte[]> small = get(server, "/small", "Accept-Encoding", "gzip");
+                assertThat(small.headers().firstValue("content-encoding")).isEmpty();
+                assertThat(small.headers().firstValue("etag")).isPresent();
+                assertThat(new String(small.body(), StandardCharsets.UTF_8)).isEqualTo("<p>hi</p>");
+            }
+        }
+
+        private HttpResponse<byte[]> get(TestServer server, String path, String... headers) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10)).GET();
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            return server.http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
+    }
+
     private static String text(InputStream in) throws IOException {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
