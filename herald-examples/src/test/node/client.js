@@ -3,7 +3,7 @@
 //   node client.js '{"version":"v4","url":"http://127.0.0.1:PORT/nsp","options":{...},"parser":"msgpack"}'
 //
 // "parser":"msgpack" builds the client with socket.io-msgpack-parser (4.x only), as apps do with
-// io(url, { parser: require("socket.io-msgpack-parser") }).
+// io(url, { parser: require("socket.io-msgpack-parser") }). "fetch":true polls with fetch (see below).
 //
 // Commands arrive on stdin, one JSON object a line; events leave on stdout, one JSON object a
 // line. Binary values cross as {"$bin":"<base64>"} both ways, so the Java side can assert on them.
@@ -71,6 +71,9 @@ function fromWire(value) {
 
 const options = Object.assign({ reconnection: false, forceNew: true }, config.options || {});
 if (config.parser === 'msgpack') options.parser = require('socket.io-msgpack-parser');
+// "fetch": true polls with Node's fetch, which asks for gzip/deflate and inflates the answers (the
+// default XHR polyfill does neither), as a browser's polling does.
+if (config.fetch) options.transports = [require('engine.io-client').Fetch];
 const socket = io(config.url, options);
 
 function transportName() {

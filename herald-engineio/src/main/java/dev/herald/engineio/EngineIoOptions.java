@@ -56,6 +56,10 @@ public final class EngineIoOptions {
     private final List<RequestHook> initialHeadersHooks;
     private final List<ConnectionErrorListener> connectionErrorListeners;
     private final Optional<CookieOptions> cookie;
+    private final boolean httpCompression;
+    private final int httpCompressionThreshold;
+    private final boolean perMessageDeflate;
+    private final int perMessageDeflateThreshold;
 
     private EngineIoOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -75,6 +79,10 @@ public final class EngineIoOptions {
         this.initialHeadersHooks = List.copyOf(b.initialHeadersHooks);
         this.connectionErrorListeners = List.copyOf(b.connectionErrorListeners);
         this.cookie = b.cookie;
+        this.httpCompression = b.httpCompression;
+        this.httpCompressionThreshold = b.httpCompressionThreshold;
+        this.perMessageDeflate = b.perMessageDeflate;
+        this.perMessageDeflateThreshold = b.perMessageDeflateThreshold;
     }
 
     /** The defaults: 25 s / 20 s / 10 s, 1 MB, polling and websocket, EIO4 only. */
@@ -202,6 +210,34 @@ public final class EngineIoOptions {
         return cookie;
     }
 
+    /**
+     * Whether polling answers are compressed (gzip or deflate, whichever the request's
+     * {@code Accept-Encoding} prefers) when they reach {@link #httpCompressionThreshold()} and hold
+     * at least one message that may be compressed. Default true, as Node's {@code httpCompression}.
+     */
+    public boolean httpCompression() {
+        return httpCompression;
+    }
+
+    /** The smallest polling answer, in bytes before compression, that is compressed. Default 1024. */
+    public int httpCompressionThreshold() {
+        return httpCompressionThreshold;
+    }
+
+    /**
+     * Whether the WebSocket transport accepts a client's {@code permessage-deflate} offer. Default
+     * false, as Node's {@code perMessageDeflate}: a connection that has sent one compressed message
+     * keeps a deflate context (about 300 KiB of native memory, see docs/operations.md) until it closes.
+     */
+    public boolean perMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    /** The smallest WebSocket message, in bytes, that is compressed once deflate is negotiated. Default 1024. */
+    public int perMessageDeflateThreshold() {
+        return perMessageDeflateThreshold;
+    }
+
     /** A builder initialised with these options. */
     public Builder toBuilder() {
         return new Builder()
@@ -215,6 +251,10 @@ public final class EngineIoOptions {
                 .slowConsumerTimeout(slowConsumerTimeout)
                 .slowConsumerMaxBuffer(slowConsumerMaxBuffer)
                 .maxSessionsPerAddress(maxSessionsPerAddress)
+                .httpCompression(httpCompression)
+                .httpCompressionThreshold(httpCompressionThreshold)
+                .perMessageDeflate(perMessageDeflate)
+                .perMessageDeflateThreshold(perMessageDeflateThreshold)
                 .copyHooks(this);
     }
 
@@ -227,7 +267,9 @@ public final class EngineIoOptions {
                 + ", slowConsumerMaxBuffer=" + slowConsumerMaxBuffer
                 + ", maxSessionsPerAddress=" + maxSessionsPerAddress + ", allowRequest=" + allowRequest.isPresent()
                 + ", middlewares=" + middlewares.size() + ", headersHooks=" + headersHooks.size() + "/" + initialHeadersHooks.size()
-                + ", connectionErrorListeners=" + connectionErrorListeners.size() + ", cookie=" + cookie + "]";
+                + ", connectionErrorListeners=" + connectionErrorListeners.size() + ", cookie=" + cookie
+                + ", httpCompression=" + (httpCompression ? httpCompressionThreshold : "off")
+                + ", perMessageDeflate=" + (perMessageDeflate ? perMessageDeflateThreshold : "off") + "]";
     }
 
     /** Builds {@link EngineIoOptions}; {@link #build()} validates every value. */
@@ -249,6 +291,10 @@ public final class EngineIoOptions {
         private final List<RequestHook> initialHeadersHooks = new ArrayList<>();
         private final List<ConnectionErrorListener> connectionErrorListeners = new ArrayList<>();
         private Optional<CookieOptions> cookie = Optional.empty();
+        private boolean httpCompression = true;
+        private int httpCompressionThreshold = 1024;
+        private boolean perMessageDeflate;
+        private int perMessageDeflateThreshold = 1024;
 
         private Builder() {}
 
@@ -380,6 +426,30 @@ public final class EngineIoOptions {
             return this;
         }
 
+        /** See {@link EngineIoOptions#httpCompression()}. */
+        public Builder httpCompression(boolean value) {
+            this.httpCompression = value;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#httpCompressionThreshold()}; 0 compresses every answer. */
+        public Builder httpCompressionThreshold(int bytes) {
+            this.httpCompressionThreshold = bytes;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#perMessageDeflate()}. */
+        public Builder perMessageDeflate(boolean value) {
+            this.perMessageDeflate = value;
+            return this;
+        }
+
+        /** See {@link EngineIoOptions#perMessageDeflateThreshold()}; 0 compresses every message. */
+        public Builder perMessageDeflateThreshold(int bytes) {
+            this.perMessageDeflateThreshold = bytes;
+            return this;
+        }
+
         /** Validates and builds; the exception message names the offending option. */
         public EngineIoOptions build() {
             requirePositive(pingInterval, "pingInterval");
@@ -402,6 +472,12 @@ public final class EngineIoOptions {
             }
             if (maxSessionsPerAddress < 0) {
                 throw new IllegalArgumentException("maxSessionsPerAddress must be >= 0 (0 = no limit), was " + maxSessionsPerAddress);
+            }
+            if (httpCompressionThreshold < 0) {
+                throw new IllegalArgumentException("httpCompressionThreshold must be >= 0, was " + httpCompressionThreshold);
+            }
+            if (perMessageDeflateThreshold < 0) {
+                throw new IllegalArgumentException("perMessageDeflateThreshold must be >= 0, was " + perMessageDeflateThreshold);
             }
             if (transports.isEmpty()) {
                 throw new IllegalArgumentException("transports must contain at least one transport");

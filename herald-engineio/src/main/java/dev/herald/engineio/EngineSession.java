@@ -393,16 +393,18 @@ final class EngineSession implements EngineSocket {
     }
 
     private void writeFrame(WebSocketConnection ws, Packet p) {
+        // Control packets may be compressed (as in the JS reference); only a message can opt out.
+        boolean compress = p.message().map(Message::compress).orElse(true);
         if (p.isBinary()) {
             byte[] data = p.message().orElseThrow().binary();
-            ws.sendBinary(protocol == 3 ? Eio3Codec.encodeWebSocketBinary(data) : data);
+            ws.sendBinary(protocol == 3 ? Eio3Codec.encodeWebSocketBinary(data) : data, compress);
         } else {
-            ws.sendText(PacketCodec.webSocketText(p));
+            ws.sendText(PacketCodec.webSocketText(p), compress);
         }
     }
 
     private void respondPayload(EngineRequest get, List<Packet> packets) {
-        PollingFormat.respond(get, protocol, packets);
+        PollingFormat.respond(get, protocol, packets, options);
     }
 
     // ---- polling (home) ----

@@ -16,23 +16,39 @@ public final class Message {
 
     private final String text;
     private final byte[] binary;
+    private final boolean compress;
 
     // Lazily cached wire forms; see class comment for why unsynchronized publication is fine.
     private volatile byte[] wsTextFrame;
 
-    private Message(String text, byte[] binary) {
+    private Message(String text, byte[] binary, boolean compress) {
         this.text = text;
         this.binary = binary;
+        this.compress = compress;
     }
 
     /** A text message. */
     public static Message text(String text) {
-        return new Message(Objects.requireNonNull(text, "text"), null);
+        return new Message(Objects.requireNonNull(text, "text"), null, true);
     }
 
     /** A binary message. The array is not copied; callers must not mutate it afterwards. */
     public static Message binary(byte[] data) {
-        return new Message(null, Objects.requireNonNull(data, "data"));
+        return new Message(null, Objects.requireNonNull(data, "data"), true);
+    }
+
+    /**
+     * This message with its compress flag set (JS {@code socket.send(data, {compress})}): with
+     * false, transports send it as it is even where compression is on (a polling answer made only
+     * of such messages, a WebSocket frame). Returns this message when the flag is unchanged.
+     */
+    public Message compress(boolean value) {
+        return value == compress ? this : new Message(text, binary, value);
+    }
+
+    /** Whether transports may compress this message; true unless {@link #compress(boolean)} said otherwise. */
+    public boolean compress() {
+        return compress;
     }
 
     /** Whether this is a binary message (else text). */
@@ -71,7 +87,8 @@ public final class Message {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Message m && Objects.equals(text, m.text) && Arrays.equals(binary, m.binary);
+        return o instanceof Message m && compress == m.compress && Objects.equals(text, m.text)
+                && Arrays.equals(binary, m.binary);
     }
 
     @Override

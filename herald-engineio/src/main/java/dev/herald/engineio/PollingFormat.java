@@ -3,10 +3,13 @@ package dev.herald.engineio;
 import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PayloadCodec;
+import dev.herald.engineio.transport.ContentEncoding;
 import dev.herald.engineio.transport.EngineRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /** Chooses the polling payload encoding of a request: EIO4 text, or EIO3 text or binary. */
 final class PollingFormat {
@@ -17,17 +20,38 @@ final class PollingFormat {
     private PollingFormat() {}
 
     /** Answers a poll with these packets in the encoding its protocol and query ask for. */
-    static void respond(EngineRequest get, int protocol, List<Packet> packets) {
-        if (protocol == 3) {
-            if (get.query("b64").isPresent()) {
-                get.respond(200, TEXT_PLAIN, Eio3Codec.encodeTextPayload(packets).getBytes(StandardCharsets.UTF_8));
-            } else {
-                // EIO3 browser clients that support binary read only octet-stream answers.
-                get.respond(200, OCTET_STREAM, Eio3Codec.encodeBinaryPayload(packets));
-            }
+    static void respond(EngineRequest get, int protocol, List<Packet> packets, EngineIoOptions options) {
+        String contentType;
+        byte[] body;
+        if (protocol == 3 && get.query("b64").isEmpty()) {
+            // EIO3 browser clients that support binary read only octet-stream answers.
+            contentType = OCTET_STREAM;
+            body = Eio3Codec.encodeBinaryPayload(packets);
+        } else {
+            contentType = TEXT_PLAIN;
+            String text = protocol == 3 ? Eio3Codec.encodeTextPayload(packets) : PayloadCodec.encode(packets);
+            body = text.getBytes(StandardCharsets.UTF_8);
+        }
+        Optional<ContentEncoding> coding = options.httpCompression() && body.length >= options.httpCompressionThreshold()
+                && anyCompressible(packets)
+                ? ContentEncoding.negotiate(get.request().header("accept-encoding"))
+                : Optional.empty();
+        if (coding.isEmpty()) {
+            get.respond(200, contentType, body);
             return;
         }
-        get.respond(200, TEXT_PLAIN, PayloadCodec.encode(packets).getBytes(StandardCharsets.UTF_8));
+        get.respond(200, contentType, coding.get().encode(body),
+                Map.of("Content-Encoding", List.of(coding.get().token())));
+    }
+
+    /** As the JS reference: one packet that may be compressed makes the whole answer compressible. */
+    private static boolean anyCompressible(List<Packet> packets) {
+        for (Packet p : packets) {
+            if (p.message().map(Message::compress).orElse(true)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Decodes a POST body; throws only {@code MalformedPacketException}. */

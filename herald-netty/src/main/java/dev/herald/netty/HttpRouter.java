@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -125,9 +126,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpHeaders upgradeHeaders = new DefaultHttpHeaders();
         extra.toMap().forEach(upgradeHeaders::set);
         int max = engine.options().maxHttpBufferSize();
+        Optional<WebSocketServerExtension> deflate = PerMessageDeflate.negotiate(req.headers(), engine.options());
+        deflate.ifPresent(ext -> upgradeHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PerMessageDeflate.responseHeader(ext)));
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(max)
-                .allowExtensions(false)
+                // RSV1 marks a compressed frame: allowed only once deflate is agreed.
+                .allowExtensions(deflate.isPresent())
                 .closeOnProtocolViolation(true)
                 .build();
         String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
@@ -138,6 +142,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         ChannelPipeline p = ctx.pipeline();
         WebSocketFrameHandler frames = new WebSocketFrameHandler();
+        // Placed now, before the 101 leaves: the client's first frame may follow it in the same read.
+        // The frame codec the handshake adds sits before these, so frames are inflated before
+        // they are aggregated, and deflated before they are framed.
+        deflate.ifPresent(ext -> p.addLast("ws-deflate", ext.newExtensionEncoder())
+                .addLast("ws-inflate", ext.newExtensionDecoder()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         p.addLast("ws-frames", frames);
         handshaker.handshake(ctx.channel(), req, upgradeHeaders, ctx.channel().newPromise()).addListener(f -> {
@@ -171,28 +180,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 log.debug("static file lookup failed", e);
                 found = Optional.empty();
             }
-            Optional<StaticFiles.Found> result = found;
-            ctx.executor().execute(() -> {
-                FullHttpResponse res;
-                if (result.isPresent() && result.get().folder()) {
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
-                    res.headers().set(HttpHeaderNames.LOCATION, withSlash(req.uri()));
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-                } else if (result.isPresent()) {
-                    byte[] bytes = result.get().bytes();
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, result.get().contentType());
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-                } else {
-                    byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
-                    res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-                            Unpooled.wrappedBuffer(body));
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                }
-                write(ctx, keepAlive, res);
-            });
+            FullHttpResponse res;
+            if (found.isPresent() && found.get().folder()) {
+                res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+                res.headers().set(HttpHeaderNames.LOCATION, withSlash(req.uri()));
+                res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            } else if (found.isPresent()) {
+                // Hashing and compressing stay on this virtual thread, off the event loop.
+                res = FileResponses.build(req.headers(), found.get(), head);
+            } else {
+                byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
+                res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                        Unpooled.wrappedBuffer(body));
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            }
+            ctx.executor().execute(() -> write(ctx, keepAlive, res));
         });
     }
 

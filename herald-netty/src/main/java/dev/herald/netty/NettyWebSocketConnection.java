@@ -58,15 +58,27 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
     @Override
     public void sendText(byte[] utf8) {
-        if (closing == 0) {
-            send(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
-        }
+        sendText(utf8, true);
     }
 
     @Override
     public void sendBinary(byte[] data) {
+        sendBinary(data, true);
+    }
+
+    @Override
+    public void sendText(byte[] utf8, boolean compress) {
         if (closing == 0) {
-            send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
+            send(compress ? new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))
+                    : PerMessageDeflate.uncompressedText(Unpooled.wrappedBuffer(utf8)));
+        }
+    }
+
+    @Override
+    public void sendBinary(byte[] data, boolean compress) {
+        if (closing == 0) {
+            send(compress ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
+                    : PerMessageDeflate.uncompressedBinary(Unpooled.wrappedBuffer(data)));
         }
     }
 

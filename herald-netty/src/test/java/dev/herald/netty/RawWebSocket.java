@@ -74,10 +74,33 @@ final class RawWebSocket implements AutoCloseable {
         sendRaw(opcode, true, payload);
     }
 
+    /** Sends one message deflated as permessage-deflate does it, with RSV1 set. */
+    void sendCompressed(int opcode, byte[] message) throws IOException {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try {
+            deflater.setInput(message);
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+                z.write(buf, 0, n);
+            }
+        } finally {
+            deflater.end();
+        }
+        byte[] all = z.toByteArray();
+        // RFC 7692 7.2.1: the 00 00 ff ff tail of the sync flush is not sent.
+        sendRaw(opcode, true, java.util.Arrays.copyOf(all, all.length - 4), true);
+    }
+
     /** Sends one masked frame; {@code fin=false} starts or continues a fragmented message. */
     void sendRaw(int opcode, boolean fin, byte[] payload) throws IOException {
+        sendRaw(opcode, fin, payload, false);
+    }
+
+    private void sendRaw(int opcode, boolean fin, byte[] payload, boolean rsv1) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write((fin ? 0x80 : 0) | opcode);
+        f.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         int len = payload.length;
         if (len < 126) {
             f.write(0x80 | len);
@@ -117,7 +140,30 @@ final class RawWebSocket implements AutoCloseable {
             }
         }
         byte[] payload = in.readNBytes((int) len);
-        return new Frame(b0 & 0x0f, payload);
+        boolean rsv1 = (b0 & 0x40) != 0;
+        return new Frame(b0 & 0x0f, payload, rsv1, rsv1 ? inflate(payload) : payload);
+    }
+
+    // Kept for the connection: the server compresses with context takeover.
+    private final java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+
+    /** RFC 7692 7.2.2: the stripped 00 00 ff ff tail is put back before inflating. */
+    private byte[] inflate(byte[] payload) throws IOException {
+        byte[] in = java.util.Arrays.copyOf(payload, payload.length + 4);
+        in[payload.length + 2] = (byte) 0xff;
+        in[payload.length + 3] = (byte) 0xff;
+        inflater.setInput(in);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = inflater.inflate(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Reads frames until a close frame or end of stream; returns the close code or -1. */
@@ -138,14 +184,19 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    record Frame(int opcode, byte[] payload) {
+    /**
+     * One frame as received; {@code rsv1} is the permessage-deflate "compressed" bit, {@code data}
+     * the payload inflated when it is set (else the payload itself).
+     */
+    record Frame(int opcode, byte[] payload, boolean rsv1, byte[] data) {
         String text() {
-            return new String(payload, StandardCharsets.UTF_8);
+            return new String(data(), StandardCharsets.UTF_8);
         }
     }
 
     @Override
     public void close() throws IOException {
+        inflater.end();
         socket.close();
     }
 }

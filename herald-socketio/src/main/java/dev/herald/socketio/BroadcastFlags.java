@@ -8,7 +8,7 @@ import java.util.Optional;
  * Modifiers of one broadcast, as socket.io's {@code BroadcastFlags}.
  *
  * @param volatileFlag the packet may be dropped if a recipient cannot take it now
- * @param compress     the transport may compress the packet (WebSocket permessage-deflate)
+ * @param compress     the transport may compress the packet (polling httpCompression, WebSocket permessage-deflate)
  * @param local        deliver on this node only, do not publish to the cluster
  * @param timeout      how long to wait for acks, for {@code emitWithAck}
  */

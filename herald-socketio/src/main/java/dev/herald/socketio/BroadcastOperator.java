@@ -60,7 +60,12 @@ public final class BroadcastOperator {
         return new BroadcastOperator(nsp, rooms, except, flags.withVolatile(true));
     }
 
-    /** Whether the transport may compress the packet. */
+    /**
+     * Whether the transport may compress the packet (JS {@code compress}); true by default. With
+     * false the packet goes uncompressed even where compression is on: over WebSocket its frame is
+     * never deflated, and a polling answer holding only such packets is not gzipped. The flag
+     * travels to the other nodes of a cluster.
+     */
     public BroadcastOperator compress(boolean compress) {
         return new BroadcastOperator(nsp, rooms, except, flags.withCompress(compress));
     }

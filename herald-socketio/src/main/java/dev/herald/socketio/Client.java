@@ -294,6 +294,26 @@ final class Client implements EngineSocketListener {
         write(server.options().parser().encode(packet), false);
     }
 
+    /** Encodes and writes one packet with the {@code compress} flag of {@code socket.compress(false)}. Any thread. */
+    void writePacket(Packet packet, boolean compress) {
+        write(compressed(server.options().parser().encode(packet), compress), false);
+    }
+
+    /**
+     * The encoded messages of one packet with the {@code compress} flag set: with false, the
+     * engine sends them uncompressed over either transport. The list itself when the flag is true.
+     */
+    static List<Message> compressed(List<Message> messages, boolean compress) {
+        if (compress) {
+            return messages;
+        }
+        List<Message> out = new java.util.ArrayList<>(messages.size());
+        for (Message m : messages) {
+            out.add(m.compress(false));
+        }
+        return out;
+    }
+
     /**
      * Writes already-encoded messages (shared by every recipient of a broadcast). A binary packet
      * goes as one contiguous run so no other packet slips between it and its attachments.

@@ -193,7 +193,7 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void deliver(Packet packet, BroadcastOptions opts) {
-        List<Message> encoded = nsp.server().options().parser().encode(packet);
+        List<Message> encoded = encode(packet, opts);
         apply(opts, socket -> {
             socket.notifyOutgoing(packet);
             socket.write(encoded, opts.flags());
@@ -204,7 +204,7 @@ public class InMemoryAdapter implements Adapter {
     public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
         // Always a local id, as the reference: a packet relayed from another node carries that node's id.
         Packet withId = packet.withId(nsp.nextAckId());
-        List<Message> encoded = nsp.server().options().parser().encode(withId);
+        List<Message> encoded = encode(withId, opts);
         int[] count = {0};
         apply(opts, socket -> {
             count[0]++;
@@ -213,6 +213,11 @@ public class InMemoryAdapter implements Adapter {
             socket.write(encoded, opts.flags());
         });
         clientCountCallback.accept(count[0]);
+    }
+
+    /** Encoded once for every recipient, with the broadcast's {@code compress} flag on each message. */
+    private List<Message> encode(Packet packet, BroadcastOptions opts) {
+        return Client.compressed(nsp.server().options().parser().encode(packet), opts.flags().compress());
     }
 
     @Override

@@ -242,22 +242,36 @@ public final class Socket {
      * @throws IllegalArgumentException if the event name is reserved
      */
     public void emit(String event, Object... args) {
+        emit(true, event, args);
+    }
+
+    void emit(boolean compress, String event, Object... args) {
         ReservedEvents.check(event);
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
         if (pid != null) {
             // As socket.io: through the adapter, which keeps it (with its offset) for a replay if
             // this client is away now or loses it on the way.
-            nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT));
+            nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(),
+                    BroadcastFlags.DEFAULT.withCompress(compress)));
             return;
         }
         greet();
         notifyOutgoing(packet);
-        client.writePacket(packet);
+        client.writePacket(packet, compress);
     }
 
     /** Emits the {@code message} event. */
     public void send(Object... args) {
         emit("message", args);
+    }
+
+    /**
+     * A view of this socket whose emits carry this {@code compress} flag, as Node's
+     * {@code socket.compress(false).emit(...)}: with false the packet is sent uncompressed even
+     * where compression is on. Emits through {@link #emit} may be compressed.
+     */
+    public CompressEmitter compress(boolean compress) {
+        return new CompressEmitter(this, compress);
     }
 
     /** A view of this socket whose emits may be dropped when the client cannot take them now. */

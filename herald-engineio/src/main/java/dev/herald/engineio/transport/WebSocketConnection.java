@@ -18,6 +18,19 @@ public interface WebSocketConnection {
     /** Writes a binary frame; the array is shared and never mutated. */
     void sendBinary(byte[] data);
 
+    /**
+     * Like {@link #sendText(byte[])}; with {@code compress} false the frame is sent uncompressed
+     * even when permessage-deflate was negotiated. The default ignores the flag.
+     */
+    default void sendText(byte[] utf8, boolean compress) {
+        sendText(utf8);
+    }
+
+    /** Like {@link #sendBinary(byte[])}, with the flag of {@link #sendText(byte[], boolean)}. */
+    default void sendBinary(byte[] data, boolean compress) {
+        sendBinary(data);
+    }
+
     /** Sends a close frame and closes the connection. */
     void close();
 
