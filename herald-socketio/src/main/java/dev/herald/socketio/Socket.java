@@ -8,7 +8,6 @@ import dev.herald.socketio.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,14 +36,6 @@ public final class Socket {
 
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
 
-    // The lifecycle, one value changed only by compare-and-set: CONNECTING -> CONNECTED ->
-    // DISCONNECTED, or CONNECTING -> DISCONNECTED. Whoever moves it decides what follows, so a
-    // close racing the connect flow either stops the connect or finds the socket connected and
-    // runs the disconnect, never neither.
-    private static final int CONNECTING = 0;
-    private static final int CONNECTED = 1;
-    private static final int DISCONNECTED = 2;
-
     private final Client client;
     private final Namespace nsp;
     private final String id;
@@ -67,10 +58,6 @@ public final class Socket {
     // Serializes this socket's handlers on virtual threads.
     private final Mailbox mailbox;
 
-    // Any thread, through STATE only: CONNECTING, CONNECTED or DISCONNECTED. An int behind a
-    // VarHandle rather than an AtomicInteger, to keep sockets small.
-    private volatile int state = CONNECTING;
-    private static final VarHandle STATE;
     private static final VarHandle DATA;
     private static final VarHandle ACKS;
     private static final VarHandle OWN;
@@ -78,7 +65,6 @@ public final class Socket {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Socket.class, "state", int.class);
             DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
             ACKS = lookup.findVarHandle(Socket.class, "acks", SocketAcks.class);
             OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
@@ -89,26 +75,8 @@ public final class Socket {
 
     // The way from EVENT packets to this socket's handlers.
     private final EventDispatch events = new EventDispatch(this);
-    // Guards the move to CONNECTED and `held`: what broadcasts write while the socket is in its
-    // rooms but its CONNECT reply is not out yet waits there, and leaves right behind the reply.
-    private final Object admission = new Object();
-    // Guarded by `admission`; null unless something was written during the admission.
-    private List<Held> held;
-    // Written under `admission` once the CONNECT reply and the held packets are written; from then
-    // on writes go straight to the client without the lock.
-    private volatile boolean greeted;
-    // Guarded by `admission`: the pending CONNECT reply once admitted, and what the connect flow's
-    // own thread does right after writing it (the pause that keeps the first event out of the
-    // reply's TCP segment).
-    private Runnable greeting;
-    private Runnable afterGreeting;
-    // The connect flow's thread while it runs the connect handlers; written under `admission`.
-    private volatile Thread connectThread;
-    // Set once admitted (under `admission`), never cleared: connected() is true from then on until the close.
-    private volatile boolean admitted;
-
-    private record Held(List<Message> encoded, boolean isVolatile) {}
-
+    // Connecting, connected, disconnected, and the admission in between.
+    private final SocketLifecycle life;
     // Any thread: acks this socket still waits for; created by the first emitWithAck.
     private volatile SocketAcks acks;
 
@@ -123,6 +91,7 @@ public final class Socket {
         this.recovered = recovered;
         this.handshake = handshake;
         this.mailbox = nsp.server().newMailbox(id);
+        this.life = new SocketLifecycle(client);
     }
 
     /** The socket id: random, distinct from the Engine.IO session id, and the name of its personal room. */
@@ -195,8 +164,7 @@ public final class Socket {
      * socket has left.
      */
     public boolean connected() {
-        int now = state;
-        return now == CONNECTED || now == CONNECTING && admitted;
+        return life.connected();
     }
 
     /** The Engine.IO connection behind this socket, as Node's {@code socket.conn}. */
@@ -255,7 +223,7 @@ public final class Socket {
                     BroadcastFlags.DEFAULT.withCompress(compress)));
             return;
         }
-        greet();
+        life.greet();
         notifyOutgoing(packet);
         client.writePacket(packet, compress);
     }
@@ -281,11 +249,11 @@ public final class Socket {
 
     void emitVolatile(String event, Object... args) {
         ReservedEvents.check(event);
-        if (state == DISCONNECTED) {
+        if (life.closed()) {
             return;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
-        greet();
+        life.greet();
         notifyOutgoing(packet);
         client.write(nsp.server().options().parser().encode(packet), true);
     }
@@ -336,7 +304,7 @@ public final class Socket {
             return CompletableFuture.failedFuture(new SocketIoException("too many pending acks (maxPendingAcks="
                     + server.options().maxPendingAcks() + "), event not sent"));
         }
-        if (state == DISCONNECTED) {
+        if (life.closed()) {
             // Before the timer: after close() the scheduler is gone.
             CompletableFuture<EventArgs> future = new CompletableFuture<>();
             server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
@@ -344,12 +312,12 @@ public final class Socket {
         }
         long ackId = nsp.nextAckId();
         CompletableFuture<EventArgs> future = acks.expect(ackId, Optional.ofNullable(timeout));
-        if (state == DISCONNECTED) {
+        if (life.closed()) {
             acks.fail(ackId, "socket has been disconnected");
             return future;
         }
         Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
-        greet();
+        life.greet();
         notifyOutgoing(packet);
         client.writePacket(packet);
         return future;
@@ -391,13 +359,12 @@ public final class Socket {
             client.disconnectAllAndClose();
             return;
         }
-        greet();
-        synchronized (admission) {
-            // Under the lock the CONNECT reply is written with, so the DISCONNECT follows it.
-            if (connected()) {
+        life.greet();
+        life.runAfterAnyGreeting(() -> {
+            if (life.connected()) {
                 client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
             }
-        }
+        });
         onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
 
@@ -546,86 +513,28 @@ public final class Socket {
         return new SocketDetails(id, nsp.name(), handshake, rooms(), data == null ? Map.of() : Map.copyOf(data));
     }
 
-    /**
-     * The adapter admitted the socket (it is in its rooms): {@code greeting} writes its CONNECT
-     * reply and what a resumed session missed. It runs at the socket's first write or when the
-     * connect handlers have returned, whichever comes first ({@link #greet}), so a connect handler
-     * can still refuse the connection until then. False if the socket closed first.
-     */
+    /** See {@link SocketLifecycle#admit}. */
     boolean admitted(Runnable greeting, Runnable afterOnConnectThread) {
-        synchronized (admission) {
-            if (state != CONNECTING) {
-                return false;
-            }
-            this.greeting = greeting;
-            this.afterGreeting = afterOnConnectThread;
-            this.connectThread = Thread.currentThread();
-            this.admitted = true;
-            return true;
-        }
+        return life.admit(greeting, afterOnConnectThread);
     }
 
-    /**
-     * Writes the CONNECT reply now if it is pending: moves the socket to connected and writes the
-     * greeting, then what broadcasts wrote to it meanwhile, all under the admission lock. Returns
-     * whether the reply went out (now or earlier); false before the admission (middlewares run)
-     * and when the socket closed first.
-     */
+    /** See {@link SocketLifecycle#greet}. */
     boolean greet() {
-        if (greeted) {
-            return true;
-        }
-        Runnable after;
-        synchronized (admission) {
-            if (greeted) {
-                return true;
-            }
-            Runnable g = greeting;
-            if (g == null || !STATE.compareAndSet(this, CONNECTING, CONNECTED)) {
-                return false;
-            }
-            greeting = null;
-            g.run();
-            List<Held> waiting = held;
-            held = null;
-            if (waiting != null) {
-                for (Held h : waiting) {
-                    client.write(h.encoded(), h.isVolatile());
-                }
-            }
-            greeted = true;
-            after = Thread.currentThread() == connectThread ? afterGreeting : null;
-            afterGreeting = null;
-        }
-        if (after != null) {
-            after.run();
-        }
-        return true;
+        return life.greet();
     }
 
-    /**
-     * A connect handler refused the connection: true if the reply had not gone out, and then the
-     * socket is closed without it (the caller sends CONNECT_ERROR and cleans up).
-     */
+    /** See {@link SocketLifecycle#refuseBeforeGreeting}. */
     boolean refuseBeforeGreeting() {
-        synchronized (admission) {
-            if (greeted || !STATE.compareAndSet(this, CONNECTING, DISCONNECTED)) {
-                return false;
-            }
-            greeting = null;
-            held = null;
-            return true;
-        }
+        return life.refuseBeforeGreeting();
     }
 
-    /** The connect handlers have returned: the connect flow's thread no longer pauses after a greeting. */
     void connectHandlersDone() {
-        connectThread = null;
+        life.connectHandlersDone();
     }
 
     /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
     void abandon(boolean admitted) {
-        STATE.setVolatile(this, DISCONNECTED);
+        life.abandon();
         if (admitted) {
             nsp.adapter().delAll(id);
         }
@@ -663,23 +572,9 @@ public final class Socket {
     }
 
     void write(List<Message> encoded, BroadcastFlags flags) {
-        if (!greeted) {
-            synchronized (admission) {
-                if (!greeted && state == CONNECTING && greeting == null) {
-                    // In its rooms, its reply not ready yet: wait behind it.
-                    if (held == null) {
-                        held = new ArrayList<>(2);
-                    }
-                    held.add(new Held(encoded, flags.volatileFlag()));
-                    return;
-                }
-            }
-            greet();
-        }
-        if (state == CONNECTED) {
-            client.write(encoded, flags.volatileFlag());
-        }
+        life.write(encoded, flags.volatileFlag());
     }
+
 
 
     /**
@@ -736,25 +631,16 @@ public final class Socket {
 
     /** As {@link #onClose(DisconnectReason)}, with what the connection said when it ended. */
     void onClose(DisconnectReason reason, DisconnectDetails details) {
-        int before;
-        boolean wasAdmitted;
-        boolean wasGreeted;
-        synchronized (admission) {
-            // With the admission: either it comes first (and the connect flow cleans up) or it
-            // sees the socket admitted (and the disconnect flow below does).
-            before = (int) STATE.getAndSet(this, DISCONNECTED);
-            wasAdmitted = admitted;
-            wasGreeted = greeted;
-        }
-        if (before == DISCONNECTED) {
+        SocketLifecycle.Closing closing = life.close();
+        if (!closing.wasOpen()) {
             return;
         }
         // Before the disconnect flow reads it; the state change above is the only other write.
         this.disconnectDetails = details;
         // Admitted counts as connected: its connect handlers run (or ran), so its disconnect
         // handlers must too. Only a client that got its reply holds a session id to come back with.
-        boolean wasConnected = before == CONNECTED || wasAdmitted;
-        boolean keep = wasGreeted && pid != null && reason.recoverable();
+        boolean wasConnected = closing.admitted();
+        boolean keep = closing.greeted() && pid != null && reason.recoverable();
         boolean settledAtClose = settled;
         if (keep && settledAtClose) {
             // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
