@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A broadcast being described: which rooms, which exclusions, which flags. Immutable: each
@@ -108,51 +104,24 @@ public final class BroadcastOperator {
      * answered, or fails with {@link AckTimeoutException} after {@link #timeout} (or the server's
      * {@code ackTimeout} when none was given; one of them is required) if some did not; the
      * exception carries the acks that came ({@link AckTimeoutException#responses()}) and how many
-     * did not ({@link AckTimeoutException#missing()}).
+     * did not ({@link AckTimeoutException#missing()}, and which of this node's sockets:
+     * {@link AckTimeoutException#missingSocketIds()}).
      */
     public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
         ReservedEvents.check(event);
         Duration timeout = flags.timeout().or(() -> nsp.server().options().ackTimeout()).orElseThrow(
                 () -> new IllegalStateException("emitWithAck on a broadcast needs timeout(...) first, or the ackTimeout option"));
         ArrayNode data = Json.arrayOf(event, args);
-        CompletableFuture<List<EventArgs>> future = new CompletableFuture<>();
-        List<EventArgs> responses = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger expected = new AtomicInteger();
-        AtomicInteger pendingCounts = new AtomicInteger();
-        AtomicBoolean done = new AtomicBoolean();
-        SocketIoServer server = nsp.server();
         List<Namespace> targets = targets();
-        int servers = targets.stream().mapToInt(n -> n.adapter().serverCount()).sum();
-        pendingCounts.set(servers);
-        Runnable check = () -> {
-            if (pendingCounts.get() <= 0 && responses.size() >= expected.get() && done.compareAndSet(false, true)) {
-                server.async(() -> future.complete(List.copyOf(responses)));
-            }
-        };
-        ScheduledFuture<?> timer = server.scheduler().schedule(() -> {
-            if (done.compareAndSet(false, true)) {
-                List<EventArgs> partial = List.copyOf(responses);
-                // Nodes that never reported their count are not in `expected`: missing is a lower bound then.
-                int missing = Math.max(0, expected.get() - partial.size());
-                server.async(() -> future.completeExceptionally(new AckTimeoutException(
-                        "operation has timed out: " + partial.size() + " of " + expected.get() + " acks", partial, missing)));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        future.whenComplete((r, e) -> timer.cancel(false));
+        BroadcastAcks acks = new BroadcastAcks(nsp.server(),
+                targets.stream().mapToInt(n -> n.adapter().serverCount()).sum(), timeout);
+        // The timeout travels with the packet, so each recipient stops waiting for its ack then too.
+        BroadcastOptions opts = new BroadcastOptions(rooms, except, flags.withTimeout(timeout));
         for (Namespace target : targets) {
-            target.adapter().broadcastWithAck(new Packet(PacketType.EVENT, target.name(), data), options(),
-                    count -> {
-                        expected.addAndGet(count);
-                        pendingCounts.decrementAndGet();
-                        check.run();
-                    },
-                    ack -> {
-                        responses.add(EventArgs.of(ack));
-                        check.run();
-                    });
+            target.adapter().broadcastWithAck(new Packet(PacketType.EVENT, target.name(), data), opts, acks.counts(), acks);
         }
-        check.run();
-        return future;
+        acks.check();
+        return acks.future();
     }
 
     /** Snapshots of the matching sockets, with handles to emit to, join or disconnect each. */

@@ -208,7 +208,8 @@ public class InMemoryAdapter implements Adapter {
         int[] count = {0};
         apply(opts, socket -> {
             count[0]++;
-            socket.expectAck(withId.id(), ack, opts.flags().timeout());
+            socket.expectAck(withId.id(), ack instanceof BroadcastAcks acks ? acks.from(socket.id()) : ack,
+                    opts.flags().timeout());
             socket.notifyOutgoing(withId);
             socket.write(encoded, opts.flags());
         });

@@ -40,7 +40,7 @@ class AckTimeoutTest {
         FakeEngineSocket answers = new FakeEngineSocket(io);
         answers.connect("/");
         FakeEngineSocket silent = new FakeEngineSocket(io);
-        silent.connect("/");
+        String silentId = silent.connect("/");
         CompletableFuture<java.util.List<EventArgs>> replies = io.emitWithAck("ask", 1);
         String request = answers.nextText();
         String ackId = request.replaceAll("^2(\\d+)\\[.*", "$1");
@@ -51,6 +51,10 @@ class AckTimeoutTest {
         assertThat(timeout.responses()).hasSize(1);
         assertThat(timeout.responses().get(0).node(0).asText()).isEqualTo("yes");
         assertThat(timeout.missing()).isEqualTo(1);
+        assertThat(timeout.missingSocketIds()).containsExactly(silentId);
+        // The server-wide timeout also ends the silent socket's wait for its ack.
+        Socket silentSocket = io.sockets().sockets().get(silentId);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> silentSocket.pendingAcks() == 0);
     }
 
     @Test
