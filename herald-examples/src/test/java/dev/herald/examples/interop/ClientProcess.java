@@ -51,6 +51,26 @@ public final class ClientProcess implements AutoCloseable {
         Thread.ofVirtual().name("client-stderr").start(() -> pump(process.errorReader(StandardCharsets.UTF_8), false));
     }
 
+    /**
+     * socket.io-client options for one path: {@code polling} or {@code websocket} alone, or
+     * {@code upgrade} (polling, then WebSocket, the default); with {@code reconnecting}, the client
+     * comes back by itself 300 ms after a lost connection (no random spread). A mutable map, for
+     * more options.
+     */
+    public static Map<String, Object> options(String path, boolean reconnecting) {
+        Map<String, Object> options = new java.util.HashMap<>();
+        if (!path.equals("upgrade")) {
+            options.put("transports", List.of(path));
+        }
+        if (reconnecting) {
+            options.put("reconnection", true);
+            options.put("reconnectionDelay", 300);
+            options.put("reconnectionDelayMax", 300);
+            options.put("randomizationFactor", 0);
+        }
+        return options;
+    }
+
     /** Starts an npm socket.io-client: {@code version} is v4, v2 or v1 (1.3.6). */
     public static ClientProcess node(String version, String url, Map<String, ?> config) throws IOException {
         if (!Files.isDirectory(NODE_DIR.resolve("node_modules"))) {

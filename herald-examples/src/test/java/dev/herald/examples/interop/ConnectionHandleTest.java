@@ -9,7 +9,6 @@ import dev.herald.socketio.Socket;
 import dev.herald.socketio.SocketIoServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,11 +55,8 @@ class ConnectionHandleTest {
     }
 
     private ClientProcess client(String transport) throws IOException {
-        Map<String, Object> options = new HashMap<>();
-        if (!transport.equals("upgrade")) {
-            options.put("transports", List.of(transport));
-        }
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/c", Map.of("options", options));
+        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/c",
+                Map.of("options", ClientProcess.options(transport, false)));
     }
 
     @ParameterizedTest(name = "{0}")

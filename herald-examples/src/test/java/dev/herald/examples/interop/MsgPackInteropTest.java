@@ -14,7 +14,6 @@ import dev.herald.socketio.SocketIoServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -76,14 +75,7 @@ class MsgPackInteropTest {
     }
 
     private ClientProcess client(String transport) throws IOException {
-        Map<String, Object> options = new HashMap<>();
-        if (!transport.equals("upgrade")) {
-            options.put("transports", List.of(transport));
-        }
-        options.put("reconnection", true);
-        options.put("reconnectionDelay", 300);
-        options.put("reconnectionDelayMax", 300);
-        options.put("randomizationFactor", 0);
+        Map<String, Object> options = ClientProcess.options(transport, true);
         return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/m", Map.of(
                 "options", options, "parser", "msgpack", "ackReplies", Map.of("ask", "echo")));
     }

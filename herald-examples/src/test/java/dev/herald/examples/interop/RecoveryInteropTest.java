@@ -10,7 +10,6 @@ import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,15 +62,8 @@ class RecoveryInteropTest {
     }
 
     private ClientProcess client(String transport) throws IOException {
-        Map<String, Object> options = new HashMap<>();
-        if (!transport.equals("upgrade")) {
-            options.put("transports", List.of(transport));
-        }
-        options.put("reconnection", true);
-        options.put("reconnectionDelay", 300);
-        options.put("reconnectionDelayMax", 300);
-        options.put("randomizationFactor", 0);
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/r", Map.of("options", options));
+        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/r",
+                Map.of("options", ClientProcess.options(transport, true)));
     }
 
     /** Drops the client's connection and waits until the server has seen the socket leave. */
