@@ -96,6 +96,10 @@ final class ConnectFlow {
         return outcome(pid, offset);
     }
 
+    private static Optional<SessionRestore.Restored> restored(Optional<SessionRestore> attempt) {
+        return attempt.flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
+    }
+
     private SessionRestore outcome(String pid, Optional<String> offset) {
         try {
             return nsp.adapter().restoreSession(pid, offset).join();
@@ -107,8 +111,7 @@ final class ConnectFlow {
 
     private void start(Client client, JsonNode auth, Optional<SessionRestore> attempt) {
         Handshake handshake = client.handshake(auth);
-        Optional<SessionRestore.Restored> restored = attempt
-                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
+        Optional<SessionRestore.Restored> restored = restored(attempt);
         String id = restored.map(r -> r.session().sid()).orElseGet(server::newSocketId);
         String pid = server.options().connectionStateRecovery().isEmpty() || client.legacy() ? null
                 : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
@@ -124,8 +127,7 @@ final class ConnectFlow {
     }
 
     private void connect(Client client, Socket socket, Optional<SessionRestore> attempt) {
-        Optional<SessionRestore.Restored> restored = attempt
-                .flatMap(a -> a instanceof SessionRestore.Restored r ? Optional.of(r) : Optional.empty());
+        Optional<SessionRestore.Restored> restored = restored(attempt);
         boolean skipMiddlewares = restored.isPresent()
                 && server.options().connectionStateRecovery().map(ConnectionStateRecovery::skipMiddlewares).orElse(false);
         if (!skipMiddlewares) {
@@ -159,7 +161,7 @@ final class ConnectFlow {
         boolean[] admitted = {false};
         nsp.adapter().admit(socket.id(), rooms, restored, admission -> {
             socket.startOffset(admission.startOffset());
-            admitted[0] = socket.admitted(() -> {
+            admitted[0] = socket.lifecycle().admit(() -> {
                 writeConnectReply(client, socket);
                 for (Packet p : admission.missed()) {
                     client.writePacket(p);
@@ -176,9 +178,9 @@ final class ConnectFlow {
                 return;
             }
         } finally {
-            socket.connectHandlersDone();
+            socket.lifecycle().connectHandlersDone();
         }
-        if (!socket.greet()) {
+        if (!socket.lifecycle().greet()) {
             // Closed before its reply went out; its disconnect flow, queued behind this one, cleans up.
             keepForLater(restored);
             return;
@@ -206,7 +208,7 @@ final class ConnectFlow {
             try {
                 h.handle(socket);
             } catch (ConnectionRefusedException refused) {
-                if (socket.refuseBeforeGreeting()) {
+                if (socket.lifecycle().refuseBeforeGreeting()) {
                     socket.abandon(true);
                     refuse(client, socket, refused);
                 } else {

@@ -339,8 +339,7 @@ public class InMemoryAdapter implements Adapter {
      * connection state recovery is off.
      */
     protected final Optional<PersistedSession> liveSession(String socketId) {
-        return nsp.localSocket(socketId).flatMap(socket -> socket.pid().map(pid -> new PersistedSession(
-                socket.id(), pid, socket.rooms(), Map.copyOf(socket.data()), socket.startOffset())));
+        return nsp.localSocket(socketId).flatMap(Socket::session);
     }
 
     /**

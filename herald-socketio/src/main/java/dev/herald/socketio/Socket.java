@@ -513,23 +513,9 @@ public final class Socket {
         return new SocketDetails(id, nsp.name(), handshake, rooms(), data == null ? Map.of() : Map.copyOf(data));
     }
 
-    /** See {@link SocketLifecycle#admit}. */
-    boolean admitted(Runnable greeting, Runnable afterOnConnectThread) {
-        return life.admit(greeting, afterOnConnectThread);
-    }
-
-    /** See {@link SocketLifecycle#greet}. */
-    boolean greet() {
-        return life.greet();
-    }
-
-    /** See {@link SocketLifecycle#refuseBeforeGreeting}. */
-    boolean refuseBeforeGreeting() {
-        return life.refuseBeforeGreeting();
-    }
-
-    void connectHandlersDone() {
-        life.connectHandlersDone();
+    /** The lifecycle, for the connect flow. */
+    SocketLifecycle lifecycle() {
+        return life;
     }
 
     /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
@@ -562,7 +548,12 @@ public final class Socket {
     }
 
     private void persist() {
-        nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(),
+        session().ifPresent(nsp.adapter()::persistSession);
+    }
+
+    /** What recovery would keep of this socket now: empty when recovery is off. */
+    Optional<PersistedSession> session() {
+        return pid == null ? Optional.empty() : Optional.of(new PersistedSession(id, pid, rooms(),
                 data == null ? Map.of() : Map.copyOf(data), startOffset));
     }
 
