@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.netty.NettyServer;
-import dev.herald.socketio.InMemoryAdapter;
+import dev.herald.socketio.adapter.InMemoryAdapter;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.PersistedSession;
-import dev.herald.socketio.SessionRestore;
+import dev.herald.socketio.adapter.PersistedSession;
+import dev.herald.socketio.adapter.SessionRestore;
 import dev.herald.bench.servers.ServerArgs;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;
 import java.util.Optional;
@@ -103,14 +104,14 @@ public final class BenchServer {
    * Netty event loops, 0 for Netty's default.
    */
   public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
-    SocketIoServer.Builder builder = SocketIoServer.builder();
+    SocketIoOptions.Builder builder = SocketIoOptions.builder();
     if (recovery) {
       builder.connectionStateRecovery(Duration.ofMinutes(2), true);
     }
     if (logRecovery) {
       builder.adapterFactory(LoggingAdapter::new);
     }
-    SocketIoServer io = builder.build();
+    SocketIoServer io = SocketIoServer.create(builder.build());
     if (recovery) {
       // The jitter scenario counts unrecovered reconnects; the server log says why each was.
       io.of("/").onRecoveryFailed((socket, reason) ->

@@ -2,8 +2,8 @@ package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.Message;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.PacketType;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.PacketDecoder;
 import dev.herald.socketio.internal.PacketEncoder;

@@ -2,8 +2,7 @@ package dev.herald.examples;
 
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
-import dev.herald.netty.ServerConfig;
-import dev.herald.netty.ServerConfig.ConfigException;
+import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.redis.RedisAdapter;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;

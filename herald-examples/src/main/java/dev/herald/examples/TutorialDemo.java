@@ -1,7 +1,7 @@
 package dev.herald.examples;
 
 import dev.herald.socketio.Socket;
-import dev.herald.socketio.annotation.Namespace;
+import dev.herald.socketio.annotation.SocketNamespace;
 import dev.herald.socketio.annotation.On;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Objects;
  * the first message leaves at once, the handler blocks for the work (on its own virtual thread,
  * stalling no one), then "processed" follows. Written as an annotated class to show that style.
  */
-@Namespace("/testnamespace")
+@SocketNamespace("/testnamespace")
 public final class TutorialDemo {
 
     /** How long the tutorial's work takes: 5 s, as in the original. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.examples.interop.ClientProcess;
-import dev.herald.netty.ServerConfig.ConfigException;
+import dev.herald.examples.ServerConfig.ConfigException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.ConnectException;

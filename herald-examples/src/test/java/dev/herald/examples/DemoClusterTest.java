@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.netty.ServerConfig;
 import dev.herald.redis.RedisServer;
 import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;

@@ -1,6 +1,5 @@
 package dev.herald.examples;
 
-import dev.herald.netty.ServerConfig;
 import java.util.Map;
 import java.util.Optional;
 

@@ -2,18 +2,18 @@ package dev.herald.redis;
 
 import dev.herald.redis.internal.RedisLink;
 import dev.herald.redis.internal.StreamCodec;
-import dev.herald.socketio.Admission;
-import dev.herald.socketio.BroadcastOptions;
-import dev.herald.socketio.ClusterAdapter;
-import dev.herald.socketio.ClusterMessage;
-import dev.herald.socketio.ClusterResponse;
+import dev.herald.socketio.adapter.Admission;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.ClusterAdapter;
+import dev.herald.socketio.adapter.ClusterMessage;
+import dev.herald.socketio.adapter.ClusterResponse;
 import dev.herald.socketio.ConnectionStateRecovery;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.PersistedSession;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.adapter.PersistedSession;
 import dev.herald.socketio.RecoveryFailure;
-import dev.herald.socketio.SessionRestore;
-import dev.herald.socketio.SocketDetails;
+import dev.herald.socketio.adapter.SessionRestore;
+import dev.herald.socketio.adapter.SocketDetails;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -440,7 +440,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
      * one reader of the stream. The connections close when the last adapter closes, or with
      * {@link #close()}.
      */
-    public static final class Factory implements dev.herald.socketio.AdapterFactory, AutoCloseable {
+    public static final class Factory implements dev.herald.socketio.adapter.AdapterFactory, AutoCloseable {
         private final RedisStreamsAdapterOptions options;
         private final RedisLink link;
         private final EntryId start;

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.redis.StreamsCluster.HeraldNode;
 import dev.herald.redis.internal.StreamCodec;
-import dev.herald.socketio.PersistedSession;
+import dev.herald.socketio.adapter.PersistedSession;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;

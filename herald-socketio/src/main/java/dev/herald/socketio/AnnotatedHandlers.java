@@ -3,6 +3,7 @@ package dev.herald.socketio;
 import dev.herald.socketio.annotation.On;
 import dev.herald.socketio.annotation.OnConnect;
 import dev.herald.socketio.annotation.OnDisconnect;
+import dev.herald.socketio.annotation.SocketNamespace;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -25,10 +26,10 @@ final class AnnotatedHandlers {
 
     static void register(SocketIoServer server, Object target) {
         Class<?> type = target.getClass();
-        dev.herald.socketio.annotation.Namespace ns = type.getAnnotation(dev.herald.socketio.annotation.Namespace.class);
+        SocketNamespace ns = type.getAnnotation(SocketNamespace.class);
         String nspName = ns == null ? "/" : ns.value();
         if (!nspName.startsWith("/")) {
-            throw new IllegalArgumentException(type.getName() + ": @Namespace must start with '/', was \"" + nspName + "\"");
+            throw new IllegalArgumentException(type.getName() + ": @SocketNamespace must start with '/', was \"" + nspName + "\"");
         }
         List<Runnable> registrations = new ArrayList<>();
         boolean any = false;

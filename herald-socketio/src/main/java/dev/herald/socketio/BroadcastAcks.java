@@ -1,5 +1,11 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.AckTimeoutException;
+import dev.herald.socketio.EventArgs;
+import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.adapter.Adapter;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +82,7 @@ final class BroadcastAcks implements Consumer<ArrayNode> {
     void check() {
         if (pendingCounts.get() <= 0 && responses.size() >= expected.get() && done.compareAndSet(false, true)) {
             List<EventArgs> all = List.copyOf(responses);
-            server.async(() -> future.complete(all));
+            server.threads().async(() -> future.complete(all));
         }
     }
 
@@ -86,7 +92,7 @@ final class BroadcastAcks implements Consumer<ArrayNode> {
             // Nodes that never reported their count are not in `expected`: missing is a lower bound then.
             int missing = Math.max(0, expected.get() - partial.size());
             Set<String> missingLocal = Set.copyOf(waitingFor);
-            server.async(() -> future.completeExceptionally(new AckTimeoutException(
+            server.threads().async(() -> future.completeExceptionally(new AckTimeoutException(
                     "operation has timed out: " + partial.size() + " of " + expected.get() + " acks",
                     partial, missing, missingLocal)));
         }

@@ -1,5 +1,12 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.Adapter;
+import dev.herald.socketio.adapter.BroadcastFlags;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.internal.Json;
 import java.time.Duration;

@@ -1,5 +1,12 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.internal.SocketIoAccess;
+import dev.herald.socketio.handler.UpgradeHandler;
+import dev.herald.socketio.parser.MalformedPacketException;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
+import dev.herald.socketio.parser.Parser;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.engineio.CloseReason;
@@ -157,7 +164,7 @@ final class Client implements EngineSocketListener {
         if (handlers == null) {
             return;
         }
-        server.async(() -> {
+        server.threads().async(() -> {
             for (UpgradeHandler h : handlers) {
                 try {
                     h.handle(transport);
@@ -296,22 +303,7 @@ final class Client implements EngineSocketListener {
 
     /** Encodes and writes one packet with the {@code compress} flag of {@code socket.compress(false)}. Any thread. */
     void writePacket(Packet packet, boolean compress) {
-        write(compressed(server.options().parser().encode(packet), compress), false);
-    }
-
-    /**
-     * The encoded messages of one packet with the {@code compress} flag set: with false, the
-     * engine sends them uncompressed over either transport. The list itself when the flag is true.
-     */
-    static List<Message> compressed(List<Message> messages, boolean compress) {
-        if (compress) {
-            return messages;
-        }
-        List<Message> out = new java.util.ArrayList<>(messages.size());
-        for (Message m : messages) {
-            out.add(m.compress(false));
-        }
-        return out;
+        write(SocketIoAccess.compressed(server.options().parser().encode(packet), compress), false);
     }
 
     /**

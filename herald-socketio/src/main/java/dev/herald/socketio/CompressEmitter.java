@@ -22,7 +22,7 @@ public final class CompressEmitter {
      * @throws IllegalArgumentException if the event name is reserved
      */
     public void emit(String event, Object... args) {
-        socket.emit(compress, event, args);
+        socket.outbox().emit(compress, event, args);
     }
 
     /** Emits the {@code message} event with the flag. */

@@ -1,5 +1,12 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.SessionRestore;
+import dev.herald.socketio.handler.ConnectHandler;
+import dev.herald.socketio.handler.Middleware;
+import dev.herald.socketio.handler.RecoveryFailedHandler;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,7 +68,7 @@ final class ConnectFlow {
         Optional<String> clientOffset = offset.isTextual() ? Optional.of(offset.asText()) : Optional.empty();
         // Off the loop: the adapter may answer later, and taking over a stale connection waits.
         client.restoring(nsp.name(), true);
-        server.async(() -> {
+        server.threads().async(() -> {
             SessionRestore restore = restore(client, pid.asText(), clientOffset);
             client.restoring(nsp.name(), false);
             start(client, auth, Optional.of(restore));
@@ -117,7 +124,7 @@ final class ConnectFlow {
                 : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
         Socket socket = new Socket(client, nsp, id, pid, restored.isPresent(), handshake);
         client.connecting(nsp.name(), socket);
-        socket.mailbox().execute(() -> server.withMdc(socket, "connection", () -> {
+        socket.mailbox().execute(() -> HandlerThreads.withMdc(socket, "connection", () -> {
             try {
                 connect(client, socket, attempt);
             } finally {
@@ -132,10 +139,10 @@ final class ConnectFlow {
                 && server.options().connectionStateRecovery().map(ConnectionStateRecovery::skipMiddlewares).orElse(false);
         if (!skipMiddlewares) {
             for (Middleware m : nsp.handlers().middlewares) {
-                Throwable failure = server.runMiddleware(next -> m.handle(socket, next));
+                Throwable failure = server.threads().runMiddleware(next -> m.handle(socket, next));
                 if (failure != null) {
                     keepForLater(restored);
-                    socket.abandon(false);
+                    abandon(socket, false);
                     refuse(client, socket, failure);
                     return;
                 }
@@ -146,7 +153,7 @@ final class ConnectFlow {
         restored.flatMap(r -> departing(r.session().sid())).ifPresent(old -> old.gone().join());
         if (!client.isOpen()) {
             keepForLater(restored);
-            socket.abandon(false);
+            abandon(socket, false);
             return;
         }
         nsp.register(socket);
@@ -170,7 +177,7 @@ final class ConnectFlow {
         });
         if (!admitted[0]) {
             keepForLater(restored);
-            socket.abandon(true);
+            abandon(socket, true);
             return;
         }
         try {
@@ -209,7 +216,7 @@ final class ConnectFlow {
                 h.handle(socket);
             } catch (ConnectionRefusedException refused) {
                 if (socket.lifecycle().refuseBeforeGreeting()) {
-                    socket.abandon(true);
+                    abandon(socket, true);
                     refuse(client, socket, refused);
                 } else {
                     log.debug("connection refused by a connect handler after the reply, disconnecting, nsp={}", nsp.name());
@@ -295,5 +302,17 @@ final class ConnectFlow {
         JsonNode payload = !client.legacy() ? body
                 : body.has("data") ? body.get("data") : body.get("message");
         client.writePacket(new Packet(PacketType.CONNECT_ERROR, nsp.name(), payload));
+    }
+
+    /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
+    private static void abandon(Socket socket, boolean admitted) {
+        socket.lifecycle().abandon();
+        Namespace nsp = socket.namespace();
+        if (admitted) {
+            nsp.adapter().delAll(socket.id());
+        }
+        nsp.remove(socket);
+        socket.client().remove(socket);
+        socket.gone().complete(null);
     }
 }

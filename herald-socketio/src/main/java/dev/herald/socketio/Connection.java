@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.UpgradeHandler;
+
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.parser.Packet;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,7 +35,7 @@ public final class EventArgs {
 
     /** An event from a client; with an ack id, {@link #ack} answers it. */
     EventArgs(ArrayNode args, Socket socket, long ackId) {
-        this(args, ackId == Packet.NO_ID ? null : values -> socket.sendAck(ackId, values));
+        this(args, ackId == Packet.NO_ID ? null : values -> socket.outbox().sendAck(ackId, values));
     }
 
     /** Arguments without ack, for example the data of an ack received from a client. */

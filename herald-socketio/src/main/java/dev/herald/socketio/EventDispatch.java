@@ -1,5 +1,11 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.CallHandler;
+import dev.herald.socketio.handler.EventHandler;
+import dev.herald.socketio.handler.PacketMiddleware;
+import dev.herald.socketio.parser.Packet;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.internal.Json;
@@ -46,7 +52,7 @@ final class EventDispatch {
         }
         String event = packet.data().get(0).asText();
         EventArgs args = new EventArgs(rest(packet.data()), socket, packet.id());
-        nsp.server().dispatch(socket.mailbox(), () -> {
+        nsp.server().threads().dispatch(socket.mailbox(), () -> {
             try {
                 dispatch(event, args);
             } finally {
@@ -94,7 +100,7 @@ final class EventDispatch {
         SocketHandlers own = socket.handlers();
         Namespace nsp = socket.namespace();
         Handlers shared = nsp.handlers();
-        nsp.server().withMdc(socket, event, () -> {
+        HandlerThreads.withMdc(socket, event, () -> {
             if (!runMiddlewares(own, event, args)) {
                 return;
             }
@@ -137,7 +143,7 @@ final class EventDispatch {
 
     private boolean runMiddlewares(SocketHandlers own, String event, EventArgs args) {
         for (PacketMiddleware m : own.middlewares) {
-            Throwable failure = socket.namespace().server().runMiddleware(next -> m.handle(socket, event, args, next));
+            Throwable failure = socket.namespace().server().threads().runMiddleware(next -> m.handle(socket, event, args, next));
             if (failure != null) {
                 socket.namespace().reportError(socket, event, failure);
                 return false;

@@ -1,6 +1,13 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.ConnectHandler;
+import dev.herald.socketio.handler.ErrorHandler;
+import dev.herald.socketio.handler.Middleware;
+import dev.herald.socketio.handler.RecoveryFailedHandler;
+import dev.herald.socketio.handler.ServerSideEmitHandler;
+
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +23,7 @@ final class Handlers extends Listeners {
     final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
     final List<ConnectHandler> connect = new CopyOnWriteArrayList<>();
     final List<RecoveryFailedHandler> recoveryFailed = new CopyOnWriteArrayList<>();
-    final List<ErrorHandler> errors = new CopyOnWriteArrayList<>();
+    // Set from any thread, read by handler threads; empty means the server's handler.
+    volatile Optional<ErrorHandler> error = Optional.empty();
     final Map<String, List<ServerSideEmitHandler>> serverSide = new ConcurrentHashMap<>();
 }

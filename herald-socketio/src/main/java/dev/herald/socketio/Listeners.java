@@ -1,5 +1,10 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.CallHandler;
+import dev.herald.socketio.handler.DisconnectHandler;
+import dev.herald.socketio.handler.EventHandler;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,19 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.Adapter;
+import dev.herald.socketio.adapter.BroadcastFlags;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.CallHandler;
+import dev.herald.socketio.handler.ConnectHandler;
+import dev.herald.socketio.handler.DisconnectHandler;
+import dev.herald.socketio.handler.ErrorHandler;
+import dev.herald.socketio.handler.EventHandler;
+import dev.herald.socketio.handler.Middleware;
+import dev.herald.socketio.handler.NamespaceMatcher;
+import dev.herald.socketio.handler.RecoveryFailedHandler;
+import dev.herald.socketio.handler.ServerSideEmitHandler;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -29,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: every method may be called from any thread.
  */
-public class Namespace {
+public final class Namespace {
+
+    static {
+        Access.install();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Namespace.class);
 
@@ -202,9 +220,13 @@ public class Namespace {
         return this;
     }
 
-    /** Receives what this namespace's handlers and middlewares throw (the first one registered wins). */
+    /**
+     * Sets the handler of what this namespace's handlers and middlewares throw, as Flask-SocketIO's
+     * {@code on_error(namespace)}; a later call replaces it. Without one, the server's
+     * {@link SocketIoServer#onError} handler gets the error.
+     */
     public Namespace onError(ErrorHandler handler) {
-        handlers.errors.add(Objects.requireNonNull(handler, "handler"));
+        handlers.error = Optional.of(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -409,10 +431,10 @@ public class Namespace {
         if (error instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        List<ErrorHandler> own = handlers.errors;
-        if (!own.isEmpty()) {
+        Optional<ErrorHandler> own = handlers.error;
+        if (own.isPresent()) {
             try {
-                own.get(0).handle(socket, event, error);
+                own.get().handle(socket, event, error);
                 return;
             } catch (Throwable t) {
                 error.addSuppressed(t);
@@ -426,7 +448,7 @@ public class Namespace {
         // One answer per node: the first ack of any handler, else null once all have run.
         EventArgs received = EventArgs.replyingTo(args, ack.map(a -> (Consumer<ArrayNode>) values ->
                 a.accept(values.isEmpty() ? JsonNodeFactory.instance.nullNode() : values.get(0))));
-        server.async(() -> {
+        server.threads().async(() -> {
             for (ServerSideEmitHandler h : list) {
                 try {
                     h.handle(event, received);

@@ -1,9 +1,16 @@
 package dev.herald.socketio;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.socketio.adapter.BroadcastFlags;
+import dev.herald.socketio.adapter.PersistedSession;
+import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.CallHandler;
+import dev.herald.socketio.handler.DisconnectHandler;
+import dev.herald.socketio.handler.EventHandler;
+import dev.herald.socketio.handler.PacketMiddleware;
+import dev.herald.socketio.parser.Packet;
+
 import dev.herald.engineio.Message;
-import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,9 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +63,12 @@ public final class Socket {
     private final Mailbox mailbox;
 
     private static final VarHandle DATA;
-    private static final VarHandle ACKS;
     private static final VarHandle OWN;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
-            ACKS = lookup.findVarHandle(Socket.class, "acks", SocketAcks.class);
             OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -77,8 +79,8 @@ public final class Socket {
     private final EventDispatch events = new EventDispatch(this);
     // Connecting, connected, disconnected, and the admission in between.
     private final SocketLifecycle life;
-    // Any thread: acks this socket still waits for; created by the first emitWithAck.
-    private volatile SocketAcks acks;
+    // Events to the client, and the acks between them.
+    private final SocketOutbox out;
 
     // Any thread: handlers registered on this socket; SocketHandlers.NONE until the first one.
     private volatile SocketHandlers own = SocketHandlers.NONE;
@@ -90,8 +92,9 @@ public final class Socket {
         this.pid = pid;
         this.recovered = recovered;
         this.handshake = handshake;
-        this.mailbox = nsp.server().newMailbox(id);
+        this.mailbox = nsp.server().threads().newMailbox();
         this.life = new SocketLifecycle(client);
+        this.out = new SocketOutbox(this, nsp, client, life, pid != null);
     }
 
     /** The socket id: random, distinct from the Engine.IO session id, and the name of its personal room. */
@@ -136,16 +139,6 @@ public final class Socket {
             d = data;
         }
         return d;
-    }
-
-    /** The pending acks, created on first use. */
-    private SocketAcks acks() {
-        SocketAcks a = acks;
-        if (a == null) {
-            ACKS.compareAndSet(this, null, new SocketAcks(nsp.server()));
-            a = acks;
-        }
-        return a;
     }
 
     /** The per-socket handlers, for registering: created on first use. */
@@ -210,22 +203,7 @@ public final class Socket {
      * @throws IllegalArgumentException if the event name is reserved
      */
     public void emit(String event, Object... args) {
-        emit(true, event, args);
-    }
-
-    void emit(boolean compress, String event, Object... args) {
-        ReservedEvents.check(event);
-        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
-        if (pid != null) {
-            // As socket.io: through the adapter, which keeps it (with its offset) for a replay if
-            // this client is away now or loses it on the way.
-            nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(),
-                    BroadcastFlags.DEFAULT.withCompress(compress)));
-            return;
-        }
-        life.greet();
-        notifyOutgoing(packet);
-        client.writePacket(packet, compress);
+        out.emit(true, event, args);
     }
 
     /** Emits the {@code message} event. */
@@ -247,23 +225,12 @@ public final class Socket {
         return new VolatileEmitter(this);
     }
 
-    void emitVolatile(String event, Object... args) {
-        ReservedEvents.check(event);
-        if (life.closed()) {
-            return;
-        }
-        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args));
-        life.greet();
-        notifyOutgoing(packet);
-        client.write(nsp.server().options().parser().encode(packet), true);
-    }
-
     /**
      * Emits and waits for the client's ack, for the server's {@code ackTimeout} if set, else with
      * no timeout (the future fails if the socket leaves).
      */
     public CompletableFuture<EventArgs> emitWithAck(String event, Object... args) {
-        return emitWithAck(nsp.server().options().ackTimeout().orElse(null), event, args);
+        return out.emitWithAck(nsp.server().options().ackTimeout(), event, args);
     }
 
     /** A view of this socket whose acks time out after {@code timeout}. */
@@ -277,56 +244,12 @@ public final class Socket {
      * @throws AckTimeoutException when no ack came within the timeout or the socket left
      */
     public EventArgs call(String event, Duration timeout, Object... args) {
-        return await(emitWithAck(Objects.requireNonNull(timeout, "timeout"), event, args));
-    }
-
-    static EventArgs await(CompletableFuture<EventArgs> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SocketIoException("interrupted while waiting for an ack", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new SocketIoException("ack failed", e.getCause());
-        }
-    }
-
-    CompletableFuture<EventArgs> emitWithAck(Duration timeout, String event, Object... args) {
-        ReservedEvents.check(event);
-        SocketIoServer server = nsp.server();
-        // Checked, not reserved: two racing callers may both pass at the limit; the bound is
-        // approximate by a few, which is all it needs to be.
-        SocketAcks acks = acks();
-        if (acks.size() >= server.options().maxPendingAcks()) {
-            return CompletableFuture.failedFuture(new SocketIoException("too many pending acks (maxPendingAcks="
-                    + server.options().maxPendingAcks() + "), event not sent"));
-        }
-        if (life.closed()) {
-            // Before the timer: after close() the scheduler is gone.
-            CompletableFuture<EventArgs> future = new CompletableFuture<>();
-            server.async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
-            return future;
-        }
-        long ackId = nsp.nextAckId();
-        CompletableFuture<EventArgs> future = acks.expect(ackId, Optional.ofNullable(timeout));
-        if (life.closed()) {
-            acks.fail(ackId, "socket has been disconnected");
-            return future;
-        }
-        Packet packet = new Packet(PacketType.EVENT, nsp.name(), Json.arrayOf(event, args), ackId);
-        life.greet();
-        notifyOutgoing(packet);
-        client.writePacket(packet);
-        return future;
+        return SocketOutbox.await(out.emitWithAck(Optional.of(Objects.requireNonNull(timeout, "timeout")), event, args));
     }
 
     /** Server-to-client acks still awaited; for tests. */
     int pendingAcks() {
-        SocketAcks a = acks;
-        return a == null ? 0 : a.size();
+        return out.pendingAcks();
     }
 
     /** A broadcast to every socket of the namespace but this one. */
@@ -355,17 +278,7 @@ public final class Socket {
      * (every namespace of this client).
      */
     public void disconnect(boolean close) {
-        if (close) {
-            client.disconnectAllAndClose();
-            return;
-        }
-        life.greet();
-        life.runAfterAnyGreeting(() -> {
-            if (life.connected()) {
-                client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
-            }
-        });
-        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        DisconnectFlow.disconnect(this, close);
     }
 
     /** Same as {@code disconnect(false)}. */
@@ -377,9 +290,7 @@ public final class Socket {
 
     /** Handles an event on this socket only. */
     public Socket on(String event, EventHandler handler) {
-        ReservedEvents.check(event);
-        Objects.requireNonNull(handler, "handler");
-        ownForRegistering().events.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+        ownForRegistering().addEvent(ReservedEvents.check(event), Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -406,10 +317,7 @@ public final class Socket {
      * included; {@code "disconnect"} and {@code "disconnecting"} remove those handlers.
      */
     public Socket off(String event) {
-        Objects.requireNonNull(event, "event");
-        if (own != SocketHandlers.NONE) {
-            own.offAll(event);
-        }
+        own.offAll(Objects.requireNonNull(event, "event"));
         return this;
     }
 
@@ -418,16 +326,13 @@ public final class Socket {
      * {@code removeAllListeners()}; packet middlewares stay.
      */
     public Socket removeAllListeners() {
-        if (own != SocketHandlers.NONE) {
-            own.removeAll();
-        }
+        own.removeAll();
         return this;
     }
 
     /** Sees every incoming event, before its handlers. */
     public Socket onAny(AnyHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        ownForRegistering().anyIncoming.add(handler);
+        ownForRegistering().anyIncoming.add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -445,16 +350,13 @@ public final class Socket {
 
     /** Removes every incoming catch-all of this socket. */
     public Socket offAny() {
-        if (own != SocketHandlers.NONE) {
-            own.anyIncoming.clear();
-        }
+        own.anyIncoming.clear();
         return this;
     }
 
     /** Sees every outgoing event, on the emitting thread. */
     public Socket onAnyOutgoing(AnyHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        ownForRegistering().anyOutgoing.add(handler);
+        ownForRegistering().anyOutgoing.add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -472,30 +374,25 @@ public final class Socket {
 
     /** Removes every outgoing catch-all. */
     public Socket offAnyOutgoing() {
-        if (own != SocketHandlers.NONE) {
-            own.anyOutgoing.clear();
-        }
+        own.anyOutgoing.clear();
         return this;
     }
 
     /** Adds a per-packet middleware. */
     public Socket use(PacketMiddleware middleware) {
-        Objects.requireNonNull(middleware, "middleware");
-        ownForRegistering().middlewares.add(middleware);
+        ownForRegistering().middlewares.add(Objects.requireNonNull(middleware, "middleware"));
         return this;
     }
 
     /** Runs when the socket is about to leave, still in its rooms. */
     public Socket onDisconnecting(DisconnectHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        ownForRegistering().disconnecting.add(handler);
+        ownForRegistering().disconnecting.add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
     /** Runs when the socket has left. */
     public Socket onDisconnect(DisconnectHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        ownForRegistering().disconnect.add(handler);
+        ownForRegistering().disconnect.add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -518,17 +415,6 @@ public final class Socket {
         return life;
     }
 
-    /** The connect flow gave up (refused, or closed meanwhile): the socket leaves what it had joined. */
-    void abandon(boolean admitted) {
-        life.abandon();
-        if (admitted) {
-            nsp.adapter().delAll(id);
-        }
-        nsp.remove(this);
-        client.remove(this);
-        gone.complete(null);
-    }
-
     Optional<String> pid() {
         return Optional.ofNullable(pid);
     }
@@ -547,8 +433,16 @@ public final class Socket {
         settled = true;
     }
 
-    private void persist() {
-        session().ifPresent(nsp.adapter()::persistSession);
+    boolean settled() {
+        return settled;
+    }
+
+    void disconnectDetails(DisconnectDetails details) {
+        this.disconnectDetails = details;
+    }
+
+    EventDispatch events() {
+        return events;
     }
 
     /** What recovery would keep of this socket now: empty when recovery is off. */
@@ -566,31 +460,9 @@ public final class Socket {
         life.write(encoded, flags.volatileFlag());
     }
 
-
-
-    /**
-     * Expects an ack for a broadcast. With a timeout, the expectation ends then (the broadcast
-     * reports the missing ack itself); without one, when the socket leaves.
-     */
-    void expectAck(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
-        acks().expectBroadcast(ackId, callback, timeout);
-    }
-
-    void sendAck(long ackId, ArrayNode args) {
-        client.writePacket(new Packet(PacketType.ACK, nsp.name(), args, ackId));
-    }
-
-    void notifyOutgoing(Packet packet) {
-        List<AnyHandler> anyOutgoing = own.anyOutgoing;
-        if (anyOutgoing.isEmpty()) {
-            return;
-        }
-        JsonNode data = packet.data();
-        String event = data.get(0).asText();
-        EventArgs args = EventArgs.of(EventDispatch.rest(data));
-        for (AnyHandler h : anyOutgoing) {
-            EventDispatch.call(this, event, () -> h.handle(this, event, args));
-        }
+    /** Events to the client and the acks in both directions. */
+    SocketOutbox outbox() {
+        return out;
     }
 
     SocketHandlers handlers() {
@@ -601,12 +473,7 @@ public final class Socket {
     void onPacket(Packet packet) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> events.onEvent(packet);
-            case ACK, BINARY_ACK -> {
-                SocketAcks a = acks;
-                if (a == null || !a.complete(packet.id(), (ArrayNode) packet.data())) {
-                    log.debug("ack for unknown id, sid={} nsp={}", id, nsp.name());
-                }
-            }
+            case ACK, BINARY_ACK -> out.onAck(packet);
             case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             default -> log.debug("ignored {} from client, sid={}", packet.type(), id);
         }
@@ -622,67 +489,7 @@ public final class Socket {
 
     /** As {@link #onClose(DisconnectReason)}, with what the connection said when it ended. */
     void onClose(DisconnectReason reason, DisconnectDetails details) {
-        SocketLifecycle.Closing closing = life.close();
-        if (!closing.wasOpen()) {
-            return;
-        }
-        // Before the disconnect flow reads it; the state change above is the only other write.
-        this.disconnectDetails = details;
-        // Admitted counts as connected: its connect handlers run (or ran), so its disconnect
-        // handlers must too. Only a client that got its reply holds a session id to come back with.
-        boolean wasConnected = closing.admitted();
-        boolean keep = closing.greeted() && pid != null && reason.recoverable();
-        boolean settledAtClose = settled;
-        if (keep && settledAtClose) {
-            // Now, not in the disconnect flow: the client may be back before a busy mailbox gets
-            // there. Rooms and data as they are at the moment the connection was lost.
-            persist();
-        }
-        nsp.remove(this);
-        client.remove(this);
-        String ackFailure = reason == DisconnectReason.SERVER_SHUTTING_DOWN
-                ? "server shutting down" : "socket has been disconnected";
-        SocketAcks pendingAcks = acks;
-        if (pendingAcks != null) {
-            pendingAcks.failAll(ackFailure);
-        }
-        if (!wasConnected) {
-            // Not admitted yet: the connect flow sees the close and completes `gone` after its cleanup.
-            return;
-        }
-        mailbox.execute(() -> nsp.server().withMdc(this, "disconnect", () -> {
-            try {
-                leave(reason, keep && !settledAtClose);
-            } finally {
-                gone.complete(null);
-            }
-        }));
-    }
-
-    /** The disconnect flow, on the socket's virtual thread. */
-    private void leave(DisconnectReason reason, boolean persistNow) {
-        if (persistNow) {
-            // The connect handlers were still running at the close: what they joined and stored counts.
-            persist();
-        }
-        events.awaitStarted();
-        for (DisconnectHandler h : own.disconnecting) {
-            EventDispatch.call(this, "disconnecting", () -> h.handle(this, reason));
-        }
-        for (DisconnectHandler h : nsp.handlers().disconnecting) {
-            EventDispatch.call(this, "disconnecting", () -> h.handle(this, reason));
-        }
-        nsp.adapter().delAll(id);
-        // Again, after any connect flow queued before this task: a close that raced with the
-        // connect may have run before the socket was registered.
-        nsp.remove(this);
-        client.remove(this);
-        for (DisconnectHandler h : own.disconnect) {
-            EventDispatch.call(this, "disconnect", () -> h.handle(this, reason));
-        }
-        for (DisconnectHandler h : nsp.handlers().disconnect) {
-            EventDispatch.call(this, "disconnect", () -> h.handle(this, reason));
-        }
+        DisconnectFlow.close(this, reason, details);
     }
 
     @Override

@@ -39,7 +39,7 @@ final class SocketAcks {
         CompletableFuture<EventArgs> future = new CompletableFuture<>();
         ScheduledFuture<?> timer = timeout.map(t -> server.scheduler().schedule(() -> {
             if (pending.remove(ackId) != null) {
-                server.async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
+                server.threads().async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
             }
         }, t.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
         pending.put(ackId, new Pending(data -> {
@@ -67,14 +67,14 @@ final class SocketAcks {
         if (p == null) {
             return false;
         }
-        server.async(() -> p.onAck().accept(data));
+        server.threads().async(() -> p.onAck().accept(data));
         return true;
     }
 
     void fail(long ackId, String message) {
         Pending p = pending.remove(ackId);
         if (p != null) {
-            server.async(() -> p.onFail().accept(message));
+            server.threads().async(() -> p.onFail().accept(message));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.PacketMiddleware;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

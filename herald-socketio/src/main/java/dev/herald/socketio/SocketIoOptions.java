@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.AdapterFactory;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.parser.Parser;
+
 import dev.herald.engineio.EngineIoOptions;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,8 +1,16 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.CallHandler;
+import dev.herald.socketio.handler.ConnectHandler;
+import dev.herald.socketio.handler.DisconnectHandler;
+import dev.herald.socketio.handler.ErrorHandler;
+import dev.herald.socketio.handler.EventHandler;
+import dev.herald.socketio.handler.Middleware;
+import dev.herald.socketio.handler.NamespaceMatcher;
+import dev.herald.socketio.handler.ServerSideEmitHandler;
+
 import dev.herald.engineio.EngineConnectionHandler;
 import dev.herald.engineio.EngineIoServer;
-import dev.herald.socketio.internal.Mailbox;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -14,17 +22,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * A Socket.IO v5 server: namespaces, sockets, rooms and broadcasts on top of an Engine.IO server.
@@ -52,26 +55,9 @@ public final class SocketIoServer implements AutoCloseable {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     // One platform thread for timeouts (connect, acks); its tasks only flip state and hand off.
     private final ScheduledExecutorService scheduler;
-    // One name for all: a counter in the name costs a string per thread, and a socket's mailbox
-    // starts a thread for every burst of events.
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("herald-sio-handler").factory();
-    // Any thread: every handler thread started and not yet ended, so close(grace) can wait for
-    // them and interrupt the rest. Added at creation (before start), removed as the thread ends.
-    private final Set<Thread> handlerThreadsAlive = ConcurrentHashMap.newKeySet();
-    private final ThreadFactory handlerThreads = task -> {
-        Thread[] self = new Thread[1];
-        self[0] = virtualThreads.newThread(() -> {
-            try {
-                task.run();
-            } finally {
-                handlerThreadsAlive.remove(self[0]);
-            }
-        });
-        handlerThreadsAlive.add(self[0]);
-        return self[0];
-    };
     // Set once by close(); read by every new connection and packet.
     private volatile boolean closing;
+    private final HandlerThreads threads;
     private final AtomicLong taskCounter = new AtomicLong();
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
@@ -88,16 +74,10 @@ public final class SocketIoServer implements AutoCloseable {
         // the queue until it would have fired (45 s for connectTimeout), holding heap per connect.
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
+        this.threads = new HandlerThreads(options.dispatchMode(), options.connectTimeout());
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
         dev.herald.socketio.internal.Json.prime();
-        try {
-            Thread warm = handlerThreads.newThread(() -> {});
-            warm.start();
-            warm.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A server with default options (Engine.IO defaults too). */
@@ -108,11 +88,6 @@ public final class SocketIoServer implements AutoCloseable {
     /** A server with these options. */
     public static SocketIoServer create(SocketIoOptions options) {
         return new SocketIoServer(options);
-    }
-
-    /** A builder for a server: the options of {@link SocketIoOptions.Builder}, then {@code build()}. */
-    public static Builder builder() {
-        return new Builder();
     }
 
     /** The options. */
@@ -216,7 +191,7 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
-     * Registers an annotated handler object ({@code @Namespace}, {@code @On}, {@code @OnConnect},
+     * Registers an annotated handler object ({@code @SocketNamespace}, {@code @On}, {@code @OnConnect},
      * {@code @OnDisconnect}). Every method is checked now.
      *
      * @throws IllegalArgumentException naming {@code Class.method} for a bad signature
@@ -226,7 +201,10 @@ public final class SocketIoServer implements AutoCloseable {
         return this;
     }
 
-    /** Sets the error handler used when a namespace has none; the default logs at WARN. */
+    /**
+     * Sets the handler of errors in namespaces that have none of their own, as Flask-SocketIO's
+     * {@code on_error_default}; a later call replaces it. The default logs at WARN.
+     */
     public SocketIoServer onError(ErrorHandler handler) {
         this.defaultErrorHandler = Objects.requireNonNull(handler, "handler");
         return this;
@@ -404,7 +382,7 @@ public final class SocketIoServer implements AutoCloseable {
             c.disconnectSockets(DisconnectReason.SERVER_SHUTTING_DOWN);
         }
         if (interrupt) {
-            awaitHandlers(grace);
+            threads.await(grace);
         }
         for (Client c : List.copyOf(clients)) {
             c.closeEngine();
@@ -419,36 +397,6 @@ public final class SocketIoServer implements AutoCloseable {
         }
     }
 
-    // Waits for handler threads until the deadline, then interrupts the rest and gives them a
-    // second to notice.
-    private void awaitHandlers(Duration grace) {
-        Thread me = Thread.currentThread();
-        long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            for (Thread t : List.copyOf(handlerThreadsAlive)) {
-                long left = deadline - System.nanoTime();
-                if (t != me && left > 0) {
-                    t.join(Duration.ofNanos(left));
-                }
-            }
-            List<Thread> late = handlerThreadsAlive.stream().filter(t -> t != me).toList();
-            if (late.isEmpty()) {
-                return;
-            }
-            log.info("{} handler thread(s) still running after the {} shutdown grace, interrupting", late.size(), grace);
-            late.forEach(Thread::interrupt);
-            long hard = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            for (Thread t : late) {
-                long left = hard - System.nanoTime();
-                if (left > 0) {
-                    t.join(Duration.ofNanos(left));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Whether {@link #close()} or {@link #close(Duration)} was called. */
     boolean closing() {
         return closing;
@@ -456,7 +404,7 @@ public final class SocketIoServer implements AutoCloseable {
 
     /** Handler threads alive now; for tests. */
     int handlerThreadCount() {
-        return handlerThreadsAlive.size();
+        return threads.count();
     }
 
     // ---------------------------------------------------------------- internals
@@ -495,71 +443,8 @@ public final class SocketIoServer implements AutoCloseable {
         return defaultErrorHandler;
     }
 
-    Mailbox newMailbox(String socketId) {
-        return new Mailbox(handlerThreads);
-    }
-
-    /** Runs a task on a fresh virtual thread (ack completions, so user stages never run on a loop). */
-    void async(Runnable task) {
-        handlerThreads.newThread(task).start();
-    }
-
-    void dispatch(Mailbox mailbox, Runnable task) {
-        if (options.dispatchMode() == DispatchMode.CONCURRENT) {
-            async(task);
-        } else {
-            mailbox.execute(task);
-        }
-    }
-
-    void withMdc(Socket socket, String event, Runnable body) {
-        MDC.put("sio.sid", socket.id());
-        MDC.put("sio.nsp", socket.namespace().name());
-        MDC.put("sio.event", event);
-        try {
-            body.run();
-        } finally {
-            MDC.remove("sio.sid");
-            MDC.remove("sio.nsp");
-            MDC.remove("sio.event");
-        }
-    }
-
-    @FunctionalInterface
-    interface MiddlewareCall {
-        void run(Next next) throws Exception;
-    }
-
-    /** Runs one middleware; returns its failure, or null when it called {@code next.proceed()}. */
-    Throwable runMiddleware(MiddlewareCall call) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        Next next = new Next() {
-            @Override
-            public void proceed() {
-                result.complete(null);
-            }
-
-            @Override
-            public void fail(Throwable error) {
-                result.completeExceptionally(Objects.requireNonNull(error, "error"));
-            }
-        };
-        try {
-            call.run(next);
-        } catch (Throwable t) {
-            return t;
-        }
-        try {
-            result.get(options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (TimeoutException e) {
-            return new SocketIoException("middleware did not call next within connectTimeout");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e;
-        }
+    HandlerThreads threads() {
+        return threads;
     }
 
     String newSocketId() {
@@ -571,101 +456,5 @@ public final class SocketIoServer implements AutoCloseable {
     private static void logError(Socket socket, String event, Throwable error) {
         log.warn("handler failed: sid={} nsp={} event={}", socket == null ? "-" : socket.id(),
                 socket == null ? "-" : socket.namespace().name(), event, error);
-    }
-
-    /** Builds a {@link SocketIoServer}; every setter is the option of the same name. */
-    public static final class Builder {
-        private final SocketIoOptions.Builder options = SocketIoOptions.builder();
-
-        private Builder() {}
-
-        /** See {@link SocketIoOptions#connectTimeout()}. */
-        public Builder connectTimeout(Duration value) {
-            options.connectTimeout(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#maxAttachments()}. */
-        public Builder maxAttachments(int value) {
-            options.maxAttachments(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#dispatchMode()}. */
-        public Builder dispatchMode(DispatchMode value) {
-            options.dispatchMode(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#adapterFactory()}. */
-        public Builder adapterFactory(AdapterFactory value) {
-            options.adapterFactory(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#maxPendingEvents()}. */
-        public Builder maxPendingEvents(int value) {
-            options.maxPendingEvents(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#maxAttachmentBytes()}. */
-        public Builder maxAttachmentBytes(long value) {
-            options.maxAttachmentBytes(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#maxNamespaceLength()}. */
-        public Builder maxNamespaceLength(int value) {
-            options.maxNamespaceLength(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#maxPendingAcks()}. */
-        public Builder maxPendingAcks(int value) {
-            options.maxPendingAcks(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions.Builder#connectionStateRecovery(Duration, boolean)}. */
-        public Builder connectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
-            options.connectionStateRecovery(maxDisconnectionDuration, skipMiddlewares);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions.Builder#connectionStateRecovery()}. */
-        public Builder connectionStateRecovery() {
-            options.connectionStateRecovery();
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#ackTimeout()}. */
-        public Builder ackTimeout(Duration value) {
-            options.ackTimeout(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#cleanupEmptyChildNamespaces()}. */
-        public Builder cleanupEmptyChildNamespaces(boolean value) {
-            options.cleanupEmptyChildNamespaces(value);
-            return this;
-        }
-
-        /** See {@link ConnectionStateRecovery#maxPackets()}. */
-        public Builder recoveryMaxPackets(int value) {
-            options.recoveryMaxPackets(value);
-            return this;
-        }
-
-        /** See {@link SocketIoOptions#engine()}. */
-        public Builder engine(dev.herald.engineio.EngineIoOptions value) {
-            options.engine(value);
-            return this;
-        }
-
-        /** Validates the options and creates the server. */
-        public SocketIoServer build() {
-            return new SocketIoServer(options.build());
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.herald.socketio;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A socket seen through an ack timeout: {@code socket.timeout(d).emitWithAck(...)}. */
@@ -19,11 +20,11 @@ public final class TimedEmitter {
      * the timeout or when the socket leaves. The future completes on a virtual thread.
      */
     public CompletableFuture<EventArgs> emitWithAck(String event, Object... args) {
-        return socket.emitWithAck(timeout, event, args);
+        return socket.outbox().emitWithAck(Optional.of(timeout), event, args);
     }
 
     /** Emits and blocks until the ack; throws {@link AckTimeoutException} on timeout. */
     public EventArgs call(String event, Object... args) {
-        return Socket.await(emitWithAck(event, args));
+        return SocketOutbox.await(emitWithAck(event, args));
     }
 }

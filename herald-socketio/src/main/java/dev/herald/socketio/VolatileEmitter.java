@@ -20,7 +20,7 @@ public final class VolatileEmitter {
      * @throws IllegalArgumentException if the event name is reserved
      */
     public void emit(String event, Object... args) {
-        socket.emitVolatile(event, args);
+        socket.outbox().emitVolatile(event, args);
     }
 
     /** Emits the {@code message} event, volatile. */

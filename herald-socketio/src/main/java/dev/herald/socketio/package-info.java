@@ -1,7 +1,7 @@
 /**
  * Herald's Socket.IO v5 server API: {@link dev.herald.socketio.SocketIoServer},
  * {@link dev.herald.socketio.Namespace}, {@link dev.herald.socketio.Socket},
- * {@link dev.herald.socketio.BroadcastOperator}, and the {@link dev.herald.socketio.Adapter} SPI.
+ * {@link dev.herald.socketio.BroadcastOperator}, and the {@link dev.herald.socketio.adapter.Adapter} SPI.
  *
  * <p>Threading, in three lines: Engine.IO callbacks arrive on a Netty event loop and only parse
  * packet headers there; handlers and middlewares run on virtual threads, one socket's events in

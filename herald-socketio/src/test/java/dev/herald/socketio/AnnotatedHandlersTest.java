@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.socketio.annotation.Namespace;
+import dev.herald.socketio.annotation.SocketNamespace;
 import dev.herald.socketio.annotation.On;
 import dev.herald.socketio.annotation.OnConnect;
 import dev.herald.socketio.annotation.OnDisconnect;
@@ -29,7 +29,7 @@ class AnnotatedHandlersTest {
 
     record Greeting(String name) {}
 
-    @Namespace("/chat")
+    @SocketNamespace("/chat")
     static class Chat {
         final List<String> log = new CopyOnWriteArrayList<>();
 

@@ -1,5 +1,11 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.BroadcastFlags;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.ClusterAdapter;
+import dev.herald.socketio.adapter.ClusterMessage;
+import dev.herald.socketio.adapter.ClusterResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

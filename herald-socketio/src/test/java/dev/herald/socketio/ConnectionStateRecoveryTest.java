@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.InMemoryAdapter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

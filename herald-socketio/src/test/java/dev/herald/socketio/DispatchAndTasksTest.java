@@ -14,7 +14,7 @@ class DispatchAndTasksTest {
 
     @Test
     void concurrentDispatchLetsOneSocketsHandlersOverlap() throws Exception {
-        try (SocketIoServer io = SocketIoServer.builder().dispatchMode(DispatchMode.CONCURRENT).build()) {
+        try (SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().dispatchMode(DispatchMode.CONCURRENT).build())) {
             CountDownLatch bothRunning = new CountDownLatch(2);
             AtomicInteger finished = new AtomicInteger();
             io.on("wait", (s, a) -> {
@@ -102,7 +102,7 @@ class DispatchAndTasksTest {
 
     @Test
     void aClientFloodingASlowHandlerIsDisconnectedPastMaxPendingEvents() throws Exception {
-        try (SocketIoServer io = SocketIoServer.builder().maxPendingEvents(5).build()) {
+        try (SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().maxPendingEvents(5).build())) {
             CountDownLatch release = new CountDownLatch(1);
             io.on("slow", (s, a) -> release.await());
             FakeEngineSocket flooder = new FakeEngineSocket(io);

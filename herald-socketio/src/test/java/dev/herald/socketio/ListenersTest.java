@@ -1,5 +1,8 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.EventHandler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

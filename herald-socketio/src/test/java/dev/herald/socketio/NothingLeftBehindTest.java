@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.InMemoryAdapter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -157,10 +159,10 @@ class NothingLeftBehindTest {
             client.nextEvent("kept", T);
             client.engine().abort();
             InMemoryAdapter adapter = (InMemoryAdapter) recovering.sockets().adapter();
-            await().atMost(T).until(() -> adapter.recoveryFootprint()[0] == 1);
+            await().atMost(T).until(() -> adapter.recoverySessionCount() == 1);
             recovering.emit("missed", 2);
-            assertThat(adapter.recoveryFootprint()[1]).isPositive();
-            await().atMost(T).untilAsserted(() -> assertThat(adapter.recoveryFootprint()).containsExactly(0, 0));
+            assertThat(adapter.recoveryPacketCount()).isPositive();
+            await().atMost(T).untilAsserted(() -> assertThat(new int[] {adapter.recoverySessionCount(), adapter.recoveryPacketCount()}).containsExactly(0, 0));
             assertThat(recovering.engine().sessionCount()).isZero();
             client.close();
         } finally {

@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.adapter.Admission;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.adapter.SessionRestore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

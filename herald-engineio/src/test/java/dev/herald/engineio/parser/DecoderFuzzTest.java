@@ -1,9 +1,10 @@
 package dev.herald.engineio.parser;
 
-import static dev.herald.engineio.parser.FuzzHarness.bound;
-import static dev.herald.engineio.parser.FuzzHarness.run;
+import static dev.herald.engineio.fuzz.FuzzHarness.bound;
+import static dev.herald.engineio.fuzz.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.engineio.fuzz.FuzzHarness;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

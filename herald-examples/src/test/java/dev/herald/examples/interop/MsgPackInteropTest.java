@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.Parser;
+import dev.herald.socketio.parser.Parser;
 import dev.herald.socketio.Socket;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;

@@ -1,8 +1,8 @@
 package dev.herald.socketio.internal;
 
 import dev.herald.engineio.Message;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.Parser;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.Parser;
 import dev.herald.socketio.SocketIoOptions;
 import java.util.List;
 

@@ -30,7 +30,7 @@ public final class Json {
      */
     public static void prime() {
         try {
-            dev.herald.socketio.Packet sample = new dev.herald.socketio.Packet(dev.herald.socketio.PacketType.EVENT, "/",
+            dev.herald.socketio.parser.Packet sample = new dev.herald.socketio.parser.Packet(dev.herald.socketio.parser.PacketType.EVENT, "/",
                     arrayOf(new Object[] {"prime", java.util.Map.of("k", 1), new byte[] {1}}), 1);
             PacketDecoder decoder = new PacketDecoder(1);
             for (dev.herald.engineio.Message m : PacketEncoder.encode(sample)) {

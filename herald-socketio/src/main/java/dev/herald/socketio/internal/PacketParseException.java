@@ -1,6 +1,6 @@
 package dev.herald.socketio.internal;
 
-import dev.herald.socketio.MalformedPacketException;
+import dev.herald.socketio.parser.MalformedPacketException;
 
 /**
  * The client sent something that is not a valid Socket.IO v5 packet. The connection that sent it

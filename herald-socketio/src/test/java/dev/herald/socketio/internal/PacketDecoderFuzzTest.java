@@ -1,14 +1,14 @@
 package dev.herald.socketio.internal;
 
-import static dev.herald.engineio.parser.FuzzHarness.bound;
-import static dev.herald.engineio.parser.FuzzHarness.run;
+import static dev.herald.engineio.fuzz.FuzzHarness.bound;
+import static dev.herald.engineio.fuzz.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engineio.Message;
-import dev.herald.engineio.parser.FuzzHarness;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.PacketType;
+import dev.herald.engineio.fuzz.FuzzHarness;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

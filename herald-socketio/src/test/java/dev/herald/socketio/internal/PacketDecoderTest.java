@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.Message;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.PacketType;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package dev.herald.socketio.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.Message;
-import dev.herald.socketio.Packet;
-import dev.herald.socketio.PacketType;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

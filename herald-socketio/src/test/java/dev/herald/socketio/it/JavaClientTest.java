@@ -209,7 +209,7 @@ class JavaClientTest {
         assertThat(votes).extracting(v -> v.string(0)).containsExactlyInAnyOrder("vote-0", "vote-1", "vote-2");
     }
 
-    @dev.herald.socketio.annotation.Namespace("/annotated")
+    @dev.herald.socketio.annotation.SocketNamespace("/annotated")
     static class Annotated {
         @dev.herald.socketio.annotation.OnConnect
         void hello(dev.herald.socketio.Socket socket) {

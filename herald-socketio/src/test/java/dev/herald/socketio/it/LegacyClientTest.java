@@ -3,6 +3,7 @@ package dev.herald.socketio.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ class LegacyClientTest {
 
     @Test
     void eio3ClientIsConnectedToTheMainNamespaceAndCanCallAHandler() throws Exception {
-        SocketIoServer io = SocketIoServer.builder().engine(EngineIoOptions.builder().allowEio3(true).build()).build();
+        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().engine(EngineIoOptions.builder().allowEio3(true).build()).build());
         io.onCall("sum", (s, a) -> a.get(0, Integer.class) + a.get(1, Integer.class));
         try (RunningServer server = new RunningServer(io)) {
             String open = get(server, "EIO=3&transport=polling&b64=1");

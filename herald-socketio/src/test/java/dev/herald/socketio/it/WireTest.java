@@ -2,6 +2,7 @@ package dev.herald.socketio.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.Received;
@@ -72,7 +73,7 @@ class WireTest {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void connectionThatJoinsNoNamespaceIsClosedAfterConnectTimeout(String transport) {
-        SocketIoServer quick = SocketIoServer.builder().connectTimeout(Duration.ofMillis(300)).build();
+        SocketIoServer quick = SocketIoServer.create(SocketIoOptions.builder().connectTimeout(Duration.ofMillis(300)).build());
         try (RunningServer s = new RunningServer(quick);
                 EngineIoTestClient c = EngineIoTestClient.builder(URI.create("http://127.0.0.1:" + s.port() + "/socket.io/"))
                         .transport(transport).connect()) {
