@@ -1,5 +1,6 @@
 package dev.herald.examples;
 
+import java.net.Socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -192,7 +193,7 @@ class DemoAppTest {
     }
 
     private static boolean refused(int port) throws IOException {
-        try (java.net.Socket s = new java.net.Socket()) {
+        try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             return false;
         } catch (ConnectException e) {

@@ -1,5 +1,6 @@
 package dev.herald.examples;
 
+import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -160,7 +161,7 @@ class ProgressDemoTest {
         return array.get(array.size() - 1);
     }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+    private static Stream<JsonNode> stream(JsonNode array) {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
         return out.stream();

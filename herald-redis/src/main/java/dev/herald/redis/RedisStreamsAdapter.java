@@ -82,31 +82,6 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private static final Pattern OFFSET = Pattern.compile("[0-9]+-[0-9]+");
     private static final Executor OFF_IO = task -> Thread.ofVirtual().name("herald-streams").start(task);
 
-    /** A stream entry id, ordered as Redis orders them. */
-    private record EntryId(long ms, long seq) implements Comparable<EntryId> {
-        static final EntryId ZERO = new EntryId(0, 0);
-
-        static EntryId parse(String id) {
-            int dash = id.indexOf('-');
-            return new EntryId(Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1)));
-        }
-
-        EntryId next() {
-            return new EntryId(ms, seq + 1);
-        }
-
-        @Override
-        public int compareTo(EntryId o) {
-            int c = Long.compareUnsigned(ms, o.ms);
-            return c != 0 ? c : Long.compareUnsigned(seq, o.seq);
-        }
-
-        @Override
-        public String toString() {
-            return Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq);
-        }
-    }
-
     private final RedisLink link;
     private final RedisStreamsAdapterOptions options;
     private final StreamCodec codec;
@@ -118,7 +93,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     // Owned by this adapter's serial executor: the newest entry of this namespace applied here
     // (the stream's newest when the node started).
-    private EntryId appliedThrough;
+    private StreamEntryId appliedThrough;
 
     // Any thread; changed under sessionLock so that session writes reach Redis in the order made.
     private final Object sessionLock = new Object();
@@ -129,7 +104,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private volatile ScheduledFuture<?> refresher;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RedisStreamsAdapter(Namespace nsp, RedisLink link, RedisStreamsAdapterOptions options, EntryId start,
+    private RedisStreamsAdapter(Namespace nsp, RedisLink link, RedisStreamsAdapterOptions options, StreamEntryId start,
             java.util.concurrent.ScheduledExecutorService timer, Runnable onClose) {
         super(nsp, options.requestsTimeout(), false);
         this.link = link;
@@ -227,12 +202,12 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     }
 
     /** An entry of this namespace from the stream reader, in stream order. */
-    private void onEntry(String id, Map<String, byte[]> fields) {
+    void onEntry(String id, Map<String, byte[]> fields) {
         execute(() -> apply(id, fields));
     }
 
     private void apply(String id, Map<String, byte[]> fields) {
-        EntryId entryId = EntryId.parse(id);
+        StreamEntryId entryId = StreamEntryId.parse(id);
         if (entryId.compareTo(appliedThrough) > 0) {
             appliedThrough = entryId;
         }
@@ -307,7 +282,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
                 List<Packet> missed = restored.map(r -> missed(r.replayFrom(), r.session().rooms())).orElse(List.of());
                 addAll(socketId, rooms);
                 Optional<String> start = restored.isPresent() ? restored.get().session().startOffset()
-                        : appliedThrough.equals(EntryId.ZERO) ? Optional.empty() : Optional.of(appliedThrough.toString());
+                        : appliedThrough.equals(StreamEntryId.ZERO) ? Optional.empty() : Optional.of(appliedThrough.toString());
                 greeting.accept(new Admission(missed, start));
                 done.complete(null);
             } catch (Throwable t) {
@@ -320,7 +295,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     /** On the executor: what a session in these rooms missed after the offset, in stream order. */
     private List<Packet> missed(Optional<String> after, Set<String> rooms) {
-        EntryId from = after.map(EntryId::parse).orElse(EntryId.ZERO);
+        StreamEntryId from = after.map(StreamEntryId::parse).orElse(StreamEntryId.ZERO);
         var out = new ArrayList<Packet>();
         if (from.compareTo(appliedThrough) < 0) {
             List<StreamMessage<String, byte[]>> entries;
@@ -443,16 +418,14 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     public static final class Factory implements dev.herald.socketio.adapter.AdapterFactory, AutoCloseable {
         private final RedisStreamsAdapterOptions options;
         private final RedisLink link;
-        private final EntryId start;
+        private final StreamEntryId start;
         // One daemon thread that only issues the periodic session rewrites (asynchronous commands).
         private final java.util.concurrent.ScheduledExecutorService timer =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().daemon().name("herald-streams-sessions").factory());
         // Any thread: the adapter of each namespace, for the reader to route entries.
         private final Map<String, RedisStreamsAdapter> adapters = new ConcurrentHashMap<>();
-        // Owned by the reader's chain of callbacks (one at a time).
-        private String lastId;
-        private int failures;
+        private final StreamReader reader;
         // Guarded by `this`.
         private int open;
         private volatile boolean closed;
@@ -464,14 +437,14 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
             try {
                 // where this node starts reading: entries before it were never delivered here
                 this.start = link.newestId(options.streamName()).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .map(EntryId::parse).orElse(EntryId.ZERO);
+                        .map(StreamEntryId::parse).orElse(StreamEntryId.ZERO);
             } catch (Exception e) {
                 timer.shutdownNow();
                 link.close();
                 throw new IllegalStateException("cannot read the stream " + options.streamName(), e);
             }
-            this.lastId = start.toString();
-            read();
+            this.reader = new StreamReader(link, options, start, adapters::get, () -> closed);
+            reader.read();
         }
 
         @Override
@@ -483,37 +456,6 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
             var adapter = new RedisStreamsAdapter(namespace, link, options, start, timer, this::adapterClosed);
             adapters.put(namespace.name(), adapter);
             return adapter;
-        }
-
-        private void read() {
-            if (closed) {
-                return;
-            }
-            link.xread(options.streamName(), lastId, options.readCount(), options.blockTime())
-                    .whenComplete((entries, e) -> {
-                        if (e != null) {
-                            if (!closed && failures++ == 0) {
-                                log.warn("cannot read the stream {}, retrying: {}", options.streamName(), e.toString());
-                            }
-                            long delay = Math.min(options.reconnectMaxDelay().toMillis(), 50L << Math.min(failures, 10));
-                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::read);
-                            return;
-                        }
-                        if (failures > 0) {
-                            log.warn("reading the stream {} again", options.streamName());
-                            failures = 0;
-                        }
-                        for (var entry : entries) {
-                            lastId = entry.getId();
-                            byte[] nsp = entry.getBody().get("nsp");
-                            var adapter = nsp == null ? null
-                                    : adapters.get(new String(nsp, java.nio.charset.StandardCharsets.UTF_8));
-                            if (adapter != null) {
-                                adapter.onEntry(entry.getId(), entry.getBody());
-                            }
-                        }
-                        read();
-                    });
         }
 
         /** How many cluster messages the adapters of this factory could not publish, in total. */

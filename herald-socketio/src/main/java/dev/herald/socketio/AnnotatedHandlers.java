@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.internal.Conversion;
+import com.fasterxml.jackson.databind.JavaType;
+import dev.herald.socketio.internal.Json;
+import java.lang.reflect.Type;
 import dev.herald.socketio.annotation.On;
 import dev.herald.socketio.annotation.OnConnect;
 import dev.herald.socketio.annotation.OnDisconnect;
@@ -98,13 +102,13 @@ final class AnnotatedHandlers {
                     throw new IllegalArgumentException(where + ": typed parameters cannot follow EventArgs");
                 }
                 int index = argIndex++;
-                java.lang.reflect.Type generic = params[i].getParameterizedType();
-                com.fasterxml.jackson.databind.JavaType jt = dev.herald.socketio.internal.Json.MAPPER.getTypeFactory().constructType(generic);
+                Type generic = params[i].getParameterizedType();
+                JavaType jt = Json.MAPPER.getTypeFactory().constructType(generic);
                 binders[i] = (s, a, r) -> {
                     if (index >= a.size()) {
                         return p.isPrimitive() ? defaultOf(p) : null;
                     }
-                    return dev.herald.socketio.internal.Conversion.convert(a.node(index), jt, "argument " + index);
+                    return Conversion.convert(a.node(index), jt, "argument " + index);
                 };
             }
         }

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.Collections;
 import dev.herald.socketio.AckTimeoutException;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.SocketIoServer;
@@ -37,7 +38,7 @@ final class BroadcastAcks implements Consumer<ArrayNode> {
 
     private final SocketIoServer server;
     private final CompletableFuture<List<EventArgs>> future = new CompletableFuture<>();
-    private final List<EventArgs> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<EventArgs> responses = Collections.synchronizedList(new ArrayList<>());
     // Local recipients that have not answered yet.
     private final Set<String> waitingFor = ConcurrentHashMap.newKeySet();
     private final AtomicInteger expected = new AtomicInteger();

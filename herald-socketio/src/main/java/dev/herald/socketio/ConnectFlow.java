@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.time.Duration;
 import dev.herald.socketio.adapter.SessionRestore;
 import dev.herald.socketio.handler.ConnectHandler;
 import dev.herald.socketio.handler.Middleware;
@@ -285,7 +286,7 @@ final class ConnectFlow {
         }
     }
 
-    private static final java.time.Duration CONNECT_REPLY_GAP = java.time.Duration.ofMillis(10);
+    private static final Duration CONNECT_REPLY_GAP = Duration.ofMillis(10);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.socketio.internal.Json;
 import java.util.Optional;
@@ -14,13 +15,13 @@ public class ConnectionRefusedException extends SocketIoException {
 
     /** Refuses with a message only. */
     public ConnectionRefusedException(String message) {
-        super(java.util.Objects.requireNonNull(message, "message"));
+        super(Objects.requireNonNull(message, "message"));
         this.data = null;
     }
 
     /** Refuses with a message and extra data, converted to JSON with Jackson. */
     public ConnectionRefusedException(String message, Object data) {
-        super(java.util.Objects.requireNonNull(message, "message"));
+        super(Objects.requireNonNull(message, "message"));
         this.data = Json.toTree(data);
     }
 

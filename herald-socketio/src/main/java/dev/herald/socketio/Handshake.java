@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import dev.herald.socketio.internal.Conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
@@ -50,7 +51,7 @@ public record Handshake(
 
     /** The auth payload converted to a type with Jackson. */
     public <T> T auth(Class<T> type) {
-        return dev.herald.socketio.internal.Conversion.convert(auth, type, "auth payload");
+        return Conversion.convert(auth, type, "auth payload");
     }
 
     /** One auth field as text. */

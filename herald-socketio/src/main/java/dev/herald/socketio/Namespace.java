@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.Collections;
 import dev.herald.socketio.adapter.Adapter;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.InMemoryAdapter;
@@ -104,7 +105,7 @@ public final class Namespace {
 
     /** The sockets connected to this namespace on this node, by id (a live read-only view). */
     public Map<String, Socket> sockets() {
-        return java.util.Collections.unmodifiableMap(sockets);
+        return Collections.unmodifiableMap(sockets);
     }
 
     // ---------------------------------------------------------------- registration

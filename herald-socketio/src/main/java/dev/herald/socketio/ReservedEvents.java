@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,7 +23,7 @@ public final class ReservedEvents {
 
     /** Throws if the name is reserved or blank-null. */
     static String check(String event) {
-        java.util.Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(event, "event");
         if (isReserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
         }

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.Collection;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.PersistedSession;
 import dev.herald.socketio.adapter.SocketDetails;
@@ -181,7 +182,7 @@ public final class Socket {
     }
 
     /** Joins rooms. Returns at once. */
-    public Socket join(java.util.Collection<String> rooms) {
+    public Socket join(Collection<String> rooms) {
         Set<String> set = new LinkedHashSet<>(rooms);
         set.forEach(r -> Objects.requireNonNull(r, "room"));
         nsp.adapter().addAll(id, set);

@@ -1,5 +1,11 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineSocket;
+import dev.herald.engineio.EngineSocketListener;
+import dev.herald.socketio.internal.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.engineio.Message;
 import dev.herald.socketio.handler.CallHandler;
 import dev.herald.socketio.handler.ConnectHandler;
 import dev.herald.socketio.handler.DisconnectHandler;
@@ -77,7 +83,7 @@ public final class SocketIoServer implements AutoCloseable {
         this.threads = new HandlerThreads(options.dispatchMode(), options.connectTimeout());
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
-        dev.herald.socketio.internal.Json.prime();
+        Json.prime();
     }
 
     /** A server with default options (Engine.IO defaults too). */
@@ -154,7 +160,7 @@ public final class SocketIoServer implements AutoCloseable {
      * The namespace a CONNECT asks for, entered (see {@link Namespace#enter}): the caller must
      * end the visit once the connect has finished.
      */
-    Optional<Namespace> enterNamespace(String name, com.fasterxml.jackson.databind.JsonNode auth) {
+    Optional<Namespace> enterNamespace(String name, JsonNode auth) {
         while (true) {
             Optional<Namespace> found = lookupNamespace(name, auth);
             if (found.isEmpty() || found.get().enter()) {
@@ -170,7 +176,7 @@ public final class SocketIoServer implements AutoCloseable {
         namespaces.remove(child.name(), child);
     }
 
-    Optional<Namespace> lookupNamespace(String name, com.fasterxml.jackson.databind.JsonNode auth) {
+    Optional<Namespace> lookupNamespace(String name, JsonNode auth) {
         Namespace existing = namespaces.get(name);
         if (existing != null) {
             return Optional.of(existing);
@@ -259,7 +265,7 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /** See {@link Namespace#serverSideEmitWithAck}, on {@code "/"}. */
-    public CompletableFuture<List<com.fasterxml.jackson.databind.JsonNode>> serverSideEmitWithAck(
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(
             String event, Duration timeout, Object... args) {
         return sockets().serverSideEmitWithAck(event, timeout, args);
     }
@@ -409,15 +415,15 @@ public final class SocketIoServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    private dev.herald.engineio.EngineSocketListener onEngineOpen(dev.herald.engineio.EngineSocket engine) {
+    private EngineSocketListener onEngineOpen(EngineSocket engine) {
         if (closing) {
             engine.close();
-            return new dev.herald.engineio.EngineSocketListener() {
+            return new EngineSocketListener() {
                 @Override
-                public void onMessage(dev.herald.engineio.EngineSocket s, dev.herald.engineio.Message m) {}
+                public void onMessage(EngineSocket s, Message m) {}
 
                 @Override
-                public void onClose(dev.herald.engineio.EngineSocket s, dev.herald.engineio.CloseReason r, String d) {}
+                public void onClose(EngineSocket s, CloseReason r, String d) {}
             };
         }
         Client client = new Client(this, engine);

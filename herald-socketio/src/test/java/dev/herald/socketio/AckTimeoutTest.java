@@ -1,5 +1,8 @@
 package dev.herald.socketio;
 
+import org.junit.jupiter.api.Assertions;
+import org.awaitility.Awaitility;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +24,7 @@ class AckTimeoutTest {
     }
 
     private static AckTimeoutException timeoutOf(CompletableFuture<?> future) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, future::get);
+        ExecutionException e = Assertions.assertThrows(ExecutionException.class, future::get);
         assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
         return (AckTimeoutException) e.getCause();
     }
@@ -41,7 +44,7 @@ class AckTimeoutTest {
         answers.connect("/");
         FakeEngineSocket silent = new FakeEngineSocket(io);
         String silentId = silent.connect("/");
-        CompletableFuture<java.util.List<EventArgs>> replies = io.emitWithAck("ask", 1);
+        CompletableFuture<List<EventArgs>> replies = io.emitWithAck("ask", 1);
         String request = answers.nextText();
         String ackId = request.replaceAll("^2(\\d+)\\[.*", "$1");
         answers.deliver("3" + ackId + "[\"yes\"]");
@@ -54,7 +57,7 @@ class AckTimeoutTest {
         assertThat(timeout.missingSocketIds()).containsExactly(silentId);
         // The server-wide timeout also ends the silent socket's wait for its ack.
         Socket silentSocket = io.sockets().sockets().get(silentId);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> silentSocket.pendingAcks() == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> silentSocket.pendingAcks() == 0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +66,7 @@ class AnnotatedHandlersTest {
         assertThat(c.nextText()).isEqualTo("3/chat,5[\"hi bo hi bo\"]");
         c.deliver("2/chat,[\"note\",\"x\"]");
         c.deliver("1/chat,");
-        await().atMost(java.time.Duration.ofSeconds(3)).failFast(() -> chat.log.size() > 2).until(() -> chat.log.size() == 2);
+        await().atMost(Duration.ofSeconds(3)).failFast(() -> chat.log.size() > 2).until(() -> chat.log.size() == 2);
         assertThat(errors).isEmpty();
         assertThat(chat.log).containsExactly("x", "client namespace disconnect");
     }

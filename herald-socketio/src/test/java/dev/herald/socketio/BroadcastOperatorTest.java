@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -142,7 +143,7 @@ class BroadcastOperatorTest {
 
     @Test
     void parentNamespaceBroadcastReachesEveryChild() throws Exception {
-        Namespace parent = io.of(java.util.regex.Pattern.compile("/p\\d"));
+        Namespace parent = io.of(Pattern.compile("/p\\d"));
         FakeEngineSocket a = new FakeEngineSocket(io);
         FakeEngineSocket b = new FakeEngineSocket(io);
         a.connect("/p1");

@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.junit.jupiter.api.Assertions;
+import java.util.function.Consumer;
+import java.util.Optional;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterAdapter;
@@ -76,8 +80,8 @@ class ClusterAdapterTest {
         }
 
         @Override
-        protected void onServerSideEmit(String event, com.fasterxml.jackson.databind.node.ArrayNode args,
-                java.util.Optional<java.util.function.Consumer<JsonNode>> ack) {
+        protected void onServerSideEmit(String event, ArrayNode args,
+                Optional<Consumer<JsonNode>> ack) {
             handledOn.add(Thread.currentThread().isVirtual() + ":" + Thread.currentThread().getName());
             super.onServerSideEmit(event, args, ack);
         }
@@ -227,7 +231,7 @@ class ClusterAdapterTest {
 
             var answers = a.serverSideEmitWithAck("ask", Duration.ofMillis(300), "hi");
 
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            ExecutionException e = Assertions.assertThrows(ExecutionException.class,
                     () -> answers.get(5, TimeUnit.SECONDS));
             assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
             AckTimeoutException timeout = (AckTimeoutException) e.getCause();

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import java.io.OutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +41,7 @@ class LoggingHygieneTest {
         assertThat(LoggerFactory.getLogger(SocketIoServer.class).isDebugEnabled())
                 .as("the capture relies on DEBUG being off: every captured line is INFO or above").isFalse();
         originalErr = System.err;
-        PrintStream tee = new PrintStream(new java.io.OutputStream() {
+        PrintStream tee = new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
                 synchronized (captured) {

@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import java.nio.ByteBuffer;
+import org.slf4j.MDC;
+import org.hamcrest.Matchers;
+import org.slf4j.helpers.NOPMDCAdapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -159,7 +163,7 @@ class SocketIoServerTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             c.deliver("2[\"point\",{\"x\":1,\"y\":2,\"z\":3}]");
-            await().untilAtomic(got, org.hamcrest.Matchers.equalTo(new Point(1, 2)));
+            await().untilAtomic(got, Matchers.equalTo(new Point(1, 2)));
         }
 
         @Test
@@ -230,7 +234,7 @@ class SocketIoServerTest {
 
         @Test
         void binaryArgumentsArriveAsBytesAndGoBackAsAttachments() throws Exception {
-            io.on("bin", (s, a) -> s.emit("bin-back", a.get(0, byte[].class), Map.of("nested", a.get(0, java.nio.ByteBuffer.class))));
+            io.on("bin", (s, a) -> s.emit("bin-back", a.get(0, byte[].class), Map.of("nested", a.get(0, ByteBuffer.class))));
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             c.deliver("51-[\"bin\",{\"_placeholder\":true,\"num\":0}]");
@@ -261,13 +265,13 @@ class SocketIoServerTest {
         @Test
         void handlerThreadsCarryMdcKeys() throws Exception {
             AtomicReference<String> mdc = new AtomicReference<>();
-            io.on("m", (s, a) -> mdc.set(org.slf4j.MDC.get("sio.sid") + "|" + org.slf4j.MDC.get("sio.nsp")
-                    + "|" + org.slf4j.MDC.get("sio.event") + "|" + Thread.currentThread().isVirtual()));
+            io.on("m", (s, a) -> mdc.set(MDC.get("sio.sid") + "|" + MDC.get("sio.nsp")
+                    + "|" + MDC.get("sio.event") + "|" + Thread.currentThread().isVirtual()));
             FakeEngineSocket c = new FakeEngineSocket(io);
             String sid = c.connect("/");
             c.deliver("2[\"m\"]");
             await().until(() -> mdc.get() != null);
-            if (org.slf4j.MDC.getMDCAdapter() instanceof org.slf4j.helpers.NOPMDCAdapter) {
+            if (MDC.getMDCAdapter() instanceof NOPMDCAdapter) {
                 // slf4j-simple keeps no MDC; only the thread kind can be checked with it.
                 assertThat(mdc.get()).endsWith("|true");
             } else {
@@ -358,7 +362,7 @@ class SocketIoServerTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             c.deliver("2{}");
-            await().untilAtomic(reason, org.hamcrest.Matchers.equalTo(DisconnectReason.PARSE_ERROR));
+            await().untilAtomic(reason, Matchers.equalTo(DisconnectReason.PARSE_ERROR));
         }
 
         @Test

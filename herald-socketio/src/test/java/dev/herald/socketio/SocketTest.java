@@ -1,5 +1,7 @@
 package dev.herald.socketio;
 
+import java.util.Map;
+import org.hamcrest.Matchers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -108,7 +110,7 @@ class SocketTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             connected(c);
             c.deliver("1");
-            await().untilAtomic(reason, org.hamcrest.Matchers.equalTo(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT));
+            await().untilAtomic(reason, Matchers.equalTo(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT));
             assertThat(io.sockets().sockets()).isEmpty();
         }
 
@@ -120,7 +122,7 @@ class SocketTest {
             Socket s = connected(c);
             s.disconnect();
             assertThat(c.nextText()).isEqualTo("1");
-            await().untilAtomic(reason, org.hamcrest.Matchers.equalTo(DisconnectReason.SERVER_NAMESPACE_DISCONNECT));
+            await().untilAtomic(reason, Matchers.equalTo(DisconnectReason.SERVER_NAMESPACE_DISCONNECT));
             assertThat(c.isOpen()).isTrue();
         }
 
@@ -153,7 +155,7 @@ class SocketTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             connected(c);
             c.clientClose(CloseReason.PING_TIMEOUT);
-            await().untilAtomic(reason, org.hamcrest.Matchers.equalTo(DisconnectReason.PING_TIMEOUT));
+            await().untilAtomic(reason, Matchers.equalTo(DisconnectReason.PING_TIMEOUT));
             assertThat(reason.get().wire()).isEqualTo("ping timeout");
         }
 
@@ -164,7 +166,7 @@ class SocketTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             connected(c);
             io.close();
-            await().untilAtomic(reason, org.hamcrest.Matchers.equalTo(DisconnectReason.SERVER_SHUTTING_DOWN));
+            await().untilAtomic(reason, Matchers.equalTo(DisconnectReason.SERVER_SHUTTING_DOWN));
             assertThat(c.isOpen()).isFalse();
         }
     }
@@ -182,7 +184,7 @@ class SocketTest {
 
         @Test
         void handshakeCarriesQueryHeadersAndAddress() throws Exception {
-            FakeEngineSocket c = new FakeEngineSocket(io, java.util.Map.of("room", "x"));
+            FakeEngineSocket c = new FakeEngineSocket(io, Map.of("room", "x"));
             Socket s = connected(c);
             assertThat(s.handshake().query("room")).contains("x");
             assertThat(s.handshake().header("User-Agent")).contains("test");

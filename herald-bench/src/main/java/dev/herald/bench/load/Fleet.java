@@ -1,5 +1,6 @@
 package dev.herald.bench.load;
 
+import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -94,6 +95,6 @@ final class Fleet implements SioClient.Listener {
       }
     });
     return allClosed.completeOnTimeout(null, timeout.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.bench.load;
 
+import java.util.Locale;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -305,7 +306,7 @@ final class JitterScenario extends Scenario implements SioClient.Listener {
       } else {
         r.replayTarget = 0;
         if (unrecoveredGaps.size() < 20) {
-          unrecoveredGaps.add(String.format(java.util.Locale.ROOT, "%.1f (%s)",
+          unrecoveredGaps.add(String.format(Locale.ROOT, "%.1f (%s)",
               (client.connectSentNanos() - r.closedAt) / 1e6, r.sentPid.get()));
         }
       }

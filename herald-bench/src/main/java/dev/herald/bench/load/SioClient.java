@@ -1,5 +1,6 @@
 package dev.herald.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -141,7 +142,7 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
         case '3' -> listener.ack(this, body);
         case '4' -> {
           failure = new IllegalStateException("connect refused: " + body.toString(
-              java.nio.charset.StandardCharsets.UTF_8));
+              StandardCharsets.UTF_8));
           ctx.close();
         }
         default -> { }

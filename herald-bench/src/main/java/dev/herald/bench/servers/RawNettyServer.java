@@ -1,5 +1,6 @@
 package dev.herald.bench.servers;
 
+import java.util.Arrays;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -71,7 +72,7 @@ public final class RawNettyServer {
 
   /** Starts the server and blocks until the process is killed. */
   public static void main(String[] args) throws Exception {
-    RawNettyServer server = start(ServerArgs.port(args), java.util.Arrays.asList(args).contains("--batch-flush"));
+    RawNettyServer server = start(ServerArgs.port(args), Arrays.asList(args).contains("--batch-flush"));
     ServerArgs.announce(server.port());
     server.channel.closeFuture().sync();
   }

@@ -1,5 +1,8 @@
 package dev.herald.examples.interop;
 
+import java.util.Collections;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.HashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,10 +41,10 @@ public final class ClientProcess implements AutoCloseable {
     private final Writer stdin;
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
     // Written by the reader thread, read by the test after the process died: for failure messages.
-    private final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ackIds = new AtomicInteger();
     // Appended by the reader thread: every output line ever received, for "never arrived" checks.
-    private final List<JsonNode> history = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<JsonNode> history = new CopyOnWriteArrayList<>();
 
     private ClientProcess(List<String> command, Path dir) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
@@ -58,7 +61,7 @@ public final class ClientProcess implements AutoCloseable {
      * more options.
      */
     public static Map<String, Object> options(String path, boolean reconnecting) {
-        Map<String, Object> options = new java.util.HashMap<>();
+        Map<String, Object> options = new HashMap<>();
         if (!path.equals("upgrade")) {
             options.put("transports", List.of(path));
         }

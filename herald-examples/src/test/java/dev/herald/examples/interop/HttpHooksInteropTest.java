@@ -1,5 +1,7 @@
 package dev.herald.examples.interop;
 
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +82,7 @@ class HttpHooksInteropTest {
             assertThat(c.emitWithAck(WAIT, "echo", "hi").get(0).asText()).isEqualTo("hi");
             if (transport.equals("polling")) {
                 // The upgrade may be done before the client reports its connect: wait for the server to see it.
-                org.awaitility.Awaitility.await().atMost(WAIT).until(() -> middlewareSaw.contains("websocket"));
+                Awaitility.await().atMost(WAIT).until(() -> middlewareSaw.contains("websocket"));
                 assertThat(c.emitWithAck(WAIT, "echo", "after upgrade").get(0).asText()).isEqualTo("after upgrade");
                 assertThat(middlewareSaw).contains("polling", "websocket");
             } else {
@@ -113,13 +115,13 @@ class HttpHooksInteropTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theStickyCookieFromThePollingHandshakeComesBackOnTheSessionsLaterRequests() throws Exception {
         // Node's client keeps cookies only with withCredentials; a browser does the same.
         try (ClientProcess c = client("polling", Map.of("x-token", "good"))) {
             c.await("connect", WAIT);
             assertThat(c.emitWithAck(WAIT, "echo", "x").get(0).asText()).isEqualTo("x");
-            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !cookiesSeen.isEmpty());
+            Awaitility.await().atMost(WAIT).until(() -> !cookiesSeen.isEmpty());
             assertThat(cookiesSeen).allSatisfy(cookie -> assertThat(cookie).matches("io=[A-Za-z0-9_-]{20}"));
         }
     }

@@ -1,5 +1,8 @@
 package dev.herald.socketio.adapter;
 
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import dev.herald.socketio.Namespace;
 import dev.herald.socketio.SocketIoException;
 import dev.herald.socketio.parser.Packet;
@@ -295,7 +298,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             String operation,
             Duration timeout,
             T accumulator,
-            java.util.function.Function<String, ClusterMessage> message) {
+            Function<String, ClusterMessage> message) {
         return handOff(collect(kind, operation, timeout, accumulator, message));
     }
 
@@ -307,7 +310,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         var out = new CompletableFuture<T>();
         source.whenComplete((value, error) -> Thread.ofVirtual().name("herald-cluster-result").start(() -> {
             if (error != null) {
-                out.completeExceptionally(error instanceof java.util.concurrent.CompletionException c
+                out.completeExceptionally(error instanceof CompletionException c
                         && c.getCause() != null ? c.getCause() : error);
             } else {
                 out.complete(value);
@@ -321,7 +324,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             String operation,
             Duration timeout,
             T accumulator,
-            java.util.function.Function<String, ClusterMessage> message) {
+            Function<String, ClusterMessage> message) {
         return fetchServerCount()
                 .orTimeout(requestsTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(e -> 1)
@@ -367,7 +370,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         send(() -> doPublishResponse(requesterUid, response));
     }
 
-    private CompletableFuture<?> send(java.util.function.Supplier<CompletableFuture<?>> publisher) {
+    private CompletableFuture<?> send(Supplier<CompletableFuture<?>> publisher) {
         CompletableFuture<?> sent;
         try {
             sent = publisher.get();

@@ -1,5 +1,6 @@
 package dev.herald.socketio.adapter;
 
+import java.util.concurrent.ScheduledFuture;
 import dev.herald.socketio.Namespace;
 import dev.herald.socketio.RecoveryFailure;
 import dev.herald.socketio.Socket;
@@ -43,7 +44,7 @@ public class InMemoryAdapter implements Adapter {
     // broadcasts against admissions (see admit).
     private final RecoveryStore recovery;
     // Set by init(), cancelled by close().
-    private volatile java.util.concurrent.ScheduledFuture<?> sweeper;
+    private volatile ScheduledFuture<?> sweeper;
 
     // Any thread; mutations under `this`, reads lock-free.
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
@@ -81,7 +82,7 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void close() {
-        java.util.concurrent.ScheduledFuture<?> s = sweeper;
+        ScheduledFuture<?> s = sweeper;
         if (s != null) {
             s.cancel(false);
         }

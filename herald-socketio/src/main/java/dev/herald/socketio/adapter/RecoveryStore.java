@@ -1,5 +1,6 @@
 package dev.herald.socketio.adapter;
 
+import java.nio.ByteBuffer;
 import dev.herald.socketio.ConnectionStateRecovery;
 import dev.herald.socketio.RecoveryFailure;
 import dev.herald.socketio.adapter.InMemoryAdapter;
@@ -60,7 +61,7 @@ final class RecoveryStore {
         this.windowNanos = config.maxDisconnectionDuration().toNanos();
         byte[] bytes = new byte[4];
         RANDOM.nextBytes(bytes);
-        this.epoch = Long.toString(Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(bytes).getInt()), 36);
+        this.epoch = Long.toString(Integer.toUnsignedLong(ByteBuffer.wrap(bytes).getInt()), 36);
     }
 
     ConnectionStateRecovery config() {

@@ -1,5 +1,9 @@
 package dev.herald.socketio.internal;
 
+import java.util.Map;
+import dev.herald.engineio.Message;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,13 +34,13 @@ public final class Json {
      */
     public static void prime() {
         try {
-            dev.herald.socketio.parser.Packet sample = new dev.herald.socketio.parser.Packet(dev.herald.socketio.parser.PacketType.EVENT, "/",
-                    arrayOf(new Object[] {"prime", java.util.Map.of("k", 1), new byte[] {1}}), 1);
+            Packet sample = new Packet(PacketType.EVENT, "/",
+                    arrayOf(new Object[] {"prime", Map.of("k", 1), new byte[] {1}}), 1);
             PacketDecoder decoder = new PacketDecoder(1);
-            for (dev.herald.engineio.Message m : PacketEncoder.encode(sample)) {
+            for (Message m : PacketEncoder.encode(sample)) {
                 decoder.decode(m);
             }
-            MAPPER.treeToValue(MAPPER.readTree("{\"a\":[1,\"b\",true]}"), java.util.Map.class);
+            MAPPER.treeToValue(MAPPER.readTree("{\"a\":[1,\"b\",true]}"), Map.class);
         } catch (Exception e) {
             throw new IllegalStateException("codec self-check failed", e);
         }

@@ -1,5 +1,8 @@
 package dev.herald.socketio.internal;
 
+import java.nio.BufferUnderflowException;
+import java.io.IOException;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -61,7 +64,7 @@ public final class MsgPack {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes after MessagePack value");
             }
             return value == UNDEFINED ? NODES.nullNode() : value;
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated MessagePack value", e);
         }
     }
@@ -94,7 +97,7 @@ public final class MsgPack {
                 write(out, field.getValue());
             }
         } else if (value.isPojo()) {
-            var pojo = ((com.fasterxml.jackson.databind.node.POJONode) value).getPojo();
+            var pojo = ((POJONode) value).getPojo();
             if (pojo instanceof byte[] bytes) {
                 writeBinary(out, bytes);
             } else {
@@ -108,7 +111,7 @@ public final class MsgPack {
     private static byte[] binaryOf(JsonNode value) {
         try {
             return value.binaryValue();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

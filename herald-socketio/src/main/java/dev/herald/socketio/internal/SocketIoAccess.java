@@ -1,5 +1,6 @@
 package dev.herald.socketio.internal;
 
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
@@ -84,7 +85,7 @@ public abstract class SocketIoAccess {
         if (compress) {
             return messages;
         }
-        List<Message> out = new java.util.ArrayList<>(messages.size());
+        List<Message> out = new ArrayList<>(messages.size());
         for (Message m : messages) {
             out.add(m.compress(false));
         }

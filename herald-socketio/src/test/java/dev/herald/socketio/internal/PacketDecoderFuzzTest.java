@@ -1,5 +1,6 @@
 package dev.herald.socketio.internal;
 
+import net.jqwik.api.Tuple;
 import static dev.herald.engineio.fuzz.FuzzHarness.bound;
 import static dev.herald.engineio.fuzz.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +65,7 @@ class PacketDecoderFuzzTest {
         Arbitrary<Message> attachment = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048).map(Message::binary);
         Arbitrary<Message> text = packets().map(Message::text);
         Arbitrary<Message> any = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, attachment), net.jqwik.api.Tuple.of(1, text));
+                Tuple.of(6, attachment), Tuple.of(1, text));
         return Combinators.combine(Arbitraries.integers().between(0, 1), header, any.list().ofMaxSize(14))
                 .as((skipHeader, h, rest) -> {
                     List<Message> all = new ArrayList<>();

@@ -1,5 +1,12 @@
 package dev.herald.socketio.it;
 
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import dev.herald.socketio.Namespace;
+import dev.herald.socketio.annotation.On;
+import dev.herald.socketio.annotation.OnConnect;
+import java.util.regex.Pattern;
+import dev.herald.socketio.annotation.SocketNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -150,7 +157,7 @@ class JavaClientTest {
             for (int i = 0; i < data.length; i++) {
                 reversed[i] = data[data.length - 1 - i];
             }
-            socket.emit("bin-back", reversed, Map.of("nested", java.nio.ByteBuffer.wrap(data)));
+            socket.emit("bin-back", reversed, Map.of("nested", ByteBuffer.wrap(data)));
         });
         BlockingQueue<Recorded> inbox = new LinkedBlockingQueue<>();
         Socket s = connect("/", transport, Map.of(), inbox, "bin-back");
@@ -209,16 +216,16 @@ class JavaClientTest {
         assertThat(votes).extracting(v -> v.string(0)).containsExactlyInAnyOrder("vote-0", "vote-1", "vote-2");
     }
 
-    @dev.herald.socketio.annotation.SocketNamespace("/annotated")
+    @SocketNamespace("/annotated")
     static class Annotated {
-        @dev.herald.socketio.annotation.OnConnect
+        @OnConnect
         void hello(dev.herald.socketio.Socket socket) {
             socket.emit("hello", socket.namespace().name());
         }
 
-        @dev.herald.socketio.annotation.On("upper")
+        @On("upper")
         String upper(String text) {
-            return text.toUpperCase(java.util.Locale.ROOT);
+            return text.toUpperCase(Locale.ROOT);
         }
     }
 
@@ -237,7 +244,7 @@ class JavaClientTest {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void dynamicNamespacesAreCreatedOnConnectAndShareTheParentsHandlers(String transport) throws Exception {
-        dev.herald.socketio.Namespace rooms = io.of(java.util.regex.Pattern.compile("/room-\\d+"));
+        Namespace rooms = io.of(Pattern.compile("/room-\\d+"));
         rooms.onCall("where", (socket, args) -> socket.namespace().name());
         Socket a = connect("/room-1", transport, Map.of(), new LinkedBlockingQueue<>());
         Socket b = connect("/room-22", transport, Map.of(), new LinkedBlockingQueue<>());
