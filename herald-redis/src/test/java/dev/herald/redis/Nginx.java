@@ -1,5 +1,7 @@
 package dev.herald.redis;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -214,7 +216,10 @@ final class Nginx implements AutoCloseable {
                 return true;
             }
             try {
-                Thread.sleep(20);
+                // Looks again in 20 ms, or at once if nginx exits meanwhile.
+                started.onExit().get(20, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // still starting
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

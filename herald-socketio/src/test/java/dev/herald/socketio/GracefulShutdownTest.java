@@ -89,7 +89,7 @@ class GracefulShutdownTest {
         io.on("stuck", (s, a) -> {
             started.countDown();
             try {
-                Thread.sleep(10_000);
+                new CountDownLatch(1).await(); // until interrupted
                 outcome.complete("finished");
             } catch (InterruptedException e) {
                 outcome.complete("interrupted");
