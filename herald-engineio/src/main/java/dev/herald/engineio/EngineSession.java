@@ -83,9 +83,9 @@ final class EngineSession implements EngineSocket {
     private Cancellable pingTimeoutTimer;
     private Cancellable upgradeTimer;
     private Cancellable drainTimer;
-    // System.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
+    // home.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
     private long pingDeadline;
-    // System.nanoTime() at which the next ping is due (EIO4).
+    // home.nanoTime() at which the next ping is due (EIO4).
     private long nextPingAt;
     // In CLOSING state over polling: what the poll after the queued messages gets (close, or noop
     // when the client closed first); null in any other state.
@@ -294,10 +294,10 @@ final class EngineSession implements EngineSocket {
     private void scheduleHeartbeat() {
         if (protocol == 3) {
             // EIO3: the client pings; a session that stays silent for interval + timeout is dead.
-            armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
+            armPingTimeout(home.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
             return;
         }
-        schedulePing(System.nanoTime());
+        schedulePing(home.nanoTime());
     }
 
     private void schedulePing(long fromNanos) {
@@ -322,8 +322,8 @@ final class EngineSession implements EngineSocket {
         pingTimeoutTimer = home.schedule(() -> close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
     }
 
-    private static java.time.Duration untilNanos(long deadlineNanos) {
-        return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    private java.time.Duration untilNanos(long deadlineNanos) {
+        return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - home.nanoTime()));
     }
 
     /**
@@ -331,7 +331,7 @@ final class EngineSession implements EngineSocket {
      * timers late): a request that arrives after the deadline must find the session gone.
      */
     private boolean pingDeadlinePassed() {
-        return pingDeadline != 0 && System.nanoTime() - pingDeadline >= 0;
+        return pingDeadline != 0 && home.nanoTime() - pingDeadline >= 0;
     }
 
     // ---- writing (home) ----
@@ -517,13 +517,13 @@ final class EngineSession implements EngineSocket {
                 if (protocol != 3) {
                     cancel(pingTimeoutTimer);
                     pingDeadline = 0;
-                    schedulePing(System.nanoTime());
+                    schedulePing(home.nanoTime());
                 }
             }
             case PING -> {
                 if (protocol == 3) {
                     write(List.of(Packet.of(PacketType.PONG, p.data())));
-                    armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
+                    armPingTimeout(home.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
                 }
             }
             case MESSAGE -> deliver(p.message().orElseThrow());
