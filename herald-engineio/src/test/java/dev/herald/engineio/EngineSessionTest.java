@@ -418,6 +418,29 @@ class EngineSessionTest {
         }
 
         @Test
+        void aSessionClosedWhileItsClientUpgradesSendsTheQueueOverTheNewWebSocketThenClosesIt() {
+            EngineHarness h = new EngineHarness();
+            String sid = h.handshakePolling();
+            FakeWebSocketConnection ws = h.probe(sid);
+            ws.receive("2probe");
+            h.loop.runPending();
+            assertThat(ws.takeTexts()).containsExactly("3probe");
+            EngineSocket s = h.socket(sid);
+            s.send(Message.text("queued"));
+            s.close();
+            h.loop.runPending();
+            assertThat(h.closeReasons).containsEntry(sid, CloseReason.FORCED_CLOSE);
+            // The client stopped polling when 3probe came: the queue waits for its WebSocket.
+            ws.receive("5");
+            h.loop.runPending();
+            assertThat(ws.takeTexts()).containsExactly("4queued");
+            assertThat(ws.isClosed()).isTrue();
+            ws.peerClosed(CloseReason.TRANSPORT_CLOSE);
+            h.loop.runPending();
+            assertThat(h.server.sessionCount()).isZero();
+        }
+
+        @Test
         void aClientCloseOverWebSocketIsTransportClose() {
             EngineHarness h = new EngineHarness();
             FakeWebSocketConnection ws = h.openWebSocket();
