@@ -479,6 +479,15 @@ class EngineSessionTest {
                     .slowConsumerTimeout(Duration.ofSeconds(5)));
         }
 
+        /** A WebSocket session whose transport holds {@code unsent} bytes, after one more send. */
+        static FakeWebSocketConnection sendWithUnsent(EngineHarness h, long unsent) {
+            FakeWebSocketConnection ws = h.openWebSocket();
+            ws.bufferedBytes(unsent);
+            h.opened.get(0).send(Message.text("x"));
+            h.loop.runPending();
+            return ws;
+        }
+
         @Test
         void volatileMessagesAreDroppedAndCountedWhileTheConnectionIsNotWritable() {
             EngineHarness h = bounded();
@@ -498,10 +507,7 @@ class EngineSessionTest {
         @Test
         void aClientOverTheHardBoundIsCutAtOnce() {
             EngineHarness h = bounded();
-            FakeWebSocketConnection ws = h.openWebSocket();
-            ws.bufferedBytes(1001);
-            h.opened.get(0).send(Message.text("x"));
-            h.loop.runPending();
+            FakeWebSocketConnection ws = sendWithUnsent(h, 1001);
             assertThat(h.closeReasons.values()).containsExactly(CloseReason.SLOW_CONSUMER);
             assertThat(ws.isAborted()).isTrue();
             assertThat(h.server.sessionCount()).isZero();
@@ -510,9 +516,7 @@ class EngineSessionTest {
         @Test
         void aClientStillOverTheLowMarkWhenTheSlowConsumerTimeoutEndsIsClosed() {
             EngineHarness h = bounded();
-            FakeWebSocketConnection ws = h.openWebSocket();
-            ws.bufferedBytes(300);
-            h.opened.get(0).send(Message.text("x"));
+            FakeWebSocketConnection ws = sendWithUnsent(h, 300);
             h.advance(Duration.ofSeconds(5).minus(MS));
             assertThat(h.closeReasons).isEmpty();
             ws.bufferedBytes(150);
@@ -523,9 +527,7 @@ class EngineSessionTest {
         @Test
         void aClientThatDrainsBelowTheLowMarkInTimeStaysOpen() {
             EngineHarness h = bounded();
-            FakeWebSocketConnection ws = h.openWebSocket();
-            ws.bufferedBytes(300);
-            h.opened.get(0).send(Message.text("x"));
+            FakeWebSocketConnection ws = sendWithUnsent(h, 300);
             h.advance(Duration.ofSeconds(1));
             ws.bufferedBytes(50);
             h.advance(Duration.ofSeconds(10));
