@@ -51,7 +51,9 @@ class EngineSessionTest {
         @Test
         void maxPayloadAdvertisesMaxHttpBufferSizeAndAnOversizedBodyClosesTheSession() {
             EngineHarness h = new EngineHarness(o -> o.maxHttpBufferSize(1234));
-            String sid = h.handshakePolling();
+            FakeEngineRequest handshake = h.request(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling"));
+            assertThat(handshake.answer().text()).endsWith(",\"maxPayload\":1234}");
+            String sid = h.opened.get(0).id();
             h.server.rejectOversized(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling&sid=" + sid).request());
             h.loop.runPending();
             assertThat(h.closeReasons).containsEntry(sid, CloseReason.MESSAGE_TOO_LARGE);
@@ -131,6 +133,19 @@ class EngineSessionTest {
             h.advance(MS);
             assertThat(poll.answer().text()).isEqualTo("2");
             assertThat(h.closeReasons).isEmpty();
+        }
+
+        @Test
+        void aPollThatArrivesAfterTheDeadlineFindsTheSessionGoneEvenIfTheTimerRunsLate() {
+            EngineHarness h = heartbeat();
+            String sid = h.handshakePolling();
+            h.advance(INTERVAL);
+            assertThat(h.poll(sid).answer().text()).isEqualTo("2");
+            // The loop is busy: the timeout is due, its timer has not run, and a poll comes first.
+            h.loop.stall(TIMEOUT);
+            FakeEngineRequest late = h.poll(sid);
+            assertThat(late.answer().status()).isEqualTo(400);
+            assertThat(h.closeReasons).containsEntry(sid, CloseReason.PING_TIMEOUT);
         }
 
         @Test

@@ -88,11 +88,23 @@ public final class ManualSessionExecutor implements SessionExecutor {
         Timer t;
         while ((t = timers.peek()) != null && t.at() <= target) {
             timers.poll();
+            // A timer overdue after a stall runs now, late; the clock never goes back.
             now = Math.max(now, t.at());
             run(t.task());
             runPending();
         }
         now = target;
+    }
+
+    /**
+     * Moves the clock forward without running the timers that fall due, as a loop too busy to get
+     * to them does: tasks run before them, and the next {@link #advance} runs them, late.
+     */
+    public void stall(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative: " + duration);
+        }
+        now += duration.toNanos();
     }
 
     /** Virtual time elapsed since this executor was created. */

@@ -46,6 +46,18 @@ class ManualSessionExecutorTest {
     }
 
     @Test
+    void aStallMovesTheClockAndLeavesOverdueTimersForTheNextAdvance() {
+        long start = loop.nanoTime();
+        loop.schedule(() -> ran.add("due at 100, ran at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(100));
+        loop.stall(Duration.ofMillis(150));
+        loop.execute(() -> ran.add("task"));
+        loop.runPending();
+        assertThat(ran).containsExactly("task");
+        loop.advance(Duration.ZERO);
+        assertThat(ran).containsExactly("task", "due at 100, ran at 150");
+    }
+
+    @Test
     void aCancelledTimerNeverRuns() {
         SessionExecutor.Cancellable c = loop.schedule(() -> ran.add("x"), Duration.ofSeconds(1));
         assertThat(loop.nextTimer()).contains(Duration.ofSeconds(1));
