@@ -44,7 +44,7 @@ final class EngineSession implements EngineSocket {
     private final int protocol;
     private final HandshakeRequest request;
     private final SessionExecutor home;
-    private final EngineIoOptions options;
+    // The parts; the options are the server's, read through it (one field less per session).
     private final Outbound outbound;
     private final Heartbeat heartbeat;
     private final PollingLeg polling;
@@ -70,14 +70,13 @@ final class EngineSession implements EngineSocket {
         this.protocol = protocol;
         this.request = request;
         this.home = home;
-        this.options = server.options();
         this.transport = transport;
-        SlowConsumerPolicy budget = new SlowConsumerPolicy(options, home, id,
+        SlowConsumerPolicy budget = new SlowConsumerPolicy(server.options(), home, id,
                 () -> close(CloseReason.SLOW_CONSUMER, "client does not read what is sent to it"));
-        this.outbound = new Outbound(this, home, budget);
-        this.heartbeat = new Heartbeat(this, home, options);
+        this.outbound = new Outbound(this, budget);
+        this.heartbeat = new Heartbeat(this);
         this.polling = new PollingLeg(this);
-        this.webSockets = new WebSocketLeg(this, home);
+        this.webSockets = new WebSocketLeg(this);
     }
 
     // ---- EngineSocket, any thread ----
@@ -183,7 +182,7 @@ final class EngineSession implements EngineSocket {
     }
 
     EngineIoOptions options() {
-        return options;
+        return server.options();
     }
 
     State state() {
@@ -268,6 +267,7 @@ final class EngineSession implements EngineSocket {
 
     /** The handshake: exactly the five keys of the spec; websocket is offered to polling sessions. */
     private Packet openPacket(boolean offerWebSocket) {
+        EngineIoOptions options = server.options();
         StringBuilder json = new StringBuilder("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
         if (offerWebSocket && options.allows(WEBSOCKET)) {
             json.append("\"websocket\"");

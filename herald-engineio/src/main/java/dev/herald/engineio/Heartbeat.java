@@ -17,31 +17,28 @@ import java.time.Duration;
  */
 final class Heartbeat {
 
+    // The session's home loop and options are read through it: two fields less per session.
     private final EngineSession session;
-    private final SessionExecutor home;
-    private final EngineIoOptions options;
     // Home only, as every field below.
     private Cancellable pingTimer;
     private Cancellable pingTimeoutTimer;
-    // home.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
+    // now() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
     private long pingDeadline;
-    // home.nanoTime() at which the next ping is due (EIO4).
+    // now() at which the next ping is due (EIO4).
     private long nextPingAt;
 
-    Heartbeat(EngineSession session, SessionExecutor home, EngineIoOptions options) {
+    Heartbeat(EngineSession session) {
         this.session = session;
-        this.home = home;
-        this.options = options;
     }
 
     /** The session opened: the first ping (EIO4) or the first deadline for a client ping (EIO3). */
     void start() {
         if (session.protocol() == 3) {
             // EIO3: the client pings; a session that stays silent for interval + timeout is dead.
-            armPingTimeout(home.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
+            armPingTimeout(now() + clientSilenceNanos());
             return;
         }
-        schedulePing(home.nanoTime());
+        schedulePing(now());
     }
 
     /** A pong arrived (EIO4): the next ping is one interval from now. */
@@ -49,7 +46,7 @@ final class Heartbeat {
         if (session.protocol() != 3) {
             EngineSession.cancel(pingTimeoutTimer);
             pingDeadline = 0;
-            schedulePing(home.nanoTime());
+            schedulePing(now());
         }
     }
 
@@ -57,7 +54,7 @@ final class Heartbeat {
     void onPing(Packet ping) {
         if (session.protocol() == 3) {
             session.outbound().write(Packet.of(PacketType.PONG, ping.data()));
-            armPingTimeout(home.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
+            armPingTimeout(now() + clientSilenceNanos());
         }
     }
 
@@ -66,7 +63,7 @@ final class Heartbeat {
      * timers late): a request that arrives after the deadline must find the session gone.
      */
     boolean deadlinePassed() {
-        return pingDeadline != 0 && home.nanoTime() - pingDeadline >= 0;
+        return pingDeadline != 0 && now() - pingDeadline >= 0;
     }
 
     /** The session is closing: no ping and no timeout any more. */
@@ -77,8 +74,8 @@ final class Heartbeat {
 
     private void schedulePing(long fromNanos) {
         EngineSession.cancel(pingTimer);
-        nextPingAt = fromNanos + options.pingInterval().toNanos();
-        pingTimer = home.schedule(this::sendPing, untilNanos(nextPingAt));
+        nextPingAt = fromNanos + session.options().pingInterval().toNanos();
+        pingTimer = session.home().schedule(this::sendPing, untilNanos(nextPingAt));
     }
 
     private void sendPing() {
@@ -88,16 +85,26 @@ final class Heartbeat {
         session.outbound().write(Packet.PING);
         // Counted from when the ping was due, not from when a busy loop got to it: a late timer
         // must not extend the session's life.
-        armPingTimeout(nextPingAt + options.pingTimeout().toNanos());
+        armPingTimeout(nextPingAt + session.options().pingTimeout().toNanos());
     }
 
     private void armPingTimeout(long deadlineNanos) {
         EngineSession.cancel(pingTimeoutTimer);
         pingDeadline = deadlineNanos;
-        pingTimeoutTimer = home.schedule(() -> session.close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
+        pingTimeoutTimer = session.home().schedule(() -> session.close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
+    }
+
+    /** EIO3: how long a client may stay silent, interval + timeout. */
+    private long clientSilenceNanos() {
+        return session.options().pingInterval().plus(session.options().pingTimeout()).toNanos();
+    }
+
+    /** The home loop's clock, the one its timers run on. */
+    private long now() {
+        return session.home().nanoTime();
     }
 
     private Duration untilNanos(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(0, deadlineNanos - home.nanoTime()));
+        return Duration.ofNanos(Math.max(0, deadlineNanos - now()));
     }
 }

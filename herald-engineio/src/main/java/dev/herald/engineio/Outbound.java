@@ -4,7 +4,6 @@ import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.WebSocketConnection;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -39,7 +38,6 @@ final class Outbound {
     }
 
     private final EngineSession session;
-    private final SessionExecutor home;
     private final SlowConsumerPolicy budget;
     // Any thread adds; home drains. outboxQueued is 1 while a drain is queued and not started
     // (an int behind a VarHandle: one object less per session).
@@ -49,9 +47,8 @@ final class Outbound {
     // Home only. Starts at two slots: an idle session queues nothing, and ArrayDeque grows when it must.
     private final ArrayDeque<Packet> buffer = new ArrayDeque<>(1);
 
-    Outbound(EngineSession session, SessionExecutor home, SlowConsumerPolicy budget) {
+    Outbound(EngineSession session, SlowConsumerPolicy budget) {
         this.session = session;
-        this.home = home;
         this.budget = budget;
     }
 
@@ -66,7 +63,7 @@ final class Outbound {
      * already running and has not yet polled.
      */
     void post(Outgoing out) {
-        if (home.inExecutor()) {
+        if (session.home().inExecutor()) {
             if (enqueue(out.packets(), out.isVolatile())) {
                 flushAndCheck();
             }

@@ -6,7 +6,6 @@ import dev.herald.engineio.parser.MalformedPacketException;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.SessionExecutor.Cancellable;
 import dev.herald.engineio.transport.WebSocketConnection;
 import java.util.List;
@@ -27,7 +26,6 @@ final class WebSocketLeg {
     private static final Logger log = LoggerFactory.getLogger(WebSocketLeg.class);
 
     private final EngineSession session;
-    private final SessionExecutor home;
     // The session's transport once it runs on WebSocket. Written on home; volatile because
     // bufferedBytes() reads it from any thread.
     private volatile WebSocketConnection webSocket;
@@ -39,9 +37,8 @@ final class WebSocketLeg {
     // Written on home; volatile because bufferedBytes() reads it from any thread.
     private volatile WebSocketConnection closingWebSocket;
 
-    WebSocketLeg(EngineSession session, SessionExecutor home) {
+    WebSocketLeg(EngineSession session) {
         this.session = session;
-        this.home = home;
     }
 
     /** The connection the session runs on; null before an upgrade, over polling, and once closing. */
@@ -85,7 +82,7 @@ final class WebSocketLeg {
                 return;
             }
             probe = connection;
-            upgradeTimer = home.schedule(() -> dropProbe(connection, "upgrade timeout"), session.options().upgradeTimeout());
+            upgradeTimer = session.home().schedule(() -> dropProbe(connection, "upgrade timeout"), session.options().upgradeTimeout());
         });
         return listenerFor(connection, true);
     }
