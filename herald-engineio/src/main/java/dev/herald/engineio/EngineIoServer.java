@@ -134,7 +134,7 @@ public final class EngineIoServer implements AutoCloseable {
         }
         EngineSession session = sessions.get(sid);
         if (session == null) {
-            EngineSession.respondError(req, EngineError.UNKNOWN_SID);
+            PollingLeg.respondError(req, EngineError.UNKNOWN_SID);
             return;
         }
         // One object for both: the session matches an abort to the request it parked.

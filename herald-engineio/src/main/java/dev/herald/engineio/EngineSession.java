@@ -1,46 +1,41 @@
 package dev.herald.engineio;
 
-import dev.herald.engineio.parser.Eio3Codec;
-import dev.herald.engineio.parser.MalformedPacketException;
 import dev.herald.engineio.parser.Packet;
-import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.SessionExecutor.Cancellable;
 import dev.herald.engineio.transport.WebSocketConnection;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Engine.IO session: its state machine, heartbeat, write queue and transport switch.
+ * One Engine.IO session: its state machine (opening, open, upgrading, closing, closed), what it
+ * tells the layer above, and how it closes. Its parts, each in its own class and owning its own
+ * fields: {@link Outbound} (the write queue and its budget), {@link Heartbeat}, {@link PollingLeg}
+ * and {@link WebSocketLeg} (with the upgrade).
  *
- * <p>Threading: every field below is owned by {@link #home}, the session's home event loop, unless
- * its comment says otherwise. Transports and the layer above call in from any thread; each entry
- * point hops to the home loop first, so no field is ever touched concurrently.
+ * <p>Threading: every field below, and every field of the parts, is owned by {@link #home}, the
+ * session's home event loop, unless its comment says otherwise. Transports and the layer above
+ * call in from any thread; each entry point hops to the home loop first, so no field is ever
+ * touched concurrently.
  */
 final class EngineSession implements EngineSocket {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
-    private static final String POLLING = "polling";
-    private static final String WEBSOCKET = "websocket";
-    private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+    static final String POLLING = "polling";
+    static final String WEBSOCKET = "websocket";
     /**
      * How long a closing session waits for its client to fetch what was queued before the close
      * (and, over polling, the close packet itself) before its sid is forgotten: a client that stops
      * reading must not hold the session.
      */
-    static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(2);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     enum State { OPENING, OPEN, UPGRADING, CLOSING, CLOSED }
 
@@ -49,22 +44,11 @@ final class EngineSession implements EngineSocket {
     private final int protocol;
     private final HandshakeRequest request;
     private final SessionExecutor home;
-    private final EngineIoOptions options;
-    private final SlowConsumerPolicy budget;
-    // Any thread adds; home drains. outboxQueued is 1 while a drain is queued and not started
-    // (an int behind a VarHandle: one object less per session).
-    private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-    private volatile int outboxQueued;
-    private static final VarHandle OUTBOX_QUEUED;
-
-    static {
-        try {
-            OUTBOX_QUEUED = MethodHandles.lookup().findVarHandle(EngineSession.class, "outboxQueued", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-    private final Runnable drainOutbox = this::drainOutbox;
+    // The parts; the options are the server's, read through it (one field less per session).
+    private final Outbound outbound;
+    private final Heartbeat heartbeat;
+    private final PollingLeg polling;
+    private final WebSocketLeg webSockets;
 
     // Written on home, read from any thread (isOpen, transport, request routing).
     private volatile State state = State.OPENING;
@@ -73,27 +57,11 @@ final class EngineSession implements EngineSocket {
     private EngineSocketListener listener;
     // Set once, when the session closes.
     private CloseReason closeReason;
-    // Starts at two slots: an idle session queues nothing, and ArrayDeque grows when it must.
-    private final ArrayDeque<Packet> buffer = new ArrayDeque<>(1);
-    private EngineRequest parkedGet;
-    // Written on home; volatile because bufferedBytes() reads it from any thread.
-    private volatile WebSocketConnection webSocket;
-    private WebSocketConnection probe;
-    private Cancellable pingTimer;
-    private Cancellable pingTimeoutTimer;
-    private Cancellable upgradeTimer;
-    private Cancellable drainTimer;
-    // System.nanoTime() by which a pong (EIO4) or ping (EIO3) is due; 0 when none is awaited.
-    private long pingDeadline;
-    // System.nanoTime() at which the next ping is due (EIO4).
-    private long nextPingAt;
     // In CLOSING state over polling: what the poll after the queued messages gets (close, or noop
     // when the client closed first); null in any other state.
     private Packet lastPacket;
-    // In CLOSING state over WebSocket: the connection that is sending what was queued and then its
-    // close frame; the session ends when it reports closed, or is aborted at CLOSE_TIMEOUT.
-    // Written on home; volatile because bufferedBytes() reads it from any thread.
-    private volatile WebSocketConnection closingWebSocket;
+    // In CLOSING state: ends the session if the client has not fetched the rest by CLOSE_TIMEOUT.
+    private Cancellable drainTimer;
 
     EngineSession(EngineIoServer server, String id, int protocol, HandshakeRequest request,
             SessionExecutor home, String transport) {
@@ -102,10 +70,13 @@ final class EngineSession implements EngineSocket {
         this.protocol = protocol;
         this.request = request;
         this.home = home;
-        this.options = server.options();
         this.transport = transport;
-        this.budget = new SlowConsumerPolicy(options, home, id,
+        SlowConsumerPolicy budget = new SlowConsumerPolicy(server.options(), home, id,
                 () -> close(CloseReason.SLOW_CONSUMER, "client does not read what is sent to it"));
+        this.outbound = new Outbound(this, budget);
+        this.heartbeat = new Heartbeat(this);
+        this.polling = new PollingLeg(this);
+        this.webSockets = new WebSocketLeg(this);
     }
 
     // ---- EngineSocket, any thread ----
@@ -143,59 +114,23 @@ final class EngineSession implements EngineSocket {
 
     @Override
     public void send(Message message) {
-        post(new Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), false));
+        outbound.post(new Outbound.Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), false));
     }
 
     @Override
     public void send(List<Message> messages) {
-        post(new Outgoing(toPackets(messages), false));
+        outbound.post(new Outbound.Outgoing(toPackets(messages), false));
     }
 
     @Override
     public void sendVolatile(Message message) {
-        post(new Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), true));
+        outbound.post(new Outbound.Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), true));
     }
 
     @Override
     public void sendVolatile(List<Message> messages) {
-        post(new Outgoing(toPackets(messages), true));
+        outbound.post(new Outbound.Outgoing(toPackets(messages), true));
     }
-
-    /**
-     * Writes at once on home; from any other thread, queues the write and makes sure one hop to
-     * home is on its way. Sends from handler threads thus cross to the loop in batches (one task
-     * and one flush for everything queued meanwhile) rather than one task each, and still in order:
-     * a drain is either queued before anything the sender hands to home afterwards, or it is
-     * already running and has not yet polled.
-     */
-    private void post(Outgoing out) {
-        if (home.inExecutor()) {
-            if (enqueue(out.packets(), out.isVolatile())) {
-                flushAndCheck();
-            }
-            return;
-        }
-        outbox.add(out);
-        if (OUTBOX_QUEUED.compareAndSet(this, 0, 1) && !onHome(drainOutbox)) {
-            outbox.clear();
-        }
-    }
-
-    /** Everything queued so far goes into the buffer, then one flush (one poll answer for polling). */
-    private void drainOutbox() {
-        outboxQueued = 0;
-        boolean queued = false;
-        Outgoing out;
-        while ((out = outbox.poll()) != null) {
-            queued |= enqueue(out.packets(), out.isVolatile());
-        }
-        if (queued) {
-            flushAndCheck();
-        }
-    }
-
-    /** Packets handed over by another thread, waiting for the home loop. */
-    private record Outgoing(List<Packet> packets, boolean isVolatile) {}
 
     private static List<Packet> toPackets(List<Message> messages) {
         List<Packet> packets = new ArrayList<>(messages.size());
@@ -210,8 +145,7 @@ final class EngineSession implements EngineSocket {
      * yet. An estimate (text is counted in chars); any thread.
      */
     long bufferedBytes() {
-        WebSocketConnection ws = webSocket;
-        return budget.pending(ws != null ? ws : closingWebSocket);
+        return webSockets.bufferedBytes();
     }
 
     @Override
@@ -235,32 +169,105 @@ final class EngineSession implements EngineSocket {
         try {
             home.execute(task);
             return true;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.debug("home loop gone, task dropped, sid={}", id);
             return false;
         }
     }
 
-    // ---- opening (home) ----
+    // ---- what the parts share (home) ----
+
+    EngineIoServer server() {
+        return server;
+    }
+
+    EngineIoOptions options() {
+        return server.options();
+    }
+
+    State state() {
+        return state;
+    }
+
+    void state(State value) {
+        state = value;
+    }
+
+    void transport(String value) {
+        transport = value;
+    }
+
+    CloseReason closeReason() {
+        return closeReason;
+    }
+
+    Packet lastPacket() {
+        return lastPacket;
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    PollingLeg polling() {
+        return polling;
+    }
+
+    /** The WebSocket the session runs on, if any (see {@link WebSocketLeg#current()}). */
+    WebSocketConnection webSocket() {
+        return webSockets.current();
+    }
+
+    /** Writes what is queued to the current transport: the WebSocket, or the parked poll. */
+    void flush() {
+        if (outbound.isEmpty()) {
+            return;
+        }
+        if (WEBSOCKET.equals(transport)) {
+            webSockets.flush();
+        } else {
+            polling.flush();
+        }
+    }
+
+    // ---- transport entry points (home) ----
 
     /** Writes the open packet on the handshake transport, then tells the layer above. */
     void open(EngineRequest handshake) {
-        scheduleHeartbeat();
-        respondPayload(handshake, List.of(openPacket(true)));
+        heartbeat.start();
+        polling.respondOpen(handshake, openPacket(true));
         notifyOpen();
     }
 
     /** Writes the open packet on a WebSocket handshake, then tells the layer above. */
     WebSocketConnection.Listener open(WebSocketConnection connection) {
-        webSocket = connection;
-        scheduleHeartbeat();
-        connection.sendText(PacketCodec.webSocketText(openPacket(false)));
+        WebSocketConnection.Listener l = webSockets.open(connection, openPacket(false));
         notifyOpen();
-        return listenerFor(connection, false);
+        return l;
+    }
+
+    /** A GET or POST on the polling transport of this session. */
+    void onPollingRequest(EngineRequest req) {
+        polling.onRequest(req);
+    }
+
+    /** The connection of a request went away before it was answered. */
+    void onRequestAborted(EngineRequest req) {
+        polling.onRequestAborted(req);
+    }
+
+    /** A WebSocket with this sid opened: it becomes the upgrade probe if the session allows one. */
+    WebSocketConnection.Listener attachProbe(WebSocketConnection connection) {
+        return webSockets.attachProbe(connection);
     }
 
     /** The handshake: exactly the five keys of the spec; websocket is offered to polling sessions. */
     private Packet openPacket(boolean offerWebSocket) {
+        EngineIoOptions options = server.options();
         StringBuilder json = new StringBuilder("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
         if (offerWebSocket && options.allows(WEBSOCKET)) {
             json.append("\"websocket\"");
@@ -289,223 +296,9 @@ final class EngineSession implements EngineSocket {
         }
     }
 
-    // ---- heartbeat (home) ----
-
-    private void scheduleHeartbeat() {
-        if (protocol == 3) {
-            // EIO3: the client pings; a session that stays silent for interval + timeout is dead.
-            armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
-            return;
-        }
-        schedulePing(System.nanoTime());
-    }
-
-    private void schedulePing(long fromNanos) {
-        cancel(pingTimer);
-        nextPingAt = fromNanos + options.pingInterval().toNanos();
-        pingTimer = home.schedule(this::sendPing, untilNanos(nextPingAt));
-    }
-
-    private void sendPing() {
-        if (!isOpen()) {
-            return;
-        }
-        write(List.of(Packet.PING));
-        // Counted from when the ping was due, not from when a busy loop got to it: a late timer
-        // must not extend the session's life.
-        armPingTimeout(nextPingAt + options.pingTimeout().toNanos());
-    }
-
-    private void armPingTimeout(long deadlineNanos) {
-        cancel(pingTimeoutTimer);
-        pingDeadline = deadlineNanos;
-        pingTimeoutTimer = home.schedule(() -> close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
-    }
-
-    private static java.time.Duration untilNanos(long deadlineNanos) {
-        return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    }
-
-    /**
-     * Whether the ping deadline has passed even though its timer has not run yet (a busy loop runs
-     * timers late): a request that arrives after the deadline must find the session gone.
-     */
-    private boolean pingDeadlinePassed() {
-        return pingDeadline != 0 && System.nanoTime() - pingDeadline >= 0;
-    }
-
-    // ---- writing (home) ----
-
-    private void write(List<Packet> packets) {
-        if (enqueue(packets, false)) {
-            flushAndCheck();
-        }
-    }
-
-    /** Adds the packets to the buffer unless the session is closed or they are volatile and late. */
-    private boolean enqueue(List<Packet> packets, boolean isVolatile) {
-        if (!isOpen()) {
-            return false;
-        }
-        if (isVolatile && budget.overHighWaterMark(webSocket)) {
-            server.countDropped(packets.size());
-            if (log.isTraceEnabled()) {
-                log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", id, packets.size());
-            }
-            return false;
-        }
-        buffer.addAll(packets);
-        budget.queued(packets);
-        return true;
-    }
-
-    private void flushAndCheck() {
-        flush();
-        if (isOpen()) {
-            budget.check(webSocket, () -> isOpen() ? webSocket : null);
-        }
-    }
-
-    private void flush() {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        if (WEBSOCKET.equals(transport)) {
-            if (webSocket != null && state == State.OPEN) {
-                Packet p;
-                while ((p = buffer.poll()) != null) {
-                    writeFrame(webSocket, p);
-                }
-                budget.drained();
-            }
-        } else if (parkedGet != null && state != State.UPGRADING) {
-            EngineRequest get = parkedGet;
-            parkedGet = null;
-            respondPayload(get, drainBuffer());
-        }
-    }
-
-    private List<Packet> drainBuffer() {
-        List<Packet> out = new ArrayList<>(buffer);
-        buffer.clear();
-        budget.drained();
-        return out;
-    }
-
-    private void writeFrame(WebSocketConnection ws, Packet p) {
-        // Control packets may be compressed (as in the JS reference); only a message can opt out.
-        boolean compress = p.message().map(Message::compress).orElse(true);
-        if (p.isBinary()) {
-            byte[] data = p.message().orElseThrow().binary();
-            ws.sendBinary(protocol == 3 ? Eio3Codec.encodeWebSocketBinary(data) : data, compress);
-        } else {
-            ws.sendText(PacketCodec.webSocketText(p), compress);
-        }
-    }
-
-    private void respondPayload(EngineRequest get, List<Packet> packets) {
-        PollingFormat.respond(get, protocol, packets, options);
-    }
-
-    // ---- polling (home) ----
-
-    /** A GET or POST on the polling transport of this session. */
-    void onPollingRequest(EngineRequest req) {
-        if (isOpen() && pingDeadlinePassed()) {
-            close(CloseReason.PING_TIMEOUT, "");
-            respondError(req, EngineError.UNKNOWN_SID);
-            return;
-        }
-        if (state == State.CLOSED) {
-            respondError(req, EngineError.UNKNOWN_SID);
-            return;
-        }
-        if (!POLLING.equals(transport)) {
-            respondError(req, EngineError.BAD_REQUEST);
-            return;
-        }
-        switch (req.method()) {
-            case "GET" -> onPoll(req);
-            case "POST" -> onPost(req);
-            default -> respondError(req, EngineError.BAD_REQUEST);
-        }
-    }
-
-    private void onPoll(EngineRequest get) {
-        if (state == State.CLOSING) {
-            answerClosingPoll(get);
-            return;
-        }
-        if (parkedGet != null) {
-            // Two polls at once: the client is broken. The first learns of the close, the second is refused.
-            EngineRequest first = parkedGet;
-            parkedGet = null;
-            respondPayload(first, List.of(Packet.CLOSE));
-            respondError(get, EngineError.BAD_REQUEST);
-            close(CloseReason.POLLING_ERROR, "overlapping poll requests");
-            return;
-        }
-        if (state == State.UPGRADING) {
-            // The client is switching to WebSocket: end its poll now, keep the queue for the new transport.
-            respondPayload(get, List.of(Packet.NOOP));
-            return;
-        }
-        if (!buffer.isEmpty()) {
-            respondPayload(get, drainBuffer());
-            return;
-        }
-        parkedGet = get;
-    }
-
-    /** The connection of a request went away before it was answered. */
-    void onRequestAborted(EngineRequest req) {
-        if (parkedGet == req) {
-            parkedGet = null;
-            close(CloseReason.TRANSPORT_ERROR, "poll connection closed prematurely");
-        }
-    }
-
-    private void onPost(EngineRequest post) {
-        if (state == State.CLOSING && closeReason == CloseReason.TRANSPORT_CLOSE) {
-            // The client closed: it has nothing more to say.
-            respondError(post, EngineError.UNKNOWN_SID);
-            return;
-        }
-        List<Packet> packets;
-        try {
-            packets = PollingFormat.decode(post, protocol);
-        } catch (MalformedPacketException e) {
-            log.debug("sid {}: malformed polling payload: {}", id, e.getMessage());
-            respondError(post, EngineError.BAD_REQUEST);
-            close(CloseReason.PARSE_ERROR, e.getMessage());
-            return;
-        }
-        if (state == State.CLOSING) {
-            // The server closed; this was sent before the client learnt of it (a pong, its own
-            // close): a refusal would fail its transport before it fetched what is queued. Only
-            // its close matters now.
-            post.respond(200, "text/html", OK);
-            if (packets.stream().anyMatch(p -> p.type() == PacketType.CLOSE)) {
-                finish();
-            }
-            return;
-        }
-        for (Packet p : packets) {
-            if (!isOpen()) {
-                break;
-            }
-            onPacket(p);
-        }
-        post.respond(200, "text/html", OK);
-    }
-
-    static void respondError(EngineRequest req, EngineError error) {
-        req.respond(error.httpStatus(), "application/json", error.json().getBytes(StandardCharsets.UTF_8));
-    }
-
     // ---- packets from the active transport (home) ----
 
-    private void onPacket(Packet p) {
+    void onPacket(Packet p) {
         if (!isOpen()) {
             return;
         }
@@ -513,19 +306,8 @@ final class EngineSession implements EngineSocket {
             log.trace("sid {} received {}", id, p);
         }
         switch (p.type()) {
-            case PONG -> {
-                if (protocol != 3) {
-                    cancel(pingTimeoutTimer);
-                    pingDeadline = 0;
-                    schedulePing(System.nanoTime());
-                }
-            }
-            case PING -> {
-                if (protocol == 3) {
-                    write(List.of(Packet.of(PacketType.PONG, p.data())));
-                    armPingTimeout(System.nanoTime() + options.pingInterval().plus(options.pingTimeout()).toNanos());
-                }
-            }
+            case PONG -> heartbeat.onPong();
+            case PING -> heartbeat.onPing(p);
             case MESSAGE -> deliver(p.message().orElseThrow());
             case CLOSE -> close(CloseReason.TRANSPORT_CLOSE, "");
             default -> {
@@ -545,168 +327,15 @@ final class EngineSession implements EngineSocket {
         }
     }
 
-    // ---- WebSocket and upgrade (home) ----
-
-    /** A WebSocket with this sid opened: it becomes the upgrade probe if the session allows one. */
-    WebSocketConnection.Listener attachProbe(WebSocketConnection connection) {
-        onHome(() -> {
-            // A session the server is closing still takes its client's upgrade, as engine.io does:
-            // the probe is answered before this check runs, so the client may already have paused
-            // polling, and a refused probe would leave it waiting for the queue forever.
-            boolean closingByServer = state == State.CLOSING && lastPacket == Packet.CLOSE;
-            if (!(state == State.OPEN || closingByServer) || !POLLING.equals(transport) || probe != null) {
-                log.debug("sid {}: refusing a WebSocket in state {} on {}", id, state, transport);
-                connection.close();
-                return;
-            }
-            probe = connection;
-            upgradeTimer = home.schedule(() -> dropProbe(connection, "upgrade timeout"), options.upgradeTimeout());
-        });
-        return listenerFor(connection, true);
-    }
-
-    private WebSocketConnection.Listener listenerFor(WebSocketConnection connection, boolean probing) {
-        return new WebSocketConnection.Listener() {
-            // Owned by the connection's event loop.
-            private boolean probeAnswered = !probing;
-
-            @Override
-            public void onText(String text) {
-                if (!probeAnswered && "2probe".equals(text)) {
-                    // Answer on the connection's own loop, before any hop: the client may poll right
-                    // after, and 3probe must not trail behind what the home loop answers there.
-                    probeAnswered = true;
-                    connection.sendText(PacketCodec.webSocketText(Packet.PONG_PROBE));
-                    onHome(() -> onProbeAnswered(connection));
-                    return;
-                }
-                onHome(() -> onWebSocketText(connection, text));
-            }
-
-            @Override
-            public void onBinary(byte[] data) {
-                onHome(() -> onWebSocketBinary(connection, data));
-            }
-
-            @Override
-            public void onClose(CloseReason reason, String description) {
-                onHome(() -> onWebSocketClosed(connection, reason, description));
-            }
-        };
-    }
-
-    private void onWebSocketBinary(WebSocketConnection connection, byte[] data) {
-        if (protocol != 3) {
-            onWebSocketPacket(connection, PacketCodec.decodeBinary(data));
+    void notifyUpgrade() {
+        EngineSocketListener l = listener;
+        if (l == null) {
             return;
         }
-        Packet p;
         try {
-            p = Eio3Codec.decodeWebSocketBinary(data);
-        } catch (MalformedPacketException e) {
-            onMalformedFrame(connection, e);
-            return;
-        }
-        onWebSocketPacket(connection, p);
-    }
-
-    private void onMalformedFrame(WebSocketConnection connection, MalformedPacketException e) {
-        log.debug("sid {}: malformed WebSocket packet: {}", id, e.getMessage());
-        if (connection == webSocket) {
-            close(CloseReason.PARSE_ERROR, e.getMessage());
-        } else {
-            dropProbe(connection, "malformed probe packet");
-        }
-    }
-
-    private void onWebSocketText(WebSocketConnection connection, String text) {
-        Packet p;
-        try {
-            p = protocol == 3 ? Eio3Codec.decodeText(text) : PacketCodec.decodeText(text);
-        } catch (MalformedPacketException e) {
-            onMalformedFrame(connection, e);
-            return;
-        }
-        onWebSocketPacket(connection, p);
-    }
-
-    private void onWebSocketPacket(WebSocketConnection connection, Packet p) {
-        if (connection == webSocket && WEBSOCKET.equals(transport)) {
-            onPacket(p);
-        } else if (connection == probe) {
-            onProbePacket(connection, p);
-        }
-        // anything else comes from a connection that is no longer ours: ignore it
-    }
-
-    private void onProbePacket(WebSocketConnection connection, Packet p) {
-        if (p.type() == PacketType.UPGRADE && state == State.CLOSING) {
-            // Closed while the client was switching: it stopped polling, so what is queued goes
-            // over the new transport, then the close.
-            probe = null;
-            webSocket = connection;
-            transport = WEBSOCKET;
-            cancel(drainTimer);
-            closeWebSocket(connection, false);
-        } else if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
-            cancel(upgradeTimer);
-            if (parkedGet != null) {
-                EngineRequest get = parkedGet;
-                parkedGet = null;
-                respondPayload(get, List.of(Packet.NOOP));
-            }
-            probe = null;
-            webSocket = connection;
-            transport = WEBSOCKET;
-            state = State.OPEN;
-            log.debug("sid {} upgraded to websocket", id);
-            flush();
-            notifyUpgrade();
-        } else {
-            dropProbe(connection, "unexpected packet during upgrade");
-        }
-    }
-
-    /** The probe connection answered {@code 2probe} with {@code 3probe}: the upgrade has begun. */
-    private void onProbeAnswered(WebSocketConnection connection) {
-        if (connection == probe && state == State.CLOSING) {
-            // No poll is parked while closing: the next one gets the queue, or the client upgrades.
-            return;
-        }
-        if (connection != probe || state != State.OPEN) {
-            dropProbe(connection, "probe in wrong state");
-            return;
-        }
-        state = State.UPGRADING;
-        if (parkedGet != null) {
-            EngineRequest get = parkedGet;
-            parkedGet = null;
-            respondPayload(get, List.of(Packet.NOOP));
-        }
-    }
-
-    private void dropProbe(WebSocketConnection connection, String why) {
-        if (probe != connection) {
-            return;
-        }
-        log.debug("sid {}: upgrade abandoned: {}", id, why);
-        cancel(upgradeTimer);
-        probe = null;
-        connection.close();
-        if (state == State.UPGRADING) {
-            state = State.OPEN;
-            flush();
-        }
-    }
-
-    private void onWebSocketClosed(WebSocketConnection connection, CloseReason reason, String description) {
-        if (connection == closingWebSocket) {
-            finish();
-        } else if (connection == probe) {
-            dropProbe(connection, "probe closed");
-        } else if (connection == webSocket) {
-            webSocket = null;
-            close(reason, description);
+            l.onUpgrade(this, transport);
+        } catch (RuntimeException e) {
+            log.warn("sid {}: upgrade listener failed", id, e);
         }
     }
 
@@ -727,38 +356,23 @@ final class EngineSession implements EngineSocket {
         }
         boolean clientSide = reason == CloseReason.TRANSPORT_CLOSE || reason == CloseReason.TRANSPORT_ERROR;
         boolean slow = reason == CloseReason.SLOW_CONSUMER;
-        cancel(pingTimer);
-        cancel(pingTimeoutTimer);
-        cancel(upgradeTimer);
-        budget.cancel();
-        if (clientSide || slow) {
-            buffer.clear();
-            budget.drained();
-        } else {
-            // Pings and pongs mean nothing to a client that is being closed.
-            buffer.removeIf(p -> p.type() != PacketType.MESSAGE);
-        }
+        heartbeat.stop();
+        outbound.onClose(clientSide || slow);
         state = State.CLOSING;
         closeReason = reason;
-        if (webSocket != null) {
-            closeWebSocket(webSocket, slow);
+        if (webSockets.close(slow)) {
+            // The WebSocket sends the queue and its close frame, or was cut.
         } else if (POLLING.equals(transport) && lingers(reason)) {
             // The client's poll may have crossed its own close packet on the wire (two
             // connections): it is answered noop, as if it had arrived first.
             lastPacket = reason == CloseReason.TRANSPORT_CLOSE ? Packet.NOOP : Packet.CLOSE;
-            drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
-            if (parkedGet != null) {
-                EngineRequest get = parkedGet;
-                parkedGet = null;
-                answerClosingPoll(get);
-            }
+            startDrainTimer();
+            polling.answerParkedWhileClosing();
         } else {
-            if (parkedGet != null) {
-                EngineRequest get = parkedGet;
-                parkedGet = null;
+            if (polling.hasParked()) {
                 // An error close: the session is gone at once (the next request gets 400, as the
                 // protocol suite checks); the parked poll carries what it can.
-                respondPayload(get, clientSide ? List.of(Packet.NOOP) : withClose(drainBuffer()));
+                polling.answerParked(clientSide ? List.of(Packet.NOOP) : withClose(outbound.drain()));
             }
             finish();
         }
@@ -768,27 +382,6 @@ final class EngineSession implements EngineSocket {
             listener = null;
             notifyClose(l, reason, description);
         }
-    }
-
-    /**
-     * Writes what is queued, then closes: the connection sends the close frame after the frames
-     * written before it, and gives up on a peer that does not read. A slow consumer is cut at once.
-     */
-    private void closeWebSocket(WebSocketConnection ws, boolean abort) {
-        webSocket = null;
-        if (abort) {
-            ws.abort();
-            finish();
-            return;
-        }
-        Packet p;
-        while ((p = buffer.poll()) != null) {
-            writeFrame(ws, p);
-        }
-        budget.drained();
-        closingWebSocket = ws;
-        drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
-        ws.close();
     }
 
     /**
@@ -809,26 +402,12 @@ final class EngineSession implements EngineSocket {
         return out;
     }
 
-    /** A poll of a CLOSING session: the queued messages first, the close packet in the next one. */
-    private void answerClosingPoll(EngineRequest get) {
-        if (!buffer.isEmpty()) {
-            respondPayload(get, drainBuffer());
-            return;
-        }
-        respondPayload(get, List.of(lastPacket));
-        finish();
+    void startDrainTimer() {
+        drainTimer = home.schedule(this::finish, CLOSE_TIMEOUT);
     }
 
-    private void notifyUpgrade() {
-        EngineSocketListener l = listener;
-        if (l == null) {
-            return;
-        }
-        try {
-            l.onUpgrade(this, transport);
-        } catch (RuntimeException e) {
-            log.warn("sid {}: upgrade listener failed", id, e);
-        }
+    void cancelDrainTimer() {
+        cancel(drainTimer);
     }
 
     private void notifyClose(EngineSocketListener l, CloseReason reason, String description) {
@@ -840,34 +419,20 @@ final class EngineSession implements EngineSocket {
     }
 
     /** Ends a CLOSING session for good: whatever the client has not fetched by now is dropped. */
-    private void finish() {
+    void finish() {
         if (state == State.CLOSED) {
             return;
         }
         cancel(drainTimer);
-        cancel(upgradeTimer);
-        if (closingWebSocket != null) {
-            // Closed already, or its peer has not taken the close frame within CLOSE_TIMEOUT.
-            closingWebSocket.abort();
-            closingWebSocket = null;
-        }
-        if (probe != null) {
-            probe.close();
-            probe = null;
-        }
-        if (parkedGet != null) {
-            EngineRequest get = parkedGet;
-            parkedGet = null;
-            respondPayload(get, List.of(Packet.NOOP));
-        }
-        buffer.clear();
-        budget.drained();
+        webSockets.finish();
+        polling.answerParked(List.of(Packet.NOOP));
+        outbound.discard();
         lastPacket = null;
         state = State.CLOSED;
         server.remove(this);
     }
 
-    private static void cancel(Cancellable c) {
+    static void cancel(Cancellable c) {
         if (c != null) {
             c.cancel();
         }

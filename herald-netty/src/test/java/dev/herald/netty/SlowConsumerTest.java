@@ -105,11 +105,18 @@ class SlowConsumerTest {
 
     /**
      * Bytes buffered once the loops have flushed what was just written: frames written in one loop
-     * pass are flushed together a moment later, and only what the kernel then refuses stays.
+     * pass are flushed together a moment later, and only what the kernel then refuses stays. Settled
+     * means two readings a few ms apart agree.
      */
-    long settledBufferedBytes() throws InterruptedException {
-        Thread.sleep(20);
-        return server.engine.bufferedBytes();
+    long settledBufferedBytes() {
+        long[] last = {-1};
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> {
+            long now = server.engine.bufferedBytes();
+            boolean settled = now == last[0];
+            last[0] = now;
+            return settled;
+        });
+        return last[0];
     }
 
     List<EngineSocket> roomWith(String stalledSid) {

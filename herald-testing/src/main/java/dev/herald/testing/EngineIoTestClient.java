@@ -3,31 +3,20 @@ package dev.herald.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.engineio.Message;
-import dev.herald.engineio.parser.MalformedPacketException;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketCodec;
-import dev.herald.engineio.parser.PacketType;
-import dev.herald.engineio.parser.PayloadCodec;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A raw Engine.IO v4 client for tests: it speaks the wire protocol and records every packet it
@@ -46,42 +35,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers pings with pongs unless {@link Builder#autoPong(boolean)} is off, and records the
  * packets. Over WebSocket the frames are recorded as they arrive. Uses only the JDK HTTP client.
  *
+ * <p>The transport legs live in {@link PollingLeg} and {@link WebSocketLeg}, what arrived in
+ * {@link Recorder}.
+ *
  * <p>Threading: the send methods and the blocking accessors may be called from any thread.
  */
 public final class EngineIoTestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Received CLOSED_MARKER = new Received(Packet.CLOSE, "closed", 0, -1);
 
-    private final URI endpoint;
-    private final Map<String, String> headers;
-    private final Map<String, String> extraQuery;
+    private final Endpoint endpoint;
     private final boolean autoPong;
-    private final HttpClient http;
-    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private final AtomicLong responses = new AtomicLong();
-    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final Recorder recorder = new Recorder();
+    private final PollingLeg polling;
 
     // Written by the thread that connects or upgrades, read by every thread.
     private volatile String sid;
     private volatile JsonNode handshake;
     private volatile String transport;
     private volatile WebSocket webSocket;
-    private volatile boolean pollingActive;
-    private volatile Thread poller;
     private volatile boolean closing;
 
     private EngineIoTestClient(Builder b) {
-        this.endpoint = b.endpoint;
-        this.headers = Map.copyOf(b.headers);
-        this.extraQuery = Map.copyOf(b.query);
+        this.endpoint = new Endpoint(b.endpoint, b.headers, b.query, b.sslContext);
         this.autoPong = b.autoPong;
-        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
-        if (b.sslContext != null) {
-            hb.sslContext(b.sslContext);
-        }
-        this.http = hb.build();
+        this.polling = new PollingLeg(this, endpoint, recorder, autoPong);
     }
 
     /**
@@ -105,23 +83,19 @@ public final class EngineIoTestClient implements AutoCloseable {
     // ---- handshake ----
 
     private void connectPolling(boolean startPolling) {
-        HttpResponse<String> res = get(query("polling", null), Duration.ofSeconds(5));
-        if (res.statusCode() != 200 || !res.body().startsWith("0")) {
-            throw new AssertionError("handshake failed: HTTP " + res.statusCode() + " " + res.body());
-        }
-        acceptOpen(res.body().substring(1));
+        acceptOpen(polling.handshake());
         transport = "polling";
         if (startPolling) {
-            startPolling();
+            polling.start(sid);
         }
     }
 
     private void connectWebSocket() {
         CompletableFuture<String> open = new CompletableFuture<>();
-        Frames frames = new Frames(open::complete);
-        frames.primary = true;
-        webSocket = openWebSocket(null, frames);
-        String first = await(open, Duration.ofSeconds(5), "open packet over WebSocket");
+        WebSocketLeg leg = WebSocketLeg.awaitingFirst(recorder, autoPong, open);
+        leg.carrySession();
+        webSocket = WebSocketLeg.open(endpoint, null, leg);
+        String first = Endpoint.await(open, Duration.ofSeconds(5), "open packet over WebSocket");
         if (!first.startsWith("0")) {
             throw new AssertionError("expected the open packet, got " + first);
         }
@@ -157,7 +131,7 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     /** The endpoint with this session's sid and the given transport, for raw requests in tests. */
     public URI sessionUri(String transportName) {
-        return URI.create(endpoint + "?EIO=4&transport=" + transportName + "&sid=" + sid);
+        return URI.create(endpoint.uri + "?EIO=4&transport=" + transportName + "&sid=" + sid);
     }
 
     // ---- sending ----
@@ -198,16 +172,7 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     /** POSTs raw bytes to this session and returns the HTTP status. */
     public int post(byte[] body) {
-        HttpRequest req = request(query("polling", sid)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", "text/plain;charset=UTF-8").build();
-        try {
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return polling.post(sid, body);
     }
 
     /** Sends a raw WebSocket text frame (the transport must be WebSocket). */
@@ -224,15 +189,7 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     /** The next packet of any type; fails after the timeout. */
     public Received next(Duration timeout) {
-        Received r = poll(timeout);
-        if (r == null) {
-            throw new AssertionError("nothing received within " + timeout);
-        }
-        if (r == CLOSED_MARKER) {
-            received.add(CLOSED_MARKER);
-            throw new AssertionError("connection closed (" + closed.getNow("?") + ") before a packet arrived");
-        }
-        return r;
+        return recorder.next(timeout);
     }
 
     /** The next message packet, skipping pings and noops; fails after the timeout. */
@@ -242,52 +199,17 @@ public final class EngineIoTestClient implements AutoCloseable {
 
     /** Like {@link #nextMessage} but with arrival details. */
     public Received nextMessageReceived(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            Received r = next(Duration.ofNanos(Math.max(0, left)));
-            PacketType t = r.packet().type();
-            if (t == PacketType.MESSAGE) {
-                return r;
-            }
-            if (t != PacketType.PING && t != PacketType.NOOP) {
-                throw new AssertionError("expected a message, got " + r);
-            }
-        }
+        return recorder.nextMessage(timeout);
     }
 
     /** Fails if any packet arrives within the duration. */
     public void expectNothing(Duration duration) {
-        Received r = poll(duration);
-        if (r != null && r != CLOSED_MARKER) {
-            throw new AssertionError("expected nothing, got " + r);
-        }
-        if (r == CLOSED_MARKER) {
-            received.add(CLOSED_MARKER);
-        }
+        recorder.expectNothing(duration);
     }
 
     /** Fails if a message or close packet arrives within the duration (pings and noops are fine). */
     public void expectNoMessage(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            Received r = poll(Duration.ofNanos(left));
-            if (r == null) {
-                return;
-            }
-            if (r == CLOSED_MARKER) {
-                received.add(CLOSED_MARKER);
-                return;
-            }
-            PacketType t = r.packet().type();
-            if (t != PacketType.PING && t != PacketType.NOOP) {
-                throw new AssertionError("expected no message, got " + r);
-            }
-        }
+        recorder.expectNoMessage(duration);
     }
 
     /**
@@ -295,158 +217,17 @@ public final class EngineIoTestClient implements AutoCloseable {
      * Returns a short description of how it ended.
      */
     public String awaitClosed(Duration timeout) {
-        return await(closed, timeout, "the session to close");
+        return recorder.awaitClosed(timeout);
     }
 
     /** Whether the session has ended (as seen by this client). */
     public boolean isClosed() {
-        return closed.isDone();
+        return recorder.isClosed();
     }
 
-    private Received poll(Duration timeout) {
-        try {
-            return received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
-    }
-
-    private void record(Packet p, String via, long response) {
-        received.add(new Received(p, via, System.nanoTime(), response));
-    }
-
-    private void markClosed(String how) {
-        if (closed.complete(how)) {
-            received.add(CLOSED_MARKER);
-        }
-    }
-
-    // ---- polling loop ----
-
-    private void startPolling() {
-        pollingActive = true;
-        poller = Thread.ofVirtual().name("eio-test-poll-" + sid).start(this::pollLoop);
-    }
-
-    private void pollLoop() {
-        while (pollingActive && !closing) {
-            HttpResponse<String> res;
-            try {
-                res = http.send(request(query("polling", sid)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (!closing) {
-                    markClosed("poll failed: " + e);
-                }
-                return;
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (res.statusCode() != 200) {
-                markClosed("poll answered HTTP " + res.statusCode());
-                return;
-            }
-            long n = responses.incrementAndGet();
-            List<Packet> packets;
-            try {
-                packets = PayloadCodec.decode(res.body());
-            } catch (MalformedPacketException e) {
-                markClosed("malformed poll response");
-                return;
-            }
-            for (Packet p : packets) {
-                record(p, "polling", n);
-                if (p.type() == PacketType.PING && autoPong && "polling".equals(transport)) {
-                    Thread.ofVirtual().start(() -> post("3"));
-                } else if (p.type() == PacketType.CLOSE) {
-                    markClosed("close packet");
-                    return;
-                }
-            }
-        }
-    }
-
-    // ---- WebSocket ----
-
-    private WebSocket openWebSocket(String withSid, Frames frames) {
-        String base = endpoint.toString().replaceFirst("^http", "ws");
-        URI uri = URI.create(base + query("websocket", withSid));
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        headers.forEach(b::header);
-        return await(b.buildAsync(uri, frames), Duration.ofSeconds(5), "WebSocket to open");
-    }
-
-    /** Receives frames; the first text frame goes to {@code firstText} instead of the recorder. */
-    private final class Frames implements WebSocket.Listener {
-        private final StringBuilder text = new StringBuilder();
-        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
-        private java.util.function.Consumer<String> firstText;
-        // True for the connection that carries the session (not a probe still being tried).
-        private volatile boolean primary;
-
-        Frames(java.util.function.Consumer<String> firstText) {
-            this.firstText = firstText;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
-                text.setLength(0);
-                if (firstText != null) {
-                    java.util.function.Consumer<String> f = firstText;
-                    firstText = null;
-                    f.accept(frame);
-                } else {
-                    onFrame(ws, frame, primary);
-                }
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            binary.writeBytes(chunk);
-            if (last) {
-                record(PacketCodec.decodeBinary(binary.toByteArray()), "websocket", responses.incrementAndGet());
-                binary.reset();
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            if (primary) {
-                markClosed("websocket closed " + statusCode);
-            }
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            if (primary) {
-                markClosed("websocket error " + error);
-            }
-        }
-    }
-
-    private void onFrame(WebSocket ws, String frame, boolean primary) {
-        Packet p;
-        try {
-            p = PacketCodec.decodeText(frame);
-        } catch (MalformedPacketException e) {
-            markClosed("malformed frame");
-            return;
-        }
-        record(p, "websocket", responses.incrementAndGet());
-        if (p.type() == PacketType.PING && autoPong && primary) {
-            ws.sendText("3", true);
-        }
+    /** The packets received so far and not yet taken, without waiting; for failure messages. */
+    public List<Received> pending() {
+        return recorder.pending();
     }
 
     // ---- upgrade ----
@@ -462,28 +243,17 @@ public final class EngineIoTestClient implements AutoCloseable {
             throw new IllegalStateException("not on polling");
         }
         CompletableFuture<String> probeAnswer = new CompletableFuture<>();
-        Frames frames = new Frames(probeAnswer::complete);
-        WebSocket ws = openWebSocket(sid, frames);
+        WebSocketLeg leg = WebSocketLeg.awaitingFirst(recorder, autoPong, probeAnswer);
+        WebSocket ws = WebSocketLeg.open(endpoint, sid, leg);
         ws.sendText("2probe", true).join();
-        String answer = await(probeAnswer, Duration.ofSeconds(5), "3probe");
+        String answer = Endpoint.await(probeAnswer, Duration.ofSeconds(5), "3probe");
         if (!"3probe".equals(answer)) {
             throw new AssertionError("expected 3probe, got " + answer);
         }
-        pollingActive = false;
-        Thread p = poller;
-        if (p != null) {
-            try {
-                if (!p.join(Duration.ofSeconds(5))) {
-                    throw new AssertionError("the outstanding poll did not end during the upgrade");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
+        polling.stopAndJoin(Duration.ofSeconds(5));
         webSocket = ws;
         transport = "websocket";
-        frames.primary = true;
+        leg.carrySession();
         ws.sendText("5", true).join();
     }
 
@@ -492,7 +262,7 @@ public final class EngineIoTestClient implements AutoCloseable {
     /** Sends a close packet (if still open) and releases the connections. */
     @Override
     public void close() {
-        if (!closing && !closed.isDone()) {
+        if (!closing && !recorder.isClosed()) {
             try {
                 if ("websocket".equals(transport) && webSocket != null) {
                     webSocket.sendText("1", true).get(2, TimeUnit.SECONDS);
@@ -509,57 +279,12 @@ public final class EngineIoTestClient implements AutoCloseable {
     /** Drops the connections without telling the server. */
     public void abort() {
         closing = true;
-        pollingActive = false;
+        polling.abort();
         WebSocket ws = webSocket;
         if (ws != null) {
             ws.abort();
         }
-        Thread p = poller;
-        if (p != null) {
-            p.interrupt();
-        }
-        http.shutdownNow();
-    }
-
-    // ---- helpers ----
-
-    private String query(String transportName, String withSid) {
-        StringBuilder q = new StringBuilder("?EIO=4&transport=").append(transportName);
-        if (withSid != null) {
-            q.append("&sid=").append(withSid);
-        }
-        extraQuery.forEach((k, v) -> q.append('&').append(k).append('=').append(v));
-        return q.toString();
-    }
-
-    private HttpRequest.Builder request(String query) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + query)).timeout(Duration.ofSeconds(30));
-        headers.forEach(b::header);
-        return b;
-    }
-
-    private HttpResponse<String> get(String query, Duration timeout) {
-        try {
-            return http.send(request(query).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("request failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {
-        try {
-            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new AssertionError("failed waiting for " + what + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        endpoint.http.shutdownNow();
     }
 
     /** Builds and connects an {@link EngineIoTestClient}. */
@@ -633,10 +358,5 @@ public final class EngineIoTestClient implements AutoCloseable {
             }
             return c;
         }
-    }
-
-    /** The packets received so far and not yet taken, without waiting; for failure messages. */
-    public List<Received> pending() {
-        return new ArrayList<>(received);
     }
 }

@@ -17,6 +17,16 @@ public interface SessionExecutor {
     /** Runs the task once after the delay; the returned handle cancels it. */
     Cancellable schedule(Runnable task, Duration delay);
 
+    /**
+     * This executor's clock, in nanoseconds from an arbitrary origin, as {@link System#nanoTime()}:
+     * the time that {@link #schedule} delays are measured against. The engine reads time only here
+     * (deadlines of pings and closes), so a test executor with virtual time also controls every
+     * timeout. The default is {@link System#nanoTime()}.
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** A scheduled task that can be cancelled. */
     @FunctionalInterface
     interface Cancellable {
