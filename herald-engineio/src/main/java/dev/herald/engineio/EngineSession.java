@@ -149,6 +149,24 @@ final class EngineSession implements EngineSocket {
     }
 
     @Override
+    public void whenSent(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        boolean queued = onHome(() -> {
+            // What other threads sent before this call is in the outbox or already written.
+            outbound.drainNow();
+            WebSocketConnection ws = WEBSOCKET.equals(transport) && isOpen() ? webSocket() : null;
+            if (ws != null) {
+                ws.whenWritten(callback);
+            } else {
+                callback.run();
+            }
+        });
+        if (!queued) {
+            callback.run();
+        }
+    }
+
+    @Override
     public void close() {
         onHome(() -> close(CloseReason.FORCED_CLOSE, ""));
     }

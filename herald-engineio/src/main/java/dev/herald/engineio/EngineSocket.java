@@ -50,6 +50,17 @@ public interface EngineSocket {
         send(messages);
     }
 
+    /**
+     * Runs {@code callback} once every message sent so far has left this session: written to its
+     * WebSocket's connection (handed to the operating system), or, over polling, queued for the
+     * client's poll. Also runs it when the session closes first. Any thread; the callback runs on
+     * an I/O thread and must not block. As Node's {@code ws} write callback, it orders a write
+     * after another one has gone out, without a timer. The default runs it at once.
+     */
+    default void whenSent(Runnable callback) {
+        callback.run();
+    }
+
     /** Closes the session from the server side with reason {@link CloseReason#FORCED_CLOSE}. */
     void close();
 }

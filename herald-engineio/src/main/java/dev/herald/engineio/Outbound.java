@@ -88,6 +88,11 @@ final class Outbound {
         }
     }
 
+    /** Drains the outbox on home now rather than in the drain already queued. */
+    void drainNow() {
+        drainOutbox();
+    }
+
     /** A control packet of the session's own (ping, pong), written now. */
     void write(Packet packet) {
         if (enqueue(List.of(packet), false)) {

@@ -100,6 +100,13 @@ final class NettyWebSocketConnection implements WebSocketConnection {
     }
 
     @Override
+    public void whenWritten(Runnable callback) {
+        // An empty buffer passes the frame encoders untouched; its future completes once the
+        // frames written before it have been flushed to the socket, or the channel failed.
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> callback.run());
+    }
+
+    @Override
     public void close() {
         if (CLOSING.compareAndSet(this, 0, 1)) {
             if (channel.isActive()) {

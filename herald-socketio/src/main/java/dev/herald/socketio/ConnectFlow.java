@@ -1,5 +1,9 @@
 package dev.herald.socketio;
 
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import dev.herald.socketio.adapter.SessionRestore;
 import dev.herald.socketio.handler.ConnectHandler;
@@ -174,7 +178,7 @@ final class ConnectFlow {
                 for (Packet p : admission.missed()) {
                     client.writePacket(p);
                 }
-            }, pause ? ConnectFlow::separateFromConnectReply : null);
+            }, pause ? () -> awaitReplySent(client) : null);
         });
         if (!admitted[0]) {
             keepForLater(restored);
@@ -270,23 +274,26 @@ final class ConnectFlow {
     }
 
     /**
-     * Lets the CONNECT reply leave in its own TCP segment before the connect handlers emit.
-     * The reference writes one WebSocket frame at a time and the next one only after the write
-     * callback, so its first event never shares a TCP read with the reply; some clients (npm
-     * {@code ws} 8.5, used by the official suite) drop the second of two frames read at once.
-     * Our engine API has no write callback, so a short pause on this virtual thread stands in;
-     * only over WebSocket (polling packs packets into one response anyway) and only when a
-     * connect handler may emit.
+     * Lets the CONNECT reply leave before the connect handlers' first emit is written. The
+     * reference writes a WebSocket frame only from the previous write's callback, so its first
+     * event never shares a TCP read with the reply; some clients (npm {@code ws} 8.5, used by the
+     * official suite) drop the second of two frames read at once. The same order here: this
+     * thread goes on once the engine says the reply was handed to the operating system. Only over
+     * WebSocket (polling packs packets into one response anyway) and only when a connect handler
+     * may emit.
      */
-    private static void separateFromConnectReply() {
+    private void awaitReplySent(Client client) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        client.engine().whenSent(() -> sent.complete(null));
         try {
-            Thread.sleep(CONNECT_REPLY_GAP);
+            // Bounded: a peer that reads nothing is closed by its ping timeout, which also ends this.
+            sent.get(server.options().connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("CONNECT reply not written within connectTimeout, sid={}", client.engine().id());
         }
     }
-
-    private static final Duration CONNECT_REPLY_GAP = Duration.ofMillis(10);
 
     private void refuse(Client client, Socket socket, Throwable failure) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();

@@ -31,6 +31,15 @@ public interface WebSocketConnection {
         sendBinary(data);
     }
 
+    /**
+     * Runs {@code callback} once every frame written so far has been handed to the operating
+     * system, or the connection failed. Any thread; the callback must not block. The default runs
+     * it at once, for a transport that cannot tell.
+     */
+    default void whenWritten(Runnable callback) {
+        callback.run();
+    }
+
     /** Sends a close frame and closes the connection. */
     void close();
 
