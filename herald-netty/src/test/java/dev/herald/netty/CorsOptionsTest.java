@@ -3,6 +3,7 @@ package dev.herald.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.engineio.CorsOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
