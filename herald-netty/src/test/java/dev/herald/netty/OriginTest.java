@@ -1,5 +1,6 @@
 package dev.herald.netty;
 
+import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
