@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
  * {@code maxHttpBufferSize} per connection up front; they are put together here up to that
  * limit, and a longer one closes the connection with 1009, as herald-netty does.
  *
- * <p>Threading: the container calls one endpoint from one thread at a time; every complete
- * message, and the close, is handed to the connection's loop, which is where the engine expects
- * its listener to be called.
+ * <p>Threading: the container calls one endpoint from one thread at a time. A new session's
+ * connection hands every complete message, and the close, to its loop, the session's home, where
+ * the engine opens the session and expects its listener to be called. An upgrade probe (a request
+ * with a sid) calls the engine's listener from the container thread itself, which the spec keeps
+ * serial: that listener hops to the session's home loop on its own, so a probe's {@code 5} takes
+ * one hop there, as a poll of the same client does, and the two keep the order they were sent in
+ * (the official suite checks that a poll sent right after the {@code 5} is refused).
  *
  * <p>Public only because Jetty refuses a non-public endpoint class; not API: it cannot be made
  * outside this package.
@@ -43,8 +47,11 @@ public final class EngineEndpoint extends Endpoint {
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     // Set once a message went over the limit: the rest of it, and anything after, is ignored.
     private boolean rejected;
-    // Written once on the loop (open), read there by every later task.
-    private WebSocketConnection.Listener listener;
+    // Whether this connection is the upgrade probe of an existing session.
+    private final boolean probe;
+    // Written once when the connection opens (on the loop, or for a probe on the container thread);
+    // read by every later callback.
+    private volatile WebSocketConnection.Listener listener;
     // Set by whichever container thread saw the reason first; read on the loop when the close is reported.
     private volatile dev.herald.engineio.CloseReason failure;
 
@@ -53,6 +60,7 @@ public final class EngineEndpoint extends Endpoint {
         this.request = request;
         this.loop = loop;
         this.maxMessage = engine.options().maxHttpBufferSize();
+        this.probe = request.query().containsKey("sid");
     }
 
     @Override
@@ -69,7 +77,7 @@ public final class EngineEndpoint extends Endpoint {
                 return;
             }
             if (last && text.isEmpty()) {
-                onLoop(() -> listener.onText(part));
+                toEngine(() -> listener.onText(part));
                 return;
             }
             text.append(part);
@@ -77,7 +85,7 @@ public final class EngineEndpoint extends Endpoint {
                 String message = text.toString();
                 text.setLength(0);
                 textBytes = 0;
-                onLoop(() -> listener.onText(message));
+                toEngine(() -> listener.onText(message));
             }
         });
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> {
@@ -92,17 +100,21 @@ public final class EngineEndpoint extends Endpoint {
             byte[] bytes = new byte[part.remaining()];
             part.get(bytes);
             if (last && binary.size() == 0) {
-                onLoop(() -> listener.onBinary(bytes));
+                toEngine(() -> listener.onBinary(bytes));
                 return;
             }
             binary.writeBytes(bytes);
             if (last) {
                 byte[] message = binary.toByteArray();
                 binary.reset();
-                onLoop(() -> listener.onBinary(message));
+                toEngine(() -> listener.onBinary(message));
             }
         });
-        onLoop(() -> listener = engine.openWebSocket(request, connection));
+        if (probe) {
+            listener = engine.openWebSocket(request, connection);
+        } else {
+            toEngine(() -> listener = engine.openWebSocket(request, connection));
+        }
     }
 
     @Override
@@ -114,7 +126,7 @@ public final class EngineEndpoint extends Endpoint {
             default -> dev.herald.engineio.CloseReason.TRANSPORT_ERROR;
         };
         String description = closeReason.getReasonPhrase() == null ? "" : closeReason.getReasonPhrase();
-        onLoop(() -> {
+        toEngine(() -> {
             if (listener != null) {
                 listener.onClose(reason, description);
             }
@@ -142,7 +154,12 @@ public final class EngineEndpoint extends Endpoint {
         }
     }
 
-    private void onLoop(Runnable task) {
+    /** Runs a callback of the engine's listener: on the loop, or for a probe right here. */
+    private void toEngine(Runnable task) {
+        if (probe) {
+            task.run();
+            return;
+        }
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {

@@ -7,6 +7,7 @@ import dev.herald.engineio.HttpRequestView;
 import dev.herald.engineio.ResponseHeaders;
 import dev.herald.engineio.transport.CorsPolicy;
 import dev.herald.engineio.transport.EngineError;
+import dev.herald.engineio.transport.SessionExecutor;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -88,7 +89,7 @@ final class TransportServlet extends HttpServlet {
         async.setTimeout(0);
         if (!req.getMethod().equals("POST")) {
             engine.handleRequest(new ServletEngineRequest(async, req.getMethod(), hr, new byte[0],
-                    transport.loops().next(), List.copyOf(corsHeaders)));
+                    loopFor(hr), List.copyOf(corsHeaders)));
             return;
         }
         int max = engine.options().maxHttpBufferSize();
@@ -141,7 +142,7 @@ final class TransportServlet extends HttpServlet {
         public void onAllDataRead() {
             if (!refused) {
                 engine.handleRequest(new ServletEngineRequest(async, "POST", hr, body.toByteArray(),
-                        transport.loops().next(), corsHeaders));
+                        loopFor(hr), corsHeaders));
             }
         }
 
@@ -191,7 +192,9 @@ final class TransportServlet extends HttpServlet {
             return;
         }
         extra.toMap().forEach((name, values) -> values.forEach(v -> res.addHeader(name, v)));
-        EngineEndpoint endpoint = new EngineEndpoint(engine, hr, transport.loops().next());
+        // A probe runs on its session's home loop: its 2probe and 5 are then handled in order with
+        // the session's polls, with one hop from the container thread each, as a poll has.
+        EngineEndpoint endpoint = new EngineEndpoint(engine, hr, loopFor(hr));
         try {
             sc.upgradeHttpToWebSocket(req, res, EndpointConfigs.forEndpoint(transport.path(), endpoint,
                     engine.options().perMessageDeflate()), Map.of());
@@ -201,6 +204,12 @@ final class TransportServlet extends HttpServlet {
                 res.sendError(HttpServletResponse.SC_BAD_REQUEST);
             }
         }
+    }
+
+    /** The home loop of the request's session, or the next loop for a handshake (or an unknown sid). */
+    private SessionExecutor loopFor(HandshakeRequest hr) {
+        String sid = hr.query().get("sid");
+        return (sid == null ? Optional.<SessionExecutor>empty() : engine.executorOf(sid)).orElseGet(transport.loops()::next);
     }
 
     private static void sendError(HttpServletResponse res, ConnectionError error, Map<String, List<String>> extra)
