@@ -32,7 +32,10 @@ final class ServletWebSocketConnection implements WebSocketConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ServletWebSocketConnection.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
-    private static final Frame CLOSE = new Frame(null, null);
+    private static final Frame CLOSE = new Frame(null, null, 0);
+    // The last text frame this thread decoded: a broadcast hands every recipient the same array,
+    // and a loop writes it to all of its connections in a row, so it is decoded once per loop.
+    private static final ThreadLocal<Object[]> LAST_TEXT = ThreadLocal.withInitial(() -> new Object[2]);
 
     private final Session session;
     private final SessionExecutor executor;
@@ -62,14 +65,14 @@ final class ServletWebSocketConnection implements WebSocketConnection {
     @Override
     public void sendText(byte[] utf8) {
         if (!closing.get()) {
-            enqueue(new Frame(utf8, Boolean.TRUE));
+            enqueue(new Frame(null, text(utf8), utf8.length));
         }
     }
 
     @Override
     public void sendBinary(byte[] data) {
         if (!closing.get()) {
-            enqueue(new Frame(data, Boolean.FALSE));
+            enqueue(new Frame(data, null, data.length));
         }
     }
 
@@ -130,10 +133,10 @@ final class ServletWebSocketConnection implements WebSocketConnection {
                     closeSession(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
                     return; // nothing is sent after the close frame: the token stays taken
                 }
-                if (f.text()) {
-                    session.getAsyncRemote().sendText(new String(f.data, StandardCharsets.UTF_8), onSent);
+                if (f.text() != null) {
+                    session.getAsyncRemote().sendText(f.text(), onSent);
                 } else {
-                    session.getAsyncRemote().sendBinary(ByteBuffer.wrap(f.data), onSent);
+                    session.getAsyncRemote().sendBinary(ByteBuffer.wrap(f.binary()), onSent);
                 }
             } catch (RuntimeException e) {
                 log.debug("WebSocket {} send failed", session.getId(), e);
@@ -180,14 +183,18 @@ final class ServletWebSocketConnection implements WebSocketConnection {
         });
     }
 
-    /** A queued frame; {@code text} is null for the close marker. */
-    private record Frame(byte[] data, Boolean isText) {
-        long size() {
-            return data == null ? 0 : data.length;
+    /** Jakarta WebSocket sends text as a String: the engine's UTF-8 bytes, decoded once per loop. */
+    private static String text(byte[] utf8) {
+        Object[] last = LAST_TEXT.get();
+        if (last[0] == utf8) {
+            return (String) last[1];
         }
-
-        boolean text() {
-            return isText;
-        }
+        String text = new String(utf8, StandardCharsets.UTF_8);
+        last[0] = utf8;
+        last[1] = text;
+        return text;
     }
+
+    /** A queued frame: binary or text, neither for the close marker; {@code size} its bytes on the wire. */
+    private record Frame(byte[] binary, String text, long size) {}
 }
