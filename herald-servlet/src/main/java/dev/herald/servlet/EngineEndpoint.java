@@ -65,6 +65,9 @@ public final class EngineEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        // The engine's heartbeat decides when a silent peer is gone, as on Netty; a container idle
+        // timeout (Jetty's is 30 s) would otherwise cut sessions whose pingInterval is longer.
+        session.setMaxIdleTimeout(0);
         ServletWebSocketConnection connection = new ServletWebSocketConnection(session, loop,
                 engine.options().writeBufferHighWaterMark());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) -> {

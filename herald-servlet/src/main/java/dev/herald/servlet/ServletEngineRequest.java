@@ -86,9 +86,15 @@ final class ServletEngineRequest implements EngineRequest, AsyncListener {
             res.setContentLength(content.length);
             res.setHeader("Cache-Control", "no-store");
             corsHeaders.forEach(h -> res.addHeader(h.getKey(), h.getValue()));
+            // A hook's header replaces one set above (such as Cache-Control); further values add to it.
             headers.forEach((name, values) -> {
-                res.setHeader(name, null);
-                values.forEach(v -> res.addHeader(name, v));
+                for (int i = 0; i < values.size(); i++) {
+                    if (i == 0) {
+                        res.setHeader(name, values.get(0));
+                    } else {
+                        res.addHeader(name, values.get(i));
+                    }
+                }
             });
             write(async, res.getOutputStream(), content);
         } catch (IOException | RuntimeException e) {
