@@ -1,11 +1,11 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

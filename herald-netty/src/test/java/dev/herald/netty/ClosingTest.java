@@ -1,12 +1,12 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
+import dev.herald.testing.RawWebSocket;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

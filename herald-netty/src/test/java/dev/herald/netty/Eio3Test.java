@@ -1,6 +1,5 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketType;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

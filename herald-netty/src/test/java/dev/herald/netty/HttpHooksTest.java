@@ -1,6 +1,5 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import dev.herald.engineio.HttpRequestView;
 import dev.herald.engineio.RequestRefusedException;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

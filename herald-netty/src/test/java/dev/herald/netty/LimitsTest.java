@@ -1,9 +1,9 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,5 @@
 package dev.herald.netty;
 
-import dev.herald.testing.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
