@@ -2,6 +2,7 @@ package dev.herald.engineio;
 
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
+import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.WebSocketConnection;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -72,6 +73,15 @@ public final class EngineIoServer implements AutoCloseable {
     public Optional<EngineSocket> session(String sid) {
         EngineSession s = sessions.get(sid);
         return s != null && s.isOpen() ? Optional.of(s) : Optional.empty();
+    }
+
+    /**
+     * The home loop of the session with this sid, while it is known: a transport that chooses the
+     * loop of each connection runs the session's WebSocket probe there, so one loop owns both.
+     */
+    public Optional<SessionExecutor> executorOf(String sid) {
+        EngineSession s = sessions.get(Objects.requireNonNull(sid, "sid"));
+        return s == null ? Optional.empty() : Optional.of(s.home());
     }
 
     /**

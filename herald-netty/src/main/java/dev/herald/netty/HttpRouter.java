@@ -5,6 +5,7 @@ import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.HandshakeRequest;
 import dev.herald.engineio.HttpRequestView;
 import dev.herald.engineio.ResponseHeaders;
+import dev.herald.engineio.transport.CorsPolicy;
 import dev.herald.engineio.transport.EngineError;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -84,7 +85,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void handleEngine(ChannelHandlerContext ctx, FullHttpRequest req) {
         CorsPolicy cors = server.cors();
-        CorsPolicy.Verdict verdict = cors.verdict(req);
+        Optional<String> origin = Optional.ofNullable(req.headers().get(HttpHeaderNames.ORIGIN));
+        CorsPolicy.Verdict verdict = cors.verdict(origin, Optional.ofNullable(req.headers().get(HttpHeaderNames.HOST)));
         if (verdict == CorsPolicy.Verdict.REFUSED) {
             log.debug("refusing {} {} from a foreign origin", req.method(), req.uri());
             HandshakeRequest hr = Requests.toHandshake(ctx.channel(), req, server.secure());
@@ -95,7 +97,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (req.method() == HttpMethod.OPTIONS) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-            cors.addPreflightHeaders(req, verdict, res.headers());
+            cors.addPreflightHeaders(verdict, origin,
+                    Optional.ofNullable(req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)), res.headers()::add);
             send(ctx, req, res);
             return;
         }
@@ -105,7 +108,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         HttpHeaders corsHeaders = new DefaultHttpHeaders();
-        cors.addHeaders(req, verdict, corsHeaders);
+        cors.addHeaders(verdict, origin, corsHeaders::add);
         server.engine().handleRequest(new NettyEngineRequest(ctx.channel(), req, hr, corsHeaders));
     }
 

@@ -1,7 +1,9 @@
 package dev.herald.netty;
 
+import dev.herald.engineio.CorsOptions;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
+import dev.herald.engineio.transport.CorsPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

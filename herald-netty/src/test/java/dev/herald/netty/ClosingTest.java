@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

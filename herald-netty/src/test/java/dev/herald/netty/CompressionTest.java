@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
+import dev.herald.testing.RawWebSocket;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

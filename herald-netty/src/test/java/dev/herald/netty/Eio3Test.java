@@ -7,6 +7,7 @@ import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketType;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
 import dev.herald.engineio.parser.PacketType;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import dev.herald.testing.Received;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.herald.engineio.HttpRequestView;
 import dev.herald.engineio.RequestRefusedException;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

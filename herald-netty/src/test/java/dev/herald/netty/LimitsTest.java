@@ -3,6 +3,7 @@ package dev.herald.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,6 +7,7 @@ import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
 import dev.herald.testing.EngineIoTestClient;
+import dev.herald.testing.RawWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

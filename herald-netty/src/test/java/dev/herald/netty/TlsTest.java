@@ -8,77 +8,46 @@ import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.Message;
 import dev.herald.testing.EngineIoTestClient;
-import java.io.InputStream;
+import dev.herald.testing.SelfSignedCertificate;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS: a certificate made at test time with the JDK's keytool, served from the PKCS#12 file and
+ * TLS: a certificate made at test time with the JDK's keytool (herald-testing's
+ * {@link SelfSignedCertificate}), served from the PKCS#12 file and
  * from PEM files; clients trusting it connect over {@code https://} polling and {@code wss://}.
  */
 class TlsTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
-    static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     static Path dir;
     static Path keyStoreFile;
     static Path certPem;
     static Path keyPem;
+    static char[] password;
     static SSLContext trusting;
 
     @BeforeAll
     static void makeCertificate() throws Exception {
-        keyStoreFile = dir.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "herald", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStoreFile.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStoreFile)) {
-            ks.load(in, PASSWORD);
-        }
-        Certificate cert = ks.getCertificate("herald");
-        certPem = dir.resolve("cert.pem");
-        keyPem = dir.resolve("key.pem");
-        Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyPem, pem("PRIVATE KEY", ks.getKey("herald", PASSWORD).getEncoded()));
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("herald", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        trusting = SSLContext.getInstance("TLS");
-        trusting.init(null, tmf.getTrustManagers(), null);
-    }
-
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
+        keyStoreFile = cert.keyStore();
+        certPem = cert.certificatePem();
+        keyPem = cert.privateKeyPem();
+        password = cert.password();
+        trusting = cert.trustingContext();
     }
 
     /** An echo server with TLS configured by {@code tls}. */
@@ -127,7 +96,7 @@ class TlsTest {
 
     @Test
     void aPkcs12KeyStoreServesHttpsPollingAndWss() throws Exception {
-        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, PASSWORD))) {
+        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password))) {
             echoesOverBothTransports(s);
         }
     }
@@ -141,7 +110,7 @@ class TlsTest {
 
     @Test
     void anUpgradeFromHttpsPollingToWssKeepsTheSession() throws Exception {
-        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, PASSWORD));
+        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password));
                 EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint()).transport("polling")
                         .sslContext(trusting).connect()) {
             c.upgrade();
@@ -153,7 +122,7 @@ class TlsTest {
 
     @Test
     void aPlainHttpClientOnTheTlsPortIsDroppedAndATlsClientIsNotDisturbed() throws Exception {
-        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, PASSWORD));
+        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password));
                 EngineIoTestClient good = EngineIoTestClient.builder(s.endpoint()).transport("websocket")
                         .sslContext(trusting).connect()) {
             try (Socket plain = new Socket("127.0.0.1", s.server.port())) {
@@ -172,7 +141,7 @@ class TlsTest {
 
     @Test
     void aClientThatDoesNotTrustTheCertificateCannotConnect() {
-        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, PASSWORD))) {
+        try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
                     () -> EngineIoTestClient.builder(s.endpoint()).transport("polling").connect())
                     .isNotNull();

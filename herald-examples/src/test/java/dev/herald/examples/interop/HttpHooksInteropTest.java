@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.CookieOptions;
 import dev.herald.engineio.EngineIoOptions;
-import dev.herald.netty.CorsOptions;
+import dev.herald.engineio.CorsOptions;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;

@@ -1,13 +1,14 @@
-package dev.herald.netty;
+package dev.herald.engineio.transport;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.herald.engineio.CorsOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -20,14 +21,18 @@ import org.slf4j.LoggerFactory;
  * response headers. A request with no Origin header is not from a browser page and is allowed.
  * The same verdict guards the WebSocket upgrade against cross-site WebSocket hijacking.
  *
- * <p>Threading: immutable; the predicate, if any, runs on the request's event loop.
+ * <p>Transports read the request's headers, ask for the {@link Verdict}, refuse a
+ * {@link Verdict#REFUSED} request with {@link EngineError#FORBIDDEN}, and add the headers this
+ * class names to their answers; it knows no HTTP server.
+ *
+ * <p>Threading: immutable; the predicate, if any, runs on the thread that asks for the verdict.
  */
-final class CorsPolicy {
+public final class CorsPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(CorsPolicy.class);
 
     /** What the policy says of one request. */
-    enum Verdict {
+    public enum Verdict {
         /** A foreign origin not allowed: answer 403. */
         REFUSED,
         /** No Origin, or the same origin: served without CORS headers (unless any origin is allowed). */
@@ -42,8 +47,9 @@ final class CorsPolicy {
     private final String methods;
     private final String exposed;
 
-    CorsPolicy(CorsOptions options) {
-        this.options = options;
+    /** The policy of these options. */
+    public CorsPolicy(CorsOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
         Set<String> exact = new HashSet<>();
         List<Pattern> patterns = new ArrayList<>();
         for (String o : options.origins()) {
@@ -61,9 +67,9 @@ final class CorsPolicy {
 
     /**
      * Checks one allowlist entry: {@code scheme://host[:port]}, where a pattern's host starts with
-     * {@code *.} and has no other wildcard.
+     * {@code *.} and has no other wildcard; the message names {@code option}.
      */
-    static void validate(String origin, String option) {
+    public static void validate(String origin, String option) {
         if (origin.isBlank() || origin.endsWith("/") || !origin.contains("://")) {
             throw new IllegalArgumentException(option + " entries must look like scheme://host[:port] (or be \"*\"), was " + origin);
         }
@@ -86,7 +92,7 @@ final class CorsPolicy {
     }
 
     /** Whether this foreign origin is allowed by a list entry, a pattern or the predicate. */
-    boolean listed(String origin) {
+    private boolean listed(String origin) {
         if (options.anyOrigin()) {
             return true;
         }
@@ -116,57 +122,59 @@ final class CorsPolicy {
         return false;
     }
 
-    /** The verdict on one request; runs the predicate at most once. */
-    Verdict verdict(HttpRequest req) {
-        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin == null) {
+    /**
+     * The verdict on one request from its {@code Origin} and {@code Host} headers; runs the
+     * predicate at most once.
+     */
+    public Verdict verdict(Optional<String> origin, Optional<String> host) {
+        if (origin.isEmpty()) {
             return Verdict.NO_CORS;
         }
-        if (listed(origin)) {
+        if (listed(origin.get())) {
             return Verdict.CORS;
         }
-        return sameOrigin(origin, req.headers().get(HttpHeaderNames.HOST)) ? Verdict.NO_CORS : Verdict.REFUSED;
+        return sameOrigin(origin.get(), host.orElse(null)) ? Verdict.NO_CORS : Verdict.REFUSED;
     }
 
-    /** Whether the request's origin may use the Engine.IO path. */
-    boolean allows(HttpRequest req) {
-        return verdict(req) != Verdict.REFUSED;
-    }
-
-    /** Adds the CORS headers of an answer (not a preflight), as Node's {@code cors} does. */
-    void addHeaders(HttpRequest req, Verdict verdict, HttpHeaders out) {
+    /**
+     * Adds the CORS headers of an answer (not a preflight), as Node's {@code cors} does, through
+     * {@code add} (which appends a header line: {@code vary} may come twice). Names and tokens are
+     * in lower case, as HTTP/2 requires and HTTP/1.1 allows.
+     */
+    public void addHeaders(Verdict verdict, Optional<String> origin, BiConsumer<String, String> add) {
         if (options.anyOrigin()) {
-            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            add.accept("access-control-allow-origin", "*");
         } else if (verdict == Verdict.CORS) {
-            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, req.headers().get(HttpHeaderNames.ORIGIN));
-            out.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            add.accept("access-control-allow-origin", origin.orElseThrow());
+            add.accept("vary", "origin");
         } else {
             return;
         }
         if (options.credentials()) {
-            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            add.accept("access-control-allow-credentials", "true");
         }
         if (!exposed.isEmpty()) {
-            out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
+            add.accept("access-control-expose-headers", exposed);
         }
     }
 
-    /** Adds the headers that answer a preflight from an allowed origin. */
-    void addPreflightHeaders(HttpRequest req, Verdict verdict, HttpHeaders out) {
-        addHeaders(req, verdict, out);
-        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods);
+    /**
+     * Adds the headers that answer a preflight from an allowed origin; {@code requestHeaders} is
+     * the preflight's {@code Access-Control-Request-Headers}.
+     */
+    public void addPreflightHeaders(Verdict verdict, Optional<String> origin, Optional<String> requestHeaders,
+            BiConsumer<String, String> add) {
+        addHeaders(verdict, origin, add);
+        add.accept("access-control-allow-methods", methods);
         if (options.allowedHeaders().isPresent()) {
             if (!options.allowedHeaders().get().isEmpty()) {
-                out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(",", options.allowedHeaders().get()));
+                add.accept("access-control-allow-headers", String.join(",", options.allowedHeaders().get()));
             }
         } else {
-            String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-            out.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-            if (asked != null) {
-                out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
-            }
+            add.accept("vary", "access-control-request-headers");
+            requestHeaders.ifPresent(asked -> add.accept("access-control-allow-headers", asked));
         }
-        options.maxAge().ifPresent(d -> out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, Long.toString(d.toSeconds())));
+        options.maxAge().ifPresent(d -> add.accept("access-control-max-age", Long.toString(d.toSeconds())));
     }
 
     private static boolean sameOrigin(String origin, String host) {

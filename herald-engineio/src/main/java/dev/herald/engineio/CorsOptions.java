@@ -1,5 +1,6 @@
-package dev.herald.netty;
+package dev.herald.engineio;
 
+import dev.herald.engineio.transport.CorsPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,7 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which foreign origins may use the Engine.IO path, and the CORS headers they get: the options of
+ * Which foreign origins may use the Engine.IO path, and the CORS headers they get, in every
+ * transport (herald-netty's {@code NettyServer}, herald-servlet's {@code ServletTransport}): the options of
  * Node's {@code cors} (as socket.io's {@code cors} option passes them on), with Herald's safe
  * default. Without any origin, only same-origin pages and non-browser clients (no Origin header)
  * are served, and a foreign Origin is refused with 403 on polling and on the WebSocket upgrade

@@ -1,4 +1,4 @@
-package dev.herald.netty;
+package dev.herald.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,17 +10,24 @@ import java.util.Base64;
 
 /**
  * A minimal WebSocket client over a plain socket, for sending frames the JDK client refuses to
- * send (invalid UTF-8, oversized frames) and reading the server's answer.
+ * send (invalid UTF-8, oversized frames), for clients that stop reading, and for reading the
+ * server's answer as it is on the wire. Any server: herald-netty's and herald-servlet's tests
+ * share it.
+ *
+ * <p>Threading: one test thread at a time.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    final int status;
-    final String responseHead;
+    /** The HTTP status of the handshake answer (101 when upgraded). */
+    public final int status;
+    /** The handshake answer's status line and headers. */
+    public final String responseHead;
 
-    RawWebSocket(int port, String pathAndQuery, String... headers) throws IOException {
+    /** Connects to 127.0.0.1:port and sends the upgrade request with these extra headers (name, value, …). */
+    public RawWebSocket(int port, String pathAndQuery, String... headers) throws IOException {
         this(connect(port, 0), port, pathAndQuery, headers);
     }
 
@@ -28,7 +35,7 @@ final class RawWebSocket implements AutoCloseable {
      * A client with a small socket receive buffer, for tests that stop reading: the server's
      * writes then back up in its own buffers quickly.
      */
-    static RawWebSocket withReceiveBuffer(int receiveBufferBytes, int port, String pathAndQuery) throws IOException {
+    public static RawWebSocket withReceiveBuffer(int receiveBufferBytes, int port, String pathAndQuery) throws IOException {
         return new RawWebSocket(connect(port, receiveBufferBytes), port, pathAndQuery);
     }
 
@@ -70,12 +77,12 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Sends one masked frame with the given opcode (1 text, 2 binary). */
-    void sendFrame(int opcode, byte[] payload) throws IOException {
+    public void sendFrame(int opcode, byte[] payload) throws IOException {
         sendRaw(opcode, true, payload);
     }
 
     /** Sends one message deflated as permessage-deflate does it, with RSV1 set. */
-    void sendCompressed(int opcode, byte[] message) throws IOException {
+    public void sendCompressed(int opcode, byte[] message) throws IOException {
         java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
         ByteArrayOutputStream z = new ByteArrayOutputStream();
         try {
@@ -94,7 +101,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Sends one masked frame; {@code fin=false} starts or continues a fragmented message. */
-    void sendRaw(int opcode, boolean fin, byte[] payload) throws IOException {
+    public void sendRaw(int opcode, boolean fin, byte[] payload) throws IOException {
         sendRaw(opcode, fin, payload, false);
     }
 
@@ -124,7 +131,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads one frame; returns {opcode, payload} packed as a Frame. */
-    Frame readFrame() throws IOException {
+    public Frame readFrame() throws IOException {
         int b0 = in.read();
         if (b0 < 0) {
             return null;
@@ -167,7 +174,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads frames until a close frame or end of stream; returns the close code or -1. */
-    int readUntilClosed() throws IOException {
+    public int readUntilClosed() throws IOException {
         while (true) {
             Frame f;
             try {
@@ -188,8 +195,9 @@ final class RawWebSocket implements AutoCloseable {
      * One frame as received; {@code rsv1} is the permessage-deflate "compressed" bit, {@code data}
      * the payload inflated when it is set (else the payload itself).
      */
-    record Frame(int opcode, byte[] payload, boolean rsv1, byte[] data) {
-        String text() {
+    public record Frame(int opcode, byte[] payload, boolean rsv1, byte[] data) {
+        /** The (inflated) payload as UTF-8 text. */
+        public String text() {
             return new String(data(), StandardCharsets.UTF_8);
         }
     }
