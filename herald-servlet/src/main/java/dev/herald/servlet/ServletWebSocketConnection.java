@@ -32,7 +32,7 @@ final class ServletWebSocketConnection implements WebSocketConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ServletWebSocketConnection.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
-    private static final Frame CLOSE = new Frame(null, null, 0);
+    private static final Frame CLOSE = new Frame(null, null, 0, null);
     // The last text frame this thread decoded: a broadcast hands every recipient the same array,
     // and a loop writes it to all of its connections in a row, so it is decoded once per loop.
     private static final ThreadLocal<Object[]> LAST_TEXT = ThreadLocal.withInitial(() -> new Object[2]);
@@ -65,14 +65,14 @@ final class ServletWebSocketConnection implements WebSocketConnection {
     @Override
     public void sendText(byte[] utf8) {
         if (!closing.get()) {
-            enqueue(new Frame(null, text(utf8), utf8.length));
+            enqueue(new Frame(null, text(utf8), utf8.length, null));
         }
     }
 
     @Override
     public void sendBinary(byte[] data) {
         if (!closing.get()) {
-            enqueue(new Frame(data, null, data.length));
+            enqueue(new Frame(data, null, data.length, null));
         }
     }
 
@@ -94,9 +94,25 @@ final class ServletWebSocketConnection implements WebSocketConnection {
     }
 
     @Override
+    public void whenWritten(Runnable callback) {
+        if (closing.get()) {
+            callback.run();
+        } else {
+            // A marker behind the frames queued so far: sends go one at a time, so when the
+            // sender reaches it, every frame before it has been sent.
+            enqueue(new Frame(null, null, 0, callback));
+        }
+    }
+
+    @Override
     public void abort() {
         closing.set(true);
-        queue.clear();
+        Frame f;
+        while ((f = queue.poll()) != null) {
+            if (f.written() != null) {
+                f.written().run();
+            }
+        }
         abortNow();
     }
 
@@ -126,6 +142,11 @@ final class ServletWebSocketConnection implements WebSocketConnection {
                     return;
                 }
                 continue; // a frame came in between the poll and the release
+            }
+            if (f.written() != null) {
+                sending.set(false);
+                f.written().run();
+                continue;
             }
             inFlight = f;
             try {
@@ -195,6 +216,9 @@ final class ServletWebSocketConnection implements WebSocketConnection {
         return text;
     }
 
-    /** A queued frame: binary or text, neither for the close marker; {@code size} its bytes on the wire. */
-    private record Frame(byte[] binary, String text, long size) {}
+    /**
+     * A queued frame: binary or text; neither for the close marker, and neither for a
+     * {@link #whenWritten} marker, which carries its callback. {@code size}: its bytes on the wire.
+     */
+    private record Frame(byte[] binary, String text, long size, Runnable written) {}
 }
