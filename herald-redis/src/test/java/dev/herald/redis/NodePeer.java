@@ -73,6 +73,16 @@ final class NodePeer implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * A server peer with {@code createShardedAdapter} on the Redis Cluster at {@code clusterUri},
+     * once it listens.
+     */
+    static NodePeer sharded(String clusterUri, String subscriptionMode) {
+        var peer = run("peer.js", "sharded", clusterUri, "socket.io", subscriptionMode);
+        peer.awaitLine(l -> l.path("ev").asText().equals("listening"));
+        return peer;
+    }
+
     /** An emitter peer, once it is connected to Redis. */
     static NodePeer emitter(String redisUri) {
         var peer = start("emitter", redisUri, "socket.io");

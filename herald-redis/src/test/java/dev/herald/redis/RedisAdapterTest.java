@@ -60,10 +60,15 @@ class RedisAdapterTest {
     }
 
     static SocketIoServer node(String uri) {
+        return node(RedisAdapter.factory(RedisAdapterOptions.builder(uri)
+                .requestsTimeout(Duration.ofSeconds(2))
+                .build()));
+    }
+
+    /** A node whose sockets join the rooms of their auth's {@code rooms} and keep its {@code name}. */
+    static SocketIoServer node(dev.herald.socketio.AdapterFactory adapterFactory) {
         var server = SocketIoServer.create(SocketIoOptions.builder()
-                .adapterFactory(RedisAdapter.factory(RedisAdapterOptions.builder(uri)
-                        .requestsTimeout(Duration.ofSeconds(2))
-                        .build()))
+                .adapterFactory(adapterFactory)
                 .build());
         server.onConnect(socket -> {
             var rooms = socket.handshake().auth().path("rooms");
