@@ -163,7 +163,7 @@ class AdapterWireTest {
         return tree;
     }
 
-    private static void sortRooms(JsonNode opts) {
+    static void sortRooms(JsonNode opts) {
         if (opts instanceof ObjectNode object) {
             for (var key : java.util.List.of("rooms", "except")) {
                 if (object.get(key) instanceof ArrayNode rooms) {

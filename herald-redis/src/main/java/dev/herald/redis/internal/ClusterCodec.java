@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.BroadcastOptions;
 import dev.herald.socketio.ClusterMessage;
 import dev.herald.socketio.ClusterResponse;
+import dev.herald.socketio.Packet;
 import dev.herald.socketio.SocketDetails;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -54,7 +55,7 @@ public final class ClusterCodec {
         var data = Wire.NODES.objectNode();
         int type = switch (message) {
             case ClusterMessage.Broadcast b -> {
-                data.set("packet", ClassicCodec.packet(b.packet()));
+                data.set("packet", packet(b.packet()));
                 // with acks the reference writes the request id before the options
                 b.requestId().ifPresent(id -> data.put("requestId", id));
                 data.set("opts", opts(b.opts()));
@@ -184,8 +185,7 @@ public final class ClusterCodec {
                 if (!data.path("packet").isObject() || !opts.isObject()) {
                     throw new IllegalArgumentException("broadcast without packet or opts");
                 }
-                yield new ClusterMessage.Broadcast(uid, nsp, ClassicCodec.packet(data.get("packet")), opts(opts),
-                        requestId);
+                yield new ClusterMessage.Broadcast(uid, nsp, packet(data.get("packet")), opts(opts), requestId);
             }
             case SOCKETS_JOIN -> new ClusterMessage.SocketsJoin(uid, nsp, opts(opts), rooms);
             case SOCKETS_LEAVE -> new ClusterMessage.SocketsLeave(uid, nsp, opts(opts), rooms);
@@ -230,6 +230,24 @@ public final class ClusterCodec {
             default -> null;
         };
         return Optional.ofNullable(response).map(Incoming.Response::new);
+    }
+
+    /**
+     * A packet as the reference ships it in a cluster message: {@code {type, data}}, without
+     * {@code nsp} (Node's adapter publishes before its local broadcast sets it), and without an
+     * ack id (each node numbers its own).
+     */
+    private static ObjectNode packet(Packet packet) {
+        var node = ClassicCodec.packet(packet);
+        node.remove("nsp");
+        node.remove("id");
+        return node;
+    }
+
+    /** A packet of a cluster message: for the message's namespace when it does not name one. */
+    private Packet packet(JsonNode node) {
+        var packet = ClassicCodec.packet(node);
+        return node.has("nsp") ? packet : new Packet(packet.type(), nsp, packet.data(), packet.id());
     }
 
     private static BroadcastOptions opts(JsonNode opts) {

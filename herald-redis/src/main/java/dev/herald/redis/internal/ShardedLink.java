@@ -132,6 +132,11 @@ public final class ShardedLink implements AutoCloseable {
                 });
                 pub = p;
                 sub = s;
+                try {
+                    openMasterConnections().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    log.debug("not every master is reachable yet: {}", e.toString());
+                }
                 log.info("connected to the Redis Cluster at {}", description);
                 connected.complete(null);
                 channels.keySet().forEach(this::trySubscribe);
@@ -195,10 +200,27 @@ public final class ShardedLink implements AutoCloseable {
         }
         CompletableFuture.delayedExecutor(RESUBSCRIBE_DEBOUNCE_MS, TimeUnit.MILLISECONDS).execute(() -> {
             resubscribeScheduled.set(false);
+            openMasterConnections();
             resubscriptions.incrementAndGet();
             log.debug("subscribing {} sharded channels again after a topology or connection change", channels.size());
             channels.keySet().forEach(this::trySubscribe);
         });
+    }
+
+    /**
+     * Opens the publishing connection to every master now. Lettuce opens them on first use, and
+     * with commands rejected while disconnected, the first command to a master would be dropped.
+     */
+    private CompletableFuture<Void> openMasterConnections() {
+        var p = pub;
+        if (p == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        var opening = p.getPartitions().stream()
+                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .map(node -> p.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()))
+                .toArray(CompletableFuture<?>[]::new);
+        return CompletableFuture.allOf(opening);
     }
 
     /** How many times every subscription was renewed after a topology or connection change. */
