@@ -91,7 +91,7 @@ final class RedisCluster implements AutoCloseable {
             }
             throw new IllegalStateException("no master serves slot " + slot);
         } finally {
-            client.shutdown();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
     }
 
@@ -106,11 +106,14 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until every running node reports {@code cluster_state:ok}. */
+    /**
+     * Waits until every running node reports every slot served by a healthy master (after a
+     * crash: until a replica took over).
+     */
     void awaitHealthy() {
         await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream()
                 .filter(RedisServer::running)
-                .allMatch(n -> info(n).contains("cluster_state:ok")));
+                .allMatch(n -> info(n).contains("cluster_slots_ok:16384")));
     }
 
     private static String info(RedisServer node) {

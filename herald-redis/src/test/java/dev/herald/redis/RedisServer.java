@@ -158,6 +158,20 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** Kills the server at once (SIGKILL), as a crash, and waits until it is gone. */
+    public void crash() {
+        var p = process;
+        if (p == null) {
+            return;
+        }
+        try {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     @Override
     public void close() {
         stop();

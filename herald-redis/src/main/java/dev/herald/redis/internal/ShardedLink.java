@@ -200,10 +200,19 @@ public final class ShardedLink implements AutoCloseable {
         }
         CompletableFuture.delayedExecutor(RESUBSCRIBE_DEBOUNCE_MS, TimeUnit.MILLISECONDS).execute(() -> {
             resubscribeScheduled.set(false);
-            openMasterConnections();
-            resubscriptions.incrementAndGet();
-            log.debug("subscribing {} sharded channels again after a topology or connection change", channels.size());
-            channels.keySet().forEach(this::trySubscribe);
+            if (closed) {
+                return;
+            }
+            try {
+                openMasterConnections();
+                resubscriptions.incrementAndGet();
+                log.debug("subscribing {} sharded channels again after a topology or connection change",
+                        channels.size());
+                channels.keySet().forEach(this::trySubscribe);
+            } catch (RuntimeException e) {
+                // the connections are closing, or the topology changes again: the next event retries
+                log.debug("cannot renew the subscriptions now: {}", e.toString());
+            }
         });
     }
 
@@ -217,7 +226,7 @@ public final class ShardedLink implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         var opening = p.getPartitions().stream()
-                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL))
                 .map(node -> p.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()))
                 .toArray(CompletableFuture<?>[]::new);
         return CompletableFuture.allOf(opening);
