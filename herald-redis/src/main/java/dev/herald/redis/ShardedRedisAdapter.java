@@ -1,14 +1,13 @@
 package dev.herald.redis;
 
 import dev.herald.redis.internal.ClusterCodec;
+import dev.herald.redis.internal.ShardedCodec;
 import dev.herald.redis.internal.ShardedLink;
-import dev.herald.redis.internal.Wire;
 import dev.herald.socketio.AdapterFactory;
 import dev.herald.socketio.ClusterAdapter;
 import dev.herald.socketio.ClusterMessage;
 import dev.herald.socketio.ClusterResponse;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.internal.MsgPack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -48,12 +47,10 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
     private static final Logger log = LoggerFactory.getLogger(ShardedRedisAdapter.class);
     /** As the classic adapter: a burst on a loaded machine must not be reported as lost. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
-    /** Node's adapter tells a socket's own room by the length of socket ids. */
-    private static final int SOCKET_ID_LENGTH = 20;
 
     private final ShardedLink link;
     private final SubscriptionMode mode;
-    private final ClusterCodec codec;
+    private final ShardedCodec codec;
     private final String channel;
     private final String responseChannel;
     private final Runnable onClose;
@@ -66,9 +63,9 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         super(nsp, options.requestsTimeout());
         this.link = link;
         this.mode = options.subscriptionMode();
-        this.codec = new ClusterCodec(nsp.name());
-        this.channel = options.channelPrefix() + "#" + nsp.name() + "#";
-        this.responseChannel = channel + uid() + "#";
+        this.codec = new ShardedCodec(options.channelPrefix(), nsp.name(), mode);
+        this.channel = codec.channel();
+        this.responseChannel = codec.responseChannel(uid());
         this.onClose = onClose;
     }
 
@@ -107,7 +104,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
     @Override
     protected void roomCreated(String room) {
         if (separateChannel(room)) {
-            String name = roomChannel(room);
+            String name = codec.roomChannel(room);
             roomChannels.add(name);
             link.subscribe(this::receive, name);
         }
@@ -115,7 +112,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
 
     @Override
     protected void roomDeleted(String room) {
-        String name = roomChannel(room);
+        String name = codec.roomChannel(room);
         // a socket's own room is gone from the socket table by now: go by what was subscribed
         if (roomChannels.remove(name)) {
             link.unsubscribe(name);
@@ -131,51 +128,21 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         };
     }
 
-    private String roomChannel(String room) {
-        return channel + room + "#";
-    }
-
     // ---- transport ----
 
     @Override
     protected CompletableFuture<?> doPublish(ClusterMessage message) {
-        return link.publish(channelOf(message), encode(codec.encode(message)));
-    }
-
-    /**
-     * The channel of a message: a broadcast without acks to exactly one room goes to that room's
-     * channel in the dynamic modes (not a socket id in {@link SubscriptionMode#DYNAMIC}); the
-     * rest goes to the namespace channel. Broadcasts with acks never use a room channel: the
-     * sender waits for an answer from every node.
-     */
-    private String channelOf(ClusterMessage message) {
-        if (message instanceof ClusterMessage.Broadcast b && b.requestId().isEmpty() && b.opts().rooms().size() == 1) {
-            String room = b.opts().rooms().iterator().next();
-            boolean dynamic = switch (mode) {
-                case STATIC -> false;
-                case DYNAMIC -> room.length() != SOCKET_ID_LENGTH;
-                case DYNAMIC_PRIVATE -> true;
-            };
-            if (dynamic) {
-                return roomChannel(room);
-            }
-        }
-        return channel;
+        return link.publish(codec.channelOf(message), codec.encode(message));
     }
 
     @Override
     protected CompletableFuture<?> doPublishResponse(String requesterUid, ClusterResponse response) {
-        return link.publish(channel + requesterUid + "#", encode(codec.encode(uid(), response)));
+        return link.publish(codec.responseChannel(requesterUid), codec.encode(uid(), response));
     }
 
     @Override
     protected CompletableFuture<Integer> fetchServerCount() {
         return link.subscribers(channel);
-    }
-
-    /** JSON as {@code JSON.stringify}, unless the message carries binary: msgpack then, as Node. */
-    private static byte[] encode(com.fasterxml.jackson.databind.node.ObjectNode message) {
-        return ClusterCodec.needsBinaryEncoding(message) ? MsgPack.encode(message) : Wire.json(message);
     }
 
     /** On a Lettuce I/O thread: hand off at once. */
@@ -185,7 +152,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
 
     private void handle(String from, byte[] payload) {
         try {
-            codec.decode(Wire.decodeRequest(payload)).ifPresent(incoming -> {
+            codec.decode(payload).ifPresent(incoming -> {
                 switch (incoming) {
                     case ClusterCodec.Incoming.Message m -> process(m.message());
                     case ClusterCodec.Incoming.Response r -> onResponse(r.response());

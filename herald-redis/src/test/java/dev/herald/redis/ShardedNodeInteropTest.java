@@ -281,4 +281,26 @@ class ShardedNodeInteropTest {
         assertThat(nodeAfter - nodeBefore).isEqualTo(messages);
         assertThat(member.events("tick")).hasSize(messages);
     }
+
+    @Test
+    void theShardedEmitterReachesClientsOfBothKindsOfNodes() {
+        var hc = heraldClient(0, "he", "room-e");
+        var outsider = heraldClient(1, "ho");
+        var nc = nodeClient("ne", "room-e");
+        awaitRoomSubscribers("room-e", 2);
+        try (var emitter = RedisEmitter.sharded(ShardedRedisAdapterOptions.builder(cluster.uri()).build())) {
+            emitter.to("room-e").emit("hello", "room", new byte[] {7}).join();
+            emitter.emit("hello-all").join();
+            emitter.to("room-e").socketsJoin("joined-by-emitter").join();
+        }
+        assertThat(hc.awaitEvent("hello").args().get(0).asText()).isEqualTo("room");
+        node.awaitLine(l -> isEvent(l, nc, "hello"));
+        outsider.awaitEvent("hello-all");
+        node.awaitLine(l -> isEvent(l, nc, "hello-all"));
+        await().atMost(WAIT).until(() -> herald.get(0).server().sockets().adapter().socketRooms(hc.sid())
+                .map(r -> r.contains("joined-by-emitter")).orElse(false));
+        assertThat(outsider.events("hello")).isEmpty();
+        var args = NodePeer.fromWire(node.received(nc, "hello").getFirst().get("args"));
+        assertThat(args.get(1).isBinary()).isTrue();
+    }
 }

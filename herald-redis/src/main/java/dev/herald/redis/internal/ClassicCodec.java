@@ -310,7 +310,7 @@ public final class ClassicCodec {
         return node;
     }
 
-    static BroadcastFlags flags(JsonNode node) {
+    public static BroadcastFlags flags(JsonNode node) {
         var flags = BroadcastFlags.DEFAULT;
         if (node.path("volatile").asBoolean(false)) {
             flags = flags.withVolatile(true);

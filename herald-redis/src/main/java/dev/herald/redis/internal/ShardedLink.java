@@ -86,12 +86,26 @@ public final class ShardedLink implements AutoCloseable {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
                 .build();
+        this.client = clusterClient(resources, uris, commandTimeout, topologyRefreshPeriod);
+        this.events = resources.eventBus().get()
+                .filter(e -> e instanceof ClusterTopologyChangedEvent || e instanceof ConnectionActivatedEvent)
+                .subscribe(e -> scheduleResubscribe());
+        Thread.ofVirtual().name("herald-redis-cluster-connect").start(this::connect);
+    }
+
+    /**
+     * A cluster client that follows the topology (periodically, and at once when a redirection or
+     * failed reconnections hint at a change), and rejects commands while a node is unreachable
+     * instead of buffering them, so that nothing is delivered late.
+     */
+    public static RedisClusterClient clusterClient(
+            ClientResources resources, List<String> uris, Duration commandTimeout, Duration topologyRefreshPeriod) {
         var redisUris = uris.stream().map(uri -> {
             var parsed = RedisURI.create(uri);
             parsed.setTimeout(commandTimeout);
             return parsed;
         }).toList();
-        this.client = RedisClusterClient.create(resources, redisUris);
+        var client = RedisClusterClient.create(resources, redisUris);
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClusterClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -102,10 +116,7 @@ public final class ShardedLink implements AutoCloseable {
                         .refreshTriggersReconnectAttempts(2)
                         .build())
                 .build());
-        this.events = resources.eventBus().get()
-                .filter(e -> e instanceof ClusterTopologyChangedEvent || e instanceof ConnectionActivatedEvent)
-                .subscribe(e -> scheduleResubscribe());
-        Thread.ofVirtual().name("herald-redis-cluster-connect").start(this::connect);
+        return client;
     }
 
     private void connect() {
@@ -222,9 +233,11 @@ public final class ShardedLink implements AutoCloseable {
      */
     private CompletableFuture<Void> openMasterConnections() {
         var p = pub;
-        if (p == null) {
-            return CompletableFuture.completedFuture(null);
-        }
+        return p == null ? CompletableFuture.completedFuture(null) : openMasterConnections(p);
+    }
+
+    /** As {@link #openMasterConnections()}, for any connection of a {@link #clusterClient}. */
+    public static CompletableFuture<Void> openMasterConnections(StatefulRedisClusterConnection<?, ?> p) {
         var opening = p.getPartitions().stream()
                 .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL))
                 .map(node -> p.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()))
