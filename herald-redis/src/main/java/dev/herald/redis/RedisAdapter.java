@@ -39,6 +39,9 @@ public final class RedisAdapter extends ClusterAdapter {
      */
     private static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
+    /** How often a cluster's topology is read again, besides the refreshes that failures trigger. */
+    private static final java.time.Duration CLUSTER_TOPOLOGY_REFRESH = java.time.Duration.ofSeconds(10);
+
     private final RedisLink link;
     private final ClassicCodec codec;
     private final boolean specificResponseChannel;
@@ -55,9 +58,11 @@ public final class RedisAdapter extends ClusterAdapter {
 
     /**
      * A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now; its adapters
-     * share two connections.
+     * share two connections. While Redis cannot be reached this waits, logging a WARN line per
+     * attempt and trying again with back-off (capped at {@code reconnectMaxDelay}).
      *
-     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     * @throws io.lettuce.core.RedisException if Redis refused the connection (wrong password,
+     *     untrusted certificate): waiting would not help
      */
     public static Factory factory(RedisAdapterOptions options) {
         return new Factory(options);
@@ -143,7 +148,11 @@ public final class RedisAdapter extends ClusterAdapter {
 
         private Factory(RedisAdapterOptions options) {
             this.options = options;
-            this.link = new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.trustedCertificates());
+            this.link = options.cluster()
+                    ? RedisLink.cluster(java.util.List.of(options.uri()), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
+                            CLUSTER_TOPOLOGY_REFRESH)
+                    : new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
+                            options.trustedCertificates());
         }
 
         @Override

@@ -144,7 +144,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         this.onClose = onClose;
     }
 
-    /** A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now. */
+    /**
+     * A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now; while Redis
+     * cannot be reached it waits and tries again, as {@link RedisAdapter#factory(RedisAdapterOptions)}.
+     */
     public static Factory factory(RedisStreamsAdapterOptions options) {
         return new Factory(options);
     }

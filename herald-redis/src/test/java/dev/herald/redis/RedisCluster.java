@@ -55,9 +55,9 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** A seed URI for clients. */
+    /** A seed URI for clients: the first node (clients discover the others from it). */
     String uri() {
-        return "redis://127.0.0.1:" + nodes.stream().filter(RedisServer::running).findFirst().orElseThrow().port();
+        return "redis://127.0.0.1:" + nodes.getFirst().port();
     }
 
     /** Every node, masters and replicas. */

@@ -88,7 +88,9 @@ public final class RedisServer implements AutoCloseable {
                 "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
-                "--cluster-require-full-coverage", "no"));
+                "--cluster-require-full-coverage", "no",
+                // a replica takes over however long ago it last heard from its master
+                "--cluster-replica-validity-factor", "0"));
         server.startOnFreePort();
         return server;
     }

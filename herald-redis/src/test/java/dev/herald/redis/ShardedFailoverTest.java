@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A master of a real 3-master, 3-replica Redis Cluster crashes (SIGKILL) while two Herald nodes
- * with {@link ShardedRedisAdapter} broadcast through it: the nodes keep serving their own
- * clients, count what they could not publish, and once the replica is promoted they publish and
- * receive on the moved slots again, without a restart.
+ * Faults of a real Redis Cluster under two Herald nodes with {@link ShardedRedisAdapter}: a master
+ * crashes (SIGKILL) while they broadcast through it, and the whole cluster is down when they
+ * start. The nodes keep serving their own clients, count what they could not publish, and
+ * recover by themselves once the cluster does.
  */
 class ShardedFailoverTest {
 
@@ -24,12 +23,10 @@ class ShardedFailoverTest {
     ShardedNodeInteropTest.Node sender;
     ShardedNodeInteropTest.Node receiver;
 
-    @BeforeEach
-    void start() {
-        cluster = RedisCluster.launch(3, 1);
+    void start(int replicasPerMaster) {
+        cluster = RedisCluster.launch(3, replicasPerMaster);
         sender = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC);
         receiver = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sender.server().sockets().adapter().serverCount() == 2);
     }
 
     @AfterEach
@@ -40,7 +37,36 @@ class ShardedFailoverTest {
     }
 
     @Test
+    void nodesStartWhileTheClusterIsDownAndJoinItWhenItComes() {
+        cluster = RedisCluster.launch(3, 0);
+        cluster.nodes().forEach(RedisServer::stop);
+        // the factories return at once and keep trying in the background
+        sender = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC);
+        receiver = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC);
+        var auth = JSON.createObjectNode();
+        auth.putArray("rooms").add("early");
+        var local = FakeClient.connect(sender.server(), "/", auth);
+        var member = FakeClient.connect(receiver.server(), "/", auth);
+        sender.server().to("early").emit("while-down");
+        local.awaitEvent("while-down");
+        assertThat(sender.factory().connected()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.factory().droppedMessages() >= 1);
+
+        cluster.nodes().forEach(RedisServer::start);
+        cluster.awaitHealthy();
+        await().atMost(Duration.ofSeconds(20)).until(() -> sender.factory().connected() && receiver.factory().connected());
+        var sent = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            sender.server().to("early").emit("after", sent.incrementAndGet());
+            return !member.events("after").isEmpty();
+        });
+        assertThat(member.events("while-down")).isEmpty();
+    }
+
+    @Test
     void nodesRecoverAfterAMasterFailsOverAndCountWhatWasLost() {
+        start(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.server().sockets().adapter().serverCount() == 2);
         String room = "failover";
         var auth = JSON.createObjectNode();
         auth.putArray("rooms").add(room);

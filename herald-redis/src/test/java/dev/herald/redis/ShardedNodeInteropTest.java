@@ -303,4 +303,27 @@ class ShardedNodeInteropTest {
         var args = NodePeer.fromWire(node.received(nc, "hello").getFirst().get("args"));
         assertThat(args.get(1).isBinary()).isTrue();
     }
+
+    @Test
+    void classicAdaptersAndTheirEmitterWorkOnTheClusterToo() throws Exception {
+        var options = RedisAdapterOptions.builder(cluster.uri()).cluster(true).requestsTimeout(Duration.ofSeconds(3));
+        try (var a = RedisAdapterTest.node(RedisAdapter.factory(options.build()));
+                var b = RedisAdapterTest.node(RedisAdapter.factory(options.build()))) {
+            // each subscriber is counted on the node it is connected to: the sum over nodes is 2
+            await().atMost(WAIT).until(() -> a.sockets().adapter().serverCount() == 2);
+            var auth = JSON.createObjectNode();
+            auth.putArray("rooms").add("classic");
+            var onB = FakeClient.connect(b, "/", auth);
+            clients.add(onB);
+            await().atMost(WAIT).until(() -> b.sockets().adapter().socketRooms(onB.sid()).isPresent());
+
+            a.to("classic").emit("over-the-cluster");
+            onB.awaitEvent("over-the-cluster");
+            assertThat(a.fetchSockets().get(10, TimeUnit.SECONDS)).hasSize(1);
+            try (var emitter = RedisEmitter.cluster(cluster.uri(), "socket.io")) {
+                emitter.to("classic").emit("from-the-cluster-emitter").join();
+            }
+            onB.awaitEvent("from-the-cluster-emitter");
+        }
+    }
 }

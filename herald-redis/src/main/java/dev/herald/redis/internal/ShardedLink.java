@@ -55,7 +55,6 @@ public final class ShardedLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShardedLink.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     /** Several events come together after a failover: one resubscription for all of them. */
     private static final long RESUBSCRIBE_DEBOUNCE_MS = 100;
 
@@ -79,7 +78,7 @@ public final class ShardedLink implements AutoCloseable {
     /** Starts connecting to the cluster at these seed URIs; returns at once. */
     public ShardedLink(List<String> uris, Duration reconnectMaxDelay, Duration commandTimeout,
             Duration topologyRefreshPeriod) {
-        this.description = String.join(",", uris);
+        this.description = Unreachable.where(uris);
         this.reconnectMaxDelay = reconnectMaxDelay;
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -120,7 +119,7 @@ public final class ShardedLink implements AutoCloseable {
     }
 
     private void connect() {
-        Duration delay = FIRST_RETRY;
+        Duration delay = Unreachable.FIRST_RETRY;
         while (!closed) {
             try {
                 var p = client.connect(CODEC);
@@ -157,14 +156,20 @@ public final class ShardedLink implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException e) {
-                log.warn("the Redis Cluster at {} is unreachable ({}); retrying in {} ms",
-                        description, e.getMessage(), delay.toMillis());
+                if (Unreachable.test(e)) {
+                    log.warn("the Redis Cluster at {} is unreachable ({}); trying again in {} ms",
+                            description, Unreachable.rootMessage(e), delay.toMillis());
+                } else {
+                    // nobody waits for this thread to throw to: say it loudly, and keep trying
+                    log.error("the Redis Cluster at {} refused the connection ({}); trying again in {} ms",
+                            description, Unreachable.rootMessage(e), delay.toMillis());
+                }
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                delay = delay.multipliedBy(2).compareTo(reconnectMaxDelay) > 0 ? reconnectMaxDelay : delay.multipliedBy(2);
+                delay = Unreachable.next(delay, reconnectMaxDelay);
             }
         }
     }
@@ -275,7 +280,11 @@ public final class ShardedLink implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new RedisConnectionException("not connected to the Redis Cluster at " + description + " yet"));
         }
-        var counts = p.async().masters().commands().pubsubShardNumsub(channel).futures();
+        return sum(p.async().masters().commands().pubsubShardNumsub(channel).futures(), channel);
+    }
+
+    /** The sum of the per-node counts of a channel; a node that did not answer counts 0. */
+    static CompletableFuture<Integer> sum(CompletableFuture<Map<String, Long>>[] counts, String channel) {
         var total = new java.util.concurrent.atomic.AtomicInteger();
         var each = new CompletableFuture<?>[counts.length];
         for (int i = 0; i < counts.length; i++) {
