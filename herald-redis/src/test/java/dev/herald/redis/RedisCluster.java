@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * #close()}. Nodes notice a dead peer after one second ({@code cluster-node-timeout}), so a
  * replica takes over a killed master within a few seconds.
  */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
 
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration READY = Duration.ofSeconds(30);
@@ -33,7 +33,7 @@ final class RedisCluster implements AutoCloseable {
      * @throws IllegalStateException if redis-server is older than 7 (no sharded pub/sub) or the
      *     cluster does not form
      */
-    static RedisCluster launch(int masters, int replicasPerMaster) {
+    public static RedisCluster launch(int masters, int replicasPerMaster) {
         requireRedis7();
         var cluster = new RedisCluster();
         try {
@@ -56,7 +56,7 @@ final class RedisCluster implements AutoCloseable {
     }
 
     /** A seed URI for clients: the first node (clients discover the others from it). */
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + nodes.getFirst().port();
     }
 
