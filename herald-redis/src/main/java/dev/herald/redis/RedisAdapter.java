@@ -137,16 +137,12 @@ public final class RedisAdapter extends ClusterAdapter {
      * Creates one {@link RedisAdapter} per namespace on a shared pair of Redis connections. The
      * connections close when the last adapter closes (the server closes), or with {@link #close()}.
      */
-    public static final class Factory implements AdapterFactory, AutoCloseable {
+    public static final class Factory extends SharedLinkFactory<RedisAdapter> {
         private final RedisAdapterOptions options;
         private final RedisLink link;
-        // Any thread: every adapter created, for the sum of their counters.
-        private final java.util.List<RedisAdapter> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // Guarded by `this`.
-        private int open;
-        private boolean closed;
 
         private Factory(RedisAdapterOptions options) {
+            super("RedisAdapter");
             this.options = options;
             this.link = options.cluster()
                     ? RedisLink.cluster(java.util.List.of(options.uri()), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
@@ -156,19 +152,8 @@ public final class RedisAdapter extends ClusterAdapter {
         }
 
         @Override
-        public synchronized RedisAdapter create(Namespace namespace) {
-            if (closed) {
-                throw new IllegalStateException("this RedisAdapter factory is closed");
-            }
-            open++;
-            var adapter = new RedisAdapter(namespace, link, options, this::adapterClosed);
-            created.add(adapter);
-            return adapter;
-        }
-
-        /** How many cluster messages the adapters of this factory could not publish, in total. */
-        public long droppedMessages() {
-            return created.stream().mapToLong(ClusterAdapter::droppedMessages).sum();
+        RedisAdapter newAdapter(Namespace namespace, Runnable onClose) {
+            return new RedisAdapter(namespace, link, options, onClose);
         }
 
         /** Whether both Redis connections are up now. */
@@ -176,19 +161,9 @@ public final class RedisAdapter extends ClusterAdapter {
             return link.connected();
         }
 
-        private synchronized void adapterClosed() {
-            if (open > 0 && --open == 0) {
-                close();
-            }
-        }
-
-        /** Closes the Redis connections. */
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                link.close();
-            }
+        void closeLink() {
+            link.close();
         }
     }
 }

@@ -140,17 +140,9 @@ public final class RedisAdapterOptions {
          * @throws IllegalArgumentException if a value is out of range, naming the option
          */
         public RedisAdapterOptions build() {
-            if (key.isEmpty() || key.contains("#")) {
-                throw new IllegalArgumentException("key must be non-empty and without '#': " + key);
-            }
-            if (requestsTimeout.isNegative() || requestsTimeout.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
-            }
-            if (reconnectMaxDelay.compareTo(Duration.ofMillis(100)) < 0
-                    || reconnectMaxDelay.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException(
-                        "reconnectMaxDelay must be between 100 ms and 60 s: " + reconnectMaxDelay);
-            }
+            OptionChecks.prefix("key", key);
+            OptionChecks.positive("requestsTimeout", requestsTimeout);
+            OptionChecks.reconnectMaxDelay(reconnectMaxDelay);
             if (cluster && trustedCertificates.isPresent()) {
                 throw new IllegalArgumentException("trustedCertificates is not supported with cluster yet");
             }

@@ -170,35 +170,20 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
      * counted, and subscriptions wait. The connections close when the last adapter closes, or with
      * {@link #close()}.
      */
-    public static final class Factory implements AdapterFactory, AutoCloseable {
+    public static final class Factory extends SharedLinkFactory<ShardedRedisAdapter> {
         private final ShardedRedisAdapterOptions options;
         private final ShardedLink link;
-        // Any thread: every adapter created, for the sum of their counters.
-        private final List<ShardedRedisAdapter> created = new CopyOnWriteArrayList<>();
-        // Guarded by `this`.
-        private int open;
-        private boolean closed;
 
         private Factory(ShardedRedisAdapterOptions options) {
+            super("ShardedRedisAdapter");
             this.options = options;
             this.link = new ShardedLink(options.uris(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
                     options.topologyRefreshPeriod());
         }
 
         @Override
-        public synchronized ShardedRedisAdapter create(Namespace namespace) {
-            if (closed) {
-                throw new IllegalStateException("this ShardedRedisAdapter factory is closed");
-            }
-            open++;
-            var adapter = new ShardedRedisAdapter(namespace, link, options, this::adapterClosed);
-            created.add(adapter);
-            return adapter;
-        }
-
-        /** How many cluster messages the adapters of this factory could not publish, in total. */
-        public long droppedMessages() {
-            return created.stream().mapToLong(ClusterAdapter::droppedMessages).sum();
+        ShardedRedisAdapter newAdapter(Namespace namespace, Runnable onClose) {
+            return new ShardedRedisAdapter(namespace, link, options, onClose);
         }
 
         /** Whether both cluster connections are up now. */
@@ -224,19 +209,9 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
             return link.resubscriptions();
         }
 
-        private synchronized void adapterClosed() {
-            if (open > 0 && --open == 0) {
-                close();
-            }
-        }
-
-        /** Closes the cluster connections. */
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                link.close();
-            }
+        void closeLink() {
+            link.close();
         }
     }
 }

@@ -120,17 +120,9 @@ public final class ShardedRedisAdapterOptions {
          * @throws IllegalArgumentException if a value is out of range, naming the option
          */
         public ShardedRedisAdapterOptions build() {
-            if (channelPrefix.isEmpty() || channelPrefix.contains("#")) {
-                throw new IllegalArgumentException("channelPrefix must be non-empty and without '#': " + channelPrefix);
-            }
-            if (requestsTimeout.isNegative() || requestsTimeout.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
-            }
-            if (reconnectMaxDelay.compareTo(Duration.ofMillis(100)) < 0
-                    || reconnectMaxDelay.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException(
-                        "reconnectMaxDelay must be between 100 ms and 60 s: " + reconnectMaxDelay);
-            }
+            OptionChecks.prefix("channelPrefix", channelPrefix);
+            OptionChecks.positive("requestsTimeout", requestsTimeout);
+            OptionChecks.reconnectMaxDelay(reconnectMaxDelay);
             if (topologyRefreshPeriod.compareTo(Duration.ofMillis(100)) < 0) {
                 throw new IllegalArgumentException(
                         "topologyRefreshPeriod must be at least 100 ms: " + topologyRefreshPeriod);

@@ -149,6 +149,20 @@ final class NodePeer implements AutoCloseable {
                 .asText();
     }
 
+    /**
+     * Starts a socket.io-client socket on the Node server at {@code url} with auth {@code {rooms,
+     * data: {name}}} (the server peer joins the rooms and keeps the data), waits until it is
+     * connected, and returns its unique client name.
+     */
+    String connectMember(String url, String name, String... rooms) {
+        var unique = name + "-" + ids.incrementAndGet() + "-" + System.nanoTime();
+        var auth = JSON.createObjectNode();
+        auth.set("rooms", array((Object[]) rooms));
+        auth.putObject("data").put("name", name);
+        connectClient(unique, url, auth);
+        return unique;
+    }
+
     /** The events client {@code name} received so far with this event name. */
     List<JsonNode> received(String client, String event) {
         return lines.stream()

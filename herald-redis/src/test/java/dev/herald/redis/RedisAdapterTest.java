@@ -81,17 +81,8 @@ class RedisAdapterTest {
     }
 
     FakeClient client(int node, String name, String... rooms) {
-        var auth = JSON.createObjectNode();
-        auth.put("name", name);
-        var array = auth.putArray("rooms");
-        for (var room : rooms) {
-            array.add(room);
-        }
-        var client = FakeClient.connect(nodes.get(node), "/", auth);
+        var client = FakeClient.member(nodes.get(node), name, rooms);
         clients.add(client);
-        // the connect handler joins the rooms on a handler thread: wait until they are visible
-        await().atMost(WAIT).until(() -> nodes.get(node).sockets().adapter().socketRooms(client.sid())
-                .map(r -> r.containsAll(List.of(rooms))).orElse(false));
         return client;
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * {@code MONITOR} on each node. A subscriber would do for plain pub/sub, but a sharded subscriber
  * counts in {@code PUBSUB SHARDNUMSUB}, which the adapters take for the number of servers.
  */
-final class ShardedCapture implements AutoCloseable {
+final class ShardedCapture implements AutoCloseable, WireCases.Capture {
 
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Published> published = new CopyOnWriteArrayList<>();
@@ -116,13 +116,13 @@ final class ShardedCapture implements AutoCloseable {
         return null;
     }
 
-    /** How many messages arrived so far. */
-    int size() {
+    @Override
+    public int size() {
         return published.size();
     }
 
-    /** Waits for the first message after the {@code seen} ones that matches. */
-    Published next(int seen, Predicate<Published> matching) {
+    @Override
+    public Published next(int seen, Predicate<Published> matching) {
         await().atMost(Duration.ofSeconds(10)).until(
                 () -> published.subList(Math.min(seen, published.size()), published.size()).stream().anyMatch(matching));
         return published.subList(seen, published.size()).stream().filter(matching).findFirst().orElseThrow();

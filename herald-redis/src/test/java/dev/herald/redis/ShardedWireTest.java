@@ -1,21 +1,15 @@
 package dev.herald.redis;
 
 import static dev.herald.redis.NodePeer.array;
-import static dev.herald.redis.NodePeer.bin;
 import static dev.herald.redis.NodePeer.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.redis.RedisCapture.Published;
-import dev.herald.redis.internal.Wire;
 import dev.herald.socketio.SocketIoServer;
-import dev.herald.socketio.internal.MsgPack;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,14 +54,7 @@ class ShardedWireTest {
 
     @Test
     void aRoomBroadcastWithBinaryIsMsgpackOnTheRoomsChannel() {
-        var args = array("text", 1, -2, 2.5, true);
-        args.add(bin(new byte[] {1, 2, 3}));
-        var emit = command("emit");
-        emit.put("event", "ev");
-        emit.set("args", args);
-        emit.set("rooms", array("r"));
-        var published = same("socket.io#/#r#", emit,
-                io -> io.to("r").emit("ev", "text", 1, -2, 2.5, true, new byte[] {1, 2, 3}));
+        var published = same("socket.io#/#r#", WireCases.roomBroadcastWithBinary("r"));
         assertThat(published.message()[0] & 0xf0).as("msgpack fixmap").isEqualTo(0x80);
     }
 
@@ -77,7 +64,8 @@ class ShardedWireTest {
         emit.put("event", "ev");
         emit.set("args", array("text", 1, Set.of()));
         emit.set("rooms", array("r"));
-        var published = same("socket.io#/#r#", emit, io -> io.to("r").emit("ev", "text", 1, new int[0]));
+        var published = same("socket.io#/#r#",
+                new WireCases.Case(emit, io -> io.to("r").emit("ev", "text", 1, new int[0])));
         assertThat(published.message()[0]).as("JSON").isEqualTo((byte) '{');
     }
 
@@ -86,59 +74,26 @@ class ShardedWireTest {
         var all = command("emit");
         all.put("event", "ev");
         all.set("args", array(1));
-        same("socket.io#/#", all, io -> io.emit("ev", 1));
-
-        var emit = command("emit");
-        emit.put("event", "ev");
-        emit.set("rooms", array("a", "b"));
-        emit.set("except", array("x"));
-        emit.putObject("flags").put("volatile", true);
-        same("socket.io#/#", emit, io -> io.to("a", "b").except("x").asVolatile().emit("ev"));
+        same("socket.io#/#", new WireCases.Case(all, io -> io.emit("ev", 1)));
+        same("socket.io#/#", WireCases.severalRoomsWithExceptAndVolatile());
     }
 
     @Test
     void socketsJoinLeaveAndDisconnect() {
-        var join = command("socketsJoin");
-        join.set("rooms", array("a"));
-        join.set("join", array("b"));
-        same("socket.io#/#", join, io -> io.to("a").socketsJoin("b"));
-
-        var leave = command("socketsLeave");
-        leave.set("except", array("a"));
-        leave.set("leave", array("b"));
-        same("socket.io#/#", leave, io -> io.except("a").socketsLeave("b"));
-
-        var disconnect = command("disconnectSockets");
-        disconnect.set("rooms", array("a"));
-        disconnect.put("close", true);
-        same("socket.io#/#", disconnect, io -> io.to("a").disconnectSockets(true));
+        same("socket.io#/#", WireCases.socketsJoin());
+        same("socket.io#/#", WireCases.socketsLeave());
+        same("socket.io#/#", WireCases.disconnectSockets());
     }
 
     @Test
     void serverSideEmitAndFetchSocketsRequests() {
-        var emit = command("serverSideEmit");
-        emit.put("event", "hello");
-        emit.set("args", array("x", 1));
-        same("socket.io#/#", emit, io -> io.sockets().serverSideEmit("hello", "x", 1));
-
-        var fetch = command("fetchSockets");
-        fetch.set("rooms", array("a"));
-        same("socket.io#/#", fetch, io -> io.to("a").fetchSockets().join());
+        same("socket.io#/#", WireCases.serverSideEmit());
+        same("socket.io#/#", WireCases.fetchSockets());
     }
 
     @Test
     void aBroadcastWithAcksUsesTheNamespaceChannelEvenForOneRoom() {
-        var ask = command("emitWithAck");
-        ask.put("event", "poll");
-        ask.set("rooms", array("r"));
-        ask.put("timeout", 1000);
-        same("socket.io#/#", ask, io -> {
-            try {
-                io.to("r").timeout(Duration.ofSeconds(1)).emitWithAck("poll").get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        same("socket.io#/#", WireCases.broadcastWithAck("r"));
     }
 
     @Test
@@ -153,46 +108,14 @@ class ShardedWireTest {
         herald.sockets().serverSideEmitWithAck("question", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
 
         String channel = "socket.io#/#" + heraldUid + "#";
-        var fromOther = capture.next(seen, p -> p.channel().equals(channel) && heraldUids.contains(uidOf(p)));
-        var fromNode = capture.next(seen, p -> p.channel().equals(channel) && !heraldUids.contains(uidOf(p)));
-        assertThat(fromOther.message()[0]).as("same encoding").isEqualTo(fromNode.message()[0]);
-        assertThat(normalized(fromOther).toString()).isEqualTo(normalized(fromNode).toString());
+        var fromOther = capture.next(seen,
+                p -> p.channel().equals(channel) && heraldUids.contains(WireCases.uidOf(p)));
+        var fromNode = capture.next(seen,
+                p -> p.channel().equals(channel) && !heraldUids.contains(WireCases.uidOf(p)));
+        WireCases.assertSameMessage(fromOther, fromNode);
     }
 
-    /**
-     * Runs the command on Node and the action on Herald, and compares the first message each
-     * published on {@code channel}.
-     */
-    private Published same(String channel, ObjectNode nodeCommand, Consumer<SocketIoServer> heraldAction) {
-        int seen = capture.size();
-        node.call(nodeCommand);
-        var fromNode = capture.next(seen, p -> p.channel().equals(channel) && !heraldUids.contains(uidOf(p)));
-        seen = capture.size();
-        heraldAction.accept(herald);
-        var fromHerald = capture.next(seen, p -> p.channel().equals(channel) && heraldUid.equals(uidOf(p)));
-        assertThat(fromHerald.message()[0]).as("same encoding").isEqualTo(fromNode.message()[0]);
-        assertThat(normalized(fromHerald).toString()).isEqualTo(normalized(fromNode).toString());
-        return fromHerald;
-    }
-
-    private static String uidOf(Published p) {
-        return decode(p).path("uid").asText();
-    }
-
-    /** Without uid and request id, and with room lists sorted: Herald keeps rooms in sets. */
-    private static JsonNode normalized(Published p) {
-        var tree = (ObjectNode) decode(p);
-        tree.put("uid", "uid");
-        if (tree.path("data") instanceof ObjectNode data) {
-            if (data.has("requestId")) {
-                data.put("requestId", "id");
-            }
-            AdapterWireTest.sortRooms(data.path("opts"));
-        }
-        return tree;
-    }
-
-    private static JsonNode decode(Published p) {
-        return p.message()[0] == '{' ? Wire.decodeRequest(p.message()) : MsgPack.decode(p.message());
+    private Published same(String channel, WireCases.Case operation) {
+        return WireCases.same(capture, node, herald, heraldUid, heraldUids, channel, operation);
     }
 }

@@ -324,7 +324,7 @@ public final class ClassicCodec {
         return flags;
     }
 
-    private static Optional<BroadcastOptions> opts(JsonNode opts) {
+    static Optional<BroadcastOptions> opts(JsonNode opts) {
         if (!opts.isObject()) {
             return Optional.empty();
         }

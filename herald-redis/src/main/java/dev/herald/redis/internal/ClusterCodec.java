@@ -251,9 +251,6 @@ public final class ClusterCodec {
     }
 
     private static BroadcastOptions opts(JsonNode opts) {
-        return new BroadcastOptions(
-                new LinkedHashSet<>(Wire.stringList(opts.get("rooms"))),
-                new LinkedHashSet<>(Wire.stringList(opts.get("except"))),
-                ClassicCodec.flags(opts.path("flags")));
+        return ClassicCodec.opts(opts).orElseThrow(() -> new IllegalArgumentException("message without opts"));
     }
 }
