@@ -119,7 +119,7 @@ public final class RedisEmitter implements AutoCloseable {
         try {
             var connection = client.connect(CODEC);
             // the first command to a master whose connection is still opening would be rejected
-            ShardedLink.openMasterConnections(connection).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            ShardedLink.awaitMasterConnections(connection);
             BiFunction<String, byte[], CompletableFuture<Long>> publish = sharded.isPresent()
                     ? (channel, message) -> connection.async().spublish(channel, message).toCompletableFuture()
                     : (channel, message) -> connection.async().publish(channel, message).toCompletableFuture();
@@ -131,13 +131,6 @@ public final class RedisEmitter implements AutoCloseable {
         } catch (RuntimeException e) {
             shutdown.run();
             throw e;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            shutdown.run();
-            throw new io.lettuce.core.RedisConnectionException("cannot reach every master of the cluster", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            shutdown.run();
-            throw new io.lettuce.core.RedisConnectionException("interrupted while connecting", e);
         }
     }
 

@@ -35,8 +35,13 @@ class ShardedNodeInteropTest {
     /** A Herald node and its adapter factory (for its counters). */
     record Node(SocketIoServer server, ShardedRedisAdapter.Factory factory) {
         static Node start(String clusterUri, SubscriptionMode mode) {
+            return start(clusterUri, mode, "socket.io");
+        }
+
+        static Node start(String clusterUri, SubscriptionMode mode, String channelPrefix) {
             var factory = ShardedRedisAdapter.factory(ShardedRedisAdapterOptions.builder(clusterUri)
                     .subscriptionMode(mode)
+                    .channelPrefix(channelPrefix)
                     .requestsTimeout(Duration.ofSeconds(3))
                     .topologyRefreshPeriod(Duration.ofSeconds(1))
                     .build());
@@ -309,6 +314,56 @@ class ShardedNodeInteropTest {
                 emitter.to("classic").emit("from-the-cluster-emitter").join();
             }
             onB.awaitEvent("from-the-cluster-emitter");
+        }
+    }
+
+    @Test
+    void inStaticModeEveryNodeGetsEveryRoomBroadcast() {
+        // a prefix of their own: these nodes do not meet the dynamic ones of the other tests
+        var sender = Node.start(cluster.uri(), SubscriptionMode.STATIC, "static");
+        var receiver = Node.start(cluster.uri(), SubscriptionMode.STATIC, "static");
+        try {
+            await().atMost(WAIT).until(() -> sender.server().sockets().adapter().serverCount() == 2);
+            var member = FakeClient.member(receiver.server(), "member", "room-s");
+            clients.add(member);
+            long senderBefore = sender.factory().receivedMessages();
+            long receiverBefore = receiver.factory().receivedMessages();
+
+            for (int i = 0; i < 5; i++) {
+                sender.server().to("room-s").emit("tick", i);
+            }
+            await().atMost(WAIT).until(() -> member.events("tick").size() == 5);
+
+            // one channel for the namespace: the sender, without members, gets its own 5 back
+            await().atMost(WAIT).until(() -> sender.factory().receivedMessages() - senderBefore == 5);
+            assertThat(receiver.factory().receivedMessages() - receiverBefore).isEqualTo(5);
+            assertThat(cluster.shardSubscribers("static#/#room-s#")).isZero();
+        } finally {
+            sender.server().close();
+            receiver.server().close();
+        }
+    }
+
+    @Test
+    void inDynamicPrivateModeAnEmitToASocketReachesOnlyItsNode() {
+        var sender = Node.start(cluster.uri(), SubscriptionMode.DYNAMIC_PRIVATE, "private");
+        var receiver = Node.start(cluster.uri(), SubscriptionMode.DYNAMIC_PRIVATE, "private");
+        try {
+            await().atMost(WAIT).until(() -> sender.server().sockets().adapter().serverCount() == 2);
+            var target = FakeClient.member(receiver.server(), "target");
+            clients.add(target);
+            // the socket's own room has a channel, read by its node only
+            await().atMost(WAIT).until(() -> cluster.shardSubscribers("private#/#" + target.sid() + "#") == 1);
+            long senderBefore = sender.factory().receivedMessages();
+
+            for (int i = 0; i < 5; i++) {
+                sender.server().to(target.sid()).emit("direct", i);
+            }
+            await().atMost(WAIT).until(() -> target.events("direct").size() == 5);
+            assertThat(sender.factory().receivedMessages() - senderBefore).isZero();
+        } finally {
+            sender.server().close();
+            receiver.server().close();
         }
     }
 }

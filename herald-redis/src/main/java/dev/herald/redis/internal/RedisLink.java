@@ -170,7 +170,7 @@ public final class RedisLink implements AutoCloseable {
             var p = clusterClient.connect(CODEC);
             try {
                 // the first command to a master whose connection is still opening would be rejected
-                ShardedLink.openMasterConnections(p).join();
+                ShardedLink.awaitMasterConnections(p);
                 return new Connections(p, p.async(), clusterClient.connectPubSub(CODEC), Optional.of(p));
             } catch (RuntimeException e) {
                 p.close();

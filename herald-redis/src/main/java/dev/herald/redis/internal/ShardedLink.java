@@ -142,11 +142,7 @@ public final class ShardedLink implements AutoCloseable {
                 });
                 pub = p;
                 sub = s;
-                try {
-                    openMasterConnections().get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    log.debug("not every master is reachable yet: {}", e.toString());
-                }
+                awaitMasterConnections(p);
                 log.info("connected to the Redis Cluster at {}", description);
                 connected.complete(null);
                 channels.keySet().forEach(this::trySubscribe);
@@ -241,8 +237,22 @@ public final class ShardedLink implements AutoCloseable {
         return p == null ? CompletableFuture.completedFuture(null) : openMasterConnections(p);
     }
 
+    /**
+     * Opens the connections to the masters and waits up to 10 s for them; a master that cannot be
+     * reached now is left to the topology refresh (its slots' commands fail until then).
+     */
+    public static void awaitMasterConnections(StatefulRedisClusterConnection<?, ?> p) {
+        try {
+            openMasterConnections(p).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("not every master is reachable yet: {}", e.toString());
+        }
+    }
+
     /** As {@link #openMasterConnections()}, for any connection of a {@link #clusterClient}. */
-    public static CompletableFuture<Void> openMasterConnections(StatefulRedisClusterConnection<?, ?> p) {
+    private static CompletableFuture<Void> openMasterConnections(StatefulRedisClusterConnection<?, ?> p) {
         var opening = p.getPartitions().stream()
                 .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL))
                 .map(node -> p.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()))
