@@ -9,6 +9,8 @@
 #   single  one node with the in-memory adapter (no Redis): the reference
 #   1       one node with the Redis adapter (it publishes every broadcast, nobody else listens)
 #   2, 3    that many nodes on one Redis, the clients round robin over them
+#   static, dynamic
+#           3 nodes on a 3-master Redis Cluster with the sharded adapter in that subscription mode
 # Every node and redis-server run on CPU 0 (taskset -c 0), the load generator on CPU 1, as in
 # run.sh. One JSON line per run goes to herald-bench/target/cluster-results.jsonl, a table to stdout.
 set -euo pipefail
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
 done
 IFS=, read -r -a config_list <<< "$CONFIGS"
 for c in "${config_list[@]}"; do
-  case "$c" in single|1|2|3|4|5) ;; *) die "unknown config '$c' (single, 1 … 5)" ;; esac
+  case "$c" in single|1|2|3|4|5|static|dynamic) ;; *) die "unknown config '$c' (single, 1 … 5, static, dynamic)" ;; esac
 done
 
 # The JDK ./herald itself would use: JAVA_HOME if it is a JDK 21+, else the newest under /usr/lib/jvm.
@@ -91,7 +93,33 @@ start_redis() {
   die "redis-server did not start (see $OUT/logs/cluster-redis.log)"
 }
 
-# start_node LOG [--redis URI]: one node on CPU 0; sets NODE_PORT and NODE_PID.
+# start_redis_cluster: 3 masters on CPU 0, joined with redis-cli; sets CLUSTER_URI and REDIS_PID
+# (their pids, comma-separated). Each node gets its bus port from next_port too (cluster-port),
+# since port + 10000 would leave the port range.
+start_redis_cluster() {
+  local i port bus log pids=() addrs=()
+  for i in 1 2 3; do
+    next_port; port=$PORT; next_port; bus=$PORT
+    mkdir -p "$OUT/logs/cluster-node$i" && rm -f "$OUT/logs/cluster-node$i/nodes.conf"
+    log="$OUT/logs/cluster-redis$i.log"
+    taskset -c 0 redis-server --port "$port" --cluster-port "$bus" --dir "$OUT/logs/cluster-node$i" \
+        --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf --save "" --appendonly no \
+        --daemonize no > "$log" 2>&1 &
+    pids+=("$!"); PIDS+=("$!"); addrs+=("127.0.0.1:$port")
+    for _ in $(seq 1 50); do grep -q "Ready to accept connections" "$log" && break; sleep 0.1; done
+    grep -q "Ready to accept connections" "$log" || die "a cluster node did not start (see $log)"
+  done
+  redis-cli --cluster create "${addrs[@]}" --cluster-yes > "$OUT/logs/cluster-create.log" 2>&1 \
+      || die "redis-cli --cluster create failed (see $OUT/logs/cluster-create.log)"
+  for _ in $(seq 1 100); do
+    redis-cli -p "${addrs[0]#*:}" cluster info | grep -q "cluster_state:ok" && break
+    sleep 0.1
+  done
+  CLUSTER_URI="redis://${addrs[0]}"
+  REDIS_PID=$(IFS=,; echo "${pids[*]}")
+}
+
+# start_node LOG [--redis URI | --redis-cluster URI --mode M]: one node on CPU 0; sets NODE_PORT and NODE_PID.
 start_node() {
   local log=$1; shift
   local try
@@ -102,7 +130,7 @@ start_node() {
     taskset -c 0 java $SERVER_JVM_FLAGS -cp "$CP" dev.herald.bench.ClusterBenchServer --port "$PORT" "$@" > "$log" 2>&1 &
     NODE_PID=$!
     set +f
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 600); do
       if grep -q "^LISTENING" "$log"; then PIDS+=("$NODE_PID"); NODE_PORT=$PORT; return; fi
       kill -0 "$NODE_PID" 2>/dev/null || break
       sleep 0.1
@@ -117,7 +145,11 @@ RUN=0
 run_config() {
   local config=$1 n redis_args=() ports=() pids=()
   RUN=$((RUN + 1))
-  if [ "$config" = single ]; then n=1; else n=$config; start_redis; redis_args=(--redis "redis://127.0.0.1:$REDIS_PORT"); fi
+  case "$config" in
+    single) n=1 ;;
+    static|dynamic) n=3; start_redis_cluster; redis_args=(--redis-cluster "$CLUSTER_URI" --mode "$config") ;;
+    *) n=$config; start_redis; redis_args=(--redis "redis://127.0.0.1:$REDIS_PORT") ;;
+  esac
   local i
   for i in $(seq 1 "$n"); do
     start_node "$OUT/logs/cluster-run$RUN-$config-node$i.log" "${redis_args[@]}"
@@ -148,14 +180,16 @@ python3 - "$RESULTS" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print()
-print("| config | nodes | trigger → last p50 | → last p99 | → first p50 | last on node 0 / 1 / 2 (p50) | server CPU per broadcast | load avg | ok |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| config | nodes | trigger → last p50 | → last p99 | → first p50 | last on node 0 / 1 / 2 (p50) | server CPU per broadcast | Redis CPU per broadcast | load avg | ok |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     if "last_p50_ms" not in r:
-        print(f"| {r.get('label')} | | | | | | | | {r.get('error', 'failed')} |")
+        print(f"| {r.get('label')} | | | | | | | | | {r.get('error', 'failed')} |")
         continue
     n = r["nodes"]
+    redis_ms = r.get("redis_cpu_ms_per_round", -1)
+    redis = "–" if redis_ms < 0 else f"{redis_ms:.2f} ms"
     per_node = " / ".join(f"{r[f'node{i}_last_p50_ms']:.1f}" for i in range(n))
     ok = "yes" if r.get("ok") and not r.get("saturated") else ("saturated" if r.get("saturated") else "no")
-    print(f"| {r['label']} | {n} | {r['last_p50_ms']:.1f} ms | {r['last_p99_ms']:.1f} ms | {r['first_p50_ms']:.2f} ms | {per_node} ms | {r['server_cpu_ms_per_round']:.1f} ms | {r.get('loadavg', -1):.1f} | {ok} |")
+    print(f"| {r['label']} | {n} | {r['last_p50_ms']:.1f} ms | {r['last_p99_ms']:.1f} ms | {r['first_p50_ms']:.2f} ms | {per_node} ms | {r['server_cpu_ms_per_round']:.1f} ms | {redis} | {r.get('loadavg', -1):.1f} | {ok} |")
 PY

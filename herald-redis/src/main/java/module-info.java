@@ -2,6 +2,8 @@
 module dev.herald.redis {
     requires transitive dev.herald.socketio;
     requires lettuce.core;
+    requires io.netty.transport;
+    requires reactor.core;
     requires org.slf4j;
 
     exports dev.herald.redis;

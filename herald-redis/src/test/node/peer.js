@@ -1,6 +1,8 @@
 // A Node peer for the herald-redis interop tests, driven over stdin/stdout JSON lines.
 //
 //   node peer.js server  <redisUrl> [key]   socket.io 4.8 server with @socket.io/redis-adapter 8.3
+//   node peer.js sharded <clusterUrl> [prefix] [subscriptionMode]
+//                                           the same on a Redis Cluster with createShardedAdapter
 //   node peer.js emitter <redisUrl> [key]   @socket.io/redis-emitter 5.x
 //   node peer.js clients                    clients only, no Redis
 //
@@ -10,13 +12,13 @@
 
 const readline = require("node:readline");
 const http = require("node:http");
-const { createClient } = require("redis");
+const { createClient, createCluster } = require("redis");
 const { Server } = require("socket.io");
-const { createAdapter } = require("@socket.io/redis-adapter");
+const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
 const { Emitter } = require("@socket.io/redis-emitter");
 const ioClient = require("socket.io-client");
 
-const [mode, redisUrl, key = "socket.io"] = process.argv.slice(2);
+const [mode, redisUrl, key = "socket.io", subscriptionMode = "dynamic"] = process.argv.slice(2);
 
 function out(message) {
   process.stdout.write(JSON.stringify(toWire(message)) + "\n");
@@ -84,13 +86,18 @@ function operator(target, cmd) {
 }
 
 async function runServer() {
-  const pub = createClient({ url: redisUrl });
+  const sharded = mode === "sharded";
+  const pub = sharded ? createCluster({ rootNodes: [{ url: redisUrl }] }) : createClient({ url: redisUrl });
   const sub = pub.duplicate();
   pub.on("error", (e) => process.stderr.write("pub error " + e.message + "\n"));
   sub.on("error", (e) => process.stderr.write("sub error " + e.message + "\n"));
   await Promise.all([pub.connect(), sub.connect()]);
   const httpServer = http.createServer();
-  const io = new Server(httpServer, { adapter: createAdapter(pub, sub, { key }) });
+  const adapter = sharded
+    ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode })
+    : createAdapter(pub, sub, { key });
+  const io = new Server(httpServer, { adapter });
+  const received = {}; // sharded: raw messages the adapters got, by channel
   const replies = new Map(); // serverSideEmit event -> ack reply
 
   const onConnection = (socket) => {
@@ -104,6 +111,14 @@ async function runServer() {
     namespaces.add(name);
     const nsp = io.of(name);
     nsp.on("connection", onConnection);
+    if (sharded) {
+      const raw = nsp.adapter.onRawMessage.bind(nsp.adapter);
+      nsp.adapter.onRawMessage = (message, channel) => {
+        const name = channel.toString();
+        received[name] = (received[name] || 0) + 1;
+        return raw(message, channel);
+      };
+    }
     const original = nsp._onServerSideEmit.bind(nsp);
     nsp._onServerSideEmit = (args) => {
       const ack = typeof args[args.length - 1] === "function" ? args[args.length - 1] : null;
@@ -174,6 +189,8 @@ async function runServer() {
       }
       case "rooms":
         return { rooms: [...(await nsp.adapter.allRooms())] };
+      case "received":
+        return { received };
       default:
         throw new Error("unknown command " + cmd.cmd);
     }
@@ -241,7 +258,7 @@ async function runClients() {
 
 async function main() {
   const handle =
-    mode === "server" ? await runServer() : mode === "clients" ? await runClients() : await runEmitter();
+    mode === "server" || mode === "sharded" ? await runServer() : mode === "clients" ? await runClients() : await runEmitter();
   const lines = readline.createInterface({ input: process.stdin });
   lines.on("line", async (line) => {
     if (!line.trim()) return;

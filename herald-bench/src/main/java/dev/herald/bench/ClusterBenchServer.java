@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.bench.servers.ServerArgs;
 import dev.herald.netty.NettyServer;
 import dev.herald.redis.RedisAdapter;
+import dev.herald.redis.ShardedRedisAdapter;
+import dev.herald.redis.ShardedRedisAdapterOptions;
+import dev.herald.redis.SubscriptionMode;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.util.concurrent.CountDownLatch;
@@ -13,23 +16,40 @@ import java.util.concurrent.CountDownLatch;
  * {@link RedisAdapter}, so {@code bcast} on any node reaches room {@code all} on every node of
  * that Redis; without it, the in-memory adapter (a single node, for comparison).
  *
- * <p>Run: {@code ClusterBenchServer [--port N] [--redis redis://127.0.0.1:6379]}. Binds 127.0.0.1
- * and prints {@code LISTENING <port>} once bound, as the other bench servers.
+ * <p>With {@code --redis-cluster URI} it uses {@link ShardedRedisAdapter} on that Redis Cluster,
+ * in the subscription mode of {@code --mode static|dynamic} (dynamic by default), and announces
+ * itself once it reached the cluster.
+ *
+ * <p>Run: {@code ClusterBenchServer [--port N] [--redis redis://127.0.0.1:6379 | --redis-cluster
+ * redis://127.0.0.1:7000 [--mode static]]}. Binds 127.0.0.1 and prints {@code LISTENING <port>}
+ * once bound, as the other bench servers.
  */
 public final class ClusterBenchServer {
   private ClusterBenchServer() {}
 
   /** Starts the node and blocks until the process is stopped. */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     String redis = null;
+    String cluster = null;
+    SubscriptionMode mode = SubscriptionMode.DYNAMIC;
     for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--redis")) {
-        redis = args[i + 1];
+      switch (args[i]) {
+        case "--redis" -> redis = args[i + 1];
+        case "--redis-cluster" -> cluster = args[i + 1];
+        case "--mode" -> mode = SubscriptionMode.valueOf(args[i + 1].toUpperCase(java.util.Locale.ROOT));
+        default -> { }
       }
     }
     SocketIoOptions.Builder options = SocketIoOptions.builder();
     if (redis != null) {
       options.adapterFactory(RedisAdapter.factory(redis));
+    }
+    if (cluster != null) {
+      var factory = ShardedRedisAdapter.factory(
+          ShardedRedisAdapterOptions.builder(cluster).subscriptionMode(mode).build());
+      // the generator starts once this node announces itself: the cluster must be reached by then
+      factory.firstConnection().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      options.adapterFactory(factory);
     }
     SocketIoServer io = SocketIoServer.create(options.build());
     io.on("echo", (socket, a) -> a.ack(a.nodes().toArray(JsonNode[]::new)));

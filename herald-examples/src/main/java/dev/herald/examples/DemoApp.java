@@ -4,11 +4,15 @@ import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
 import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.redis.RedisAdapter;
+import dev.herald.redis.ShardedRedisAdapter;
+import dev.herald.redis.ShardedRedisAdapterOptions;
+import dev.herald.redis.SubscriptionMode;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * The demo app of {@code ./herald demo}: the tutorial, progress and chat demos plus their pages,
  * on one port.
  *
- * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI]} (see {@link
- * ServerConfig}). With {@code --redis}, the app is one node of a cluster: every node on that Redis
- * serves the same chat rooms (see {@code docs/scaling.md}).
+ * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI |
+ * --redis-cluster URI]} (see {@link ServerConfig}). With {@code --redis}, the app is one node of a
+ * cluster: every node on that Redis serves the same chat rooms. With {@code --redis-cluster} it is
+ * the same on a Redis Cluster, with the sharded adapter in dynamic mode, so a node only gets the
+ * messages of rooms it has members in (see {@code docs/scaling.md}).
  * Ctrl-C shuts it down gracefully and exits 0.
  */
 public final class DemoApp implements AutoCloseable {
@@ -28,7 +34,7 @@ public final class DemoApp implements AutoCloseable {
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
     /** The extra keys of {@link ServerConfig} the demo reads; any other is logged as unused. */
-    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms");
+    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms", "redis-cluster");
 
     private final SocketIoServer io;
     private final NettyServer server;
@@ -74,7 +80,8 @@ public final class DemoApp implements AutoCloseable {
         }, "herald-demo-shutdown"));
         System.out.println("Herald demo running at http://localhost:" + app.port() + "/"
                 // Not the URI itself: it may carry a password.
-                + (config.redisUri().isPresent() ? " as a cluster node on Redis" : ""));
+                + (config.redisUri().isPresent() ? " as a cluster node on Redis"
+                        : redisCluster(config).isPresent() ? " as a cluster node on a Redis Cluster" : ""));
         new CountDownLatch(1).await();
     }
 
@@ -90,6 +97,7 @@ public final class DemoApp implements AutoCloseable {
         Duration tutorialWork = millis(config, "tutorial-work-ms", TutorialDemo.DEFAULT_WORK);
         Duration jobDuration = millis(config, "progress-job-ms", ProgressDemo.DEFAULT_DURATION);
         Duration grace = millis(config, "shutdown-grace-ms", GRACE);
+        Optional<String> redisCluster = redisCluster(config);
         config.warnUnusedKeys(KEYS);
         RunningWork work = new RunningWork();
         // allowEio3: the tutorial-1x page uses the tutorial's original socket.io 1.3.6 client.
@@ -97,6 +105,9 @@ public final class DemoApp implements AutoCloseable {
                 .engine(EngineIoOptions.builder().allowEio3(true).build());
         // A cluster node: rooms and broadcasts are shared with every node on this Redis.
         config.redisUri().ifPresent(uri -> options.adapterFactory(redis(uri)));
+        // Or on a Redis Cluster, over sharded pub/sub; the factory connects in the background.
+        redisCluster.ifPresent(uri -> options.adapterFactory(ShardedRedisAdapter.factory(
+                ShardedRedisAdapterOptions.builder(uri).subscriptionMode(SubscriptionMode.DYNAMIC).build())));
         SocketIoServer io = SocketIoServer.create(options.build());
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
@@ -151,7 +162,27 @@ public final class DemoApp implements AutoCloseable {
         server.close();
     }
 
-    /** The Redis adapter, connected now; an unreachable Redis is a one-line startup error. */
+    /**
+     * The Redis Cluster of {@code --redis-cluster URI}, if given.
+     *
+     * @throws ConfigException if it is not a Redis URI, or {@code --redis} is given too
+     */
+    static Optional<String> redisCluster(ServerConfig config) {
+        Optional<String> uri = Optional.ofNullable(config.extra().get("redis-cluster")).filter(s -> !s.isBlank());
+        if (uri.isPresent() && config.redisUri().isPresent()) {
+            throw new ConfigException("redis-cluster: give either --redis or --redis-cluster, not both");
+        }
+        if (uri.isPresent() && !uri.get().startsWith("redis://") && !uri.get().startsWith("rediss://")) {
+            // The value is not echoed: a Redis URI may carry a password.
+            throw new ConfigException("redis-cluster: must start with redis:// or rediss://");
+        }
+        return uri;
+    }
+
+    /**
+     * The Redis adapter, connected now: it waits while Redis is unreachable (logging each
+     * attempt); a refused connection (wrong password) is a one-line startup error.
+     */
     private static RedisAdapter.Factory redis(String uri) {
         try {
             return RedisAdapter.factory(uri);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * the environment; {@code redis} is short for {@code redis-uri} everywhere ({@code --redis URI}).
  *
  * <p>Any other key lands in {@link #extra()} for the app's own settings. A key that neither this
- * record nor the app reads is most often a typo ({@code --redis-cluster} for {@code --redis}), so an
+ * record nor the app reads is most often a typo ({@code --redis-url} for {@code --redis}), so an
  * app names the extra keys it reads to {@link #warnUnusedKeys(Collection)} once it has read them,
  * and every other key is logged at WARN instead of passing silently.
  *

@@ -105,6 +105,18 @@ class DemoAppTest {
             }
             assertThat(refused(port)).as("port %d closed", port).isTrue();
         }
+
+        @Test
+        void aRedisClusterUriIsCheckedAndExcludesRedis() {
+            var both = new dev.herald.examples.ServerConfig("127.0.0.1", 0, false,
+                    java.util.Optional.of("redis://127.0.0.1:1"), Map.of("redis-cluster", "redis://127.0.0.1:2"));
+            assertThatThrownBy(() -> DemoApp.start(both)).isInstanceOf(ConfigException.class)
+                    .hasMessage("redis-cluster: give either --redis or --redis-cluster, not both");
+            var wrongScheme = new dev.herald.examples.ServerConfig("127.0.0.1", 0, false, java.util.Optional.empty(),
+                    Map.of("redis-cluster", "http://:secret@127.0.0.1:2"));
+            assertThatThrownBy(() -> DemoApp.start(wrongScheme)).isInstanceOf(ConfigException.class)
+                    .hasMessage("redis-cluster: must start with redis:// or rediss://");
+        }
     }
 
     @Nested
@@ -151,7 +163,7 @@ class DemoAppTest {
 
         @Test
         void aKeyNothingReadsIsNamedInAWarningAtStartup() throws Exception {
-            Process p = demoProcess("--host", "127.0.0.1", "--port", "0", "--redis-cluster", "redis://127.0.0.1:1");
+            Process p = demoProcess("--host", "127.0.0.1", "--port", "0", "--redis-url", "redis://127.0.0.1:1");
             try {
                 BlockingQueue<String> out = pump(p.inputReader(StandardCharsets.UTF_8));
                 BlockingQueue<String> err = pump(p.errorReader(StandardCharsets.UTF_8));
@@ -160,7 +172,7 @@ class DemoAppTest {
                 while ((line = err.poll(10, TimeUnit.SECONDS)) != null && line != EOF && !line.contains(" WARN ")) {
                     // skip INFO lines
                 }
-                assertThat(line).as("a WARN line on stderr").isNotNull().contains("ignoring setting 'redis-cluster'")
+                assertThat(line).as("a WARN line on stderr").isNotNull().contains("ignoring setting 'redis-url'")
                         .doesNotContain("127.0.0.1:1");
             } finally {
                 p.destroyForcibly();

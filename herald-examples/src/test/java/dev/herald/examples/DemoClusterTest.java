@@ -28,22 +28,32 @@ import org.junit.jupiter.api.Timeout;
 class DemoClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private RedisServer redis;
+    private AutoCloseable redis;
     private final List<DemoApp> nodes = new ArrayList<>();
+
+    /** Starts the Redis the nodes share, and returns the configuration of one node. */
+    ServerConfig startRedis() {
+        var server = RedisServer.launch();
+        redis = server;
+        return new ServerConfig("127.0.0.1", 0, false, Optional.of(server.uri()), Map.of("progress-job-ms", "400"));
+    }
+
+    void setRedis(AutoCloseable redis) {
+        this.redis = redis;
+    }
 
     @BeforeAll
     void startTwoNodes() {
-        redis = RedisServer.launch();
+        var config = startRedis();
         for (int i = 0; i < 2; i++) {
-            nodes.add(DemoApp.start(new ServerConfig("127.0.0.1", 0, false, Optional.of(redis.uri()),
-                    Map.of("progress-job-ms", "400"))));
+            nodes.add(DemoApp.start(config));
         }
         await().atMost(WAIT).until(() -> nodes.stream()
                 .allMatch(n -> n.io().of(ChatDemo.NAMESPACE).adapter().serverCount() == 2));
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         nodes.forEach(DemoApp::close);
         if (redis != null) {
             redis.close();

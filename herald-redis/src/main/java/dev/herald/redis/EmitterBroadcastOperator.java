@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.redis.internal.BroadcastMessage;
 import dev.herald.redis.internal.Channels;
+import dev.herald.redis.internal.ClassicCodec;
 import dev.herald.redis.internal.RequestType;
 import dev.herald.redis.internal.Values;
 import dev.herald.redis.internal.Wire;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.ClusterMessage;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -89,6 +95,14 @@ public final class EmitterBroadcastOperator {
         if (RESERVED_EVENTS.contains(event)) {
             throw new IllegalArgumentException('"' + event + "\" is a reserved event name");
         }
+        var sharded = shardedPublish(opts -> {
+            var data = Wire.NODES.arrayNode().add(event).addAll(Values.trees(args));
+            return new ClusterMessage.Broadcast(BroadcastMessage.EMITTER_UID, channels.nsp(),
+                    new Packet(PacketType.EVENT, channels.nsp(), data), opts, Optional.empty());
+        });
+        if (sharded.isPresent()) {
+            return sharded.get();
+        }
         var packet = Wire.eventPacket(channels.nsp(), event, Values.trees(args));
         var message =
                 new BroadcastMessage(
@@ -117,6 +131,11 @@ public final class EmitterBroadcastOperator {
      * @param close whether to close the underlying connection too
      */
     public CompletableFuture<Long> disconnectSockets(boolean close) {
+        var sharded = shardedPublish(opts ->
+                new ClusterMessage.DisconnectSockets(BroadcastMessage.EMITTER_UID, channels.nsp(), opts, close));
+        if (sharded.isPresent()) {
+            return sharded.get();
+        }
         var request = Wire.NODES.objectNode();
         request.put("type", RequestType.REMOTE_DISCONNECT.code());
         request.set("opts", Wire.requestOpts(this.rooms, except));
@@ -127,6 +146,11 @@ public final class EmitterBroadcastOperator {
     /** Sends an event to the servers of the cluster; acknowledgements are not supported. */
     public CompletableFuture<Long> serverSideEmit(String event, Object... args) {
         Objects.requireNonNull(event, "event");
+        var sharded = shardedPublish(opts -> new ClusterMessage.ServerSideEmit(BroadcastMessage.EMITTER_UID,
+                channels.nsp(), event, Wire.NODES.arrayNode().addAll(Values.trees(args)), Optional.empty()));
+        if (sharded.isPresent()) {
+            return sharded.get();
+        }
         var data = Wire.NODES.arrayNode();
         data.add(event);
         data.addAll(Values.trees(args));
@@ -138,11 +162,30 @@ public final class EmitterBroadcastOperator {
     }
 
     private CompletableFuture<Long> roomsRequest(RequestType type, String... rooms) {
+        var set = new LinkedHashSet<>(Arrays.asList(rooms));
+        var sharded = shardedPublish(opts -> type == RequestType.REMOTE_JOIN
+                ? new ClusterMessage.SocketsJoin(BroadcastMessage.EMITTER_UID, channels.nsp(), opts, set)
+                : new ClusterMessage.SocketsLeave(BroadcastMessage.EMITTER_UID, channels.nsp(), opts, set));
+        if (sharded.isPresent()) {
+            return sharded.get();
+        }
         var request = Wire.NODES.objectNode();
         request.put("type", type.code());
         request.set("opts", Wire.requestOpts(this.rooms, except));
         request.set("rooms", Wire.strings(Arrays.asList(rooms)));
         return publisher.publish(channels.request(), Wire.json(request));
+    }
+
+    /**
+     * Publishes the message in the sharded adapter's format, on the channel its subscription mode
+     * reads, when this emitter speaks it; empty for the classic format.
+     */
+    private Optional<CompletableFuture<Long>> shardedPublish(
+            java.util.function.Function<BroadcastOptions, ClusterMessage> message) {
+        return publisher.sharded(channels).map(codec -> {
+            var built = message.apply(new BroadcastOptions(rooms, except, ClassicCodec.flags(flags)));
+            return publisher.publish(codec.channelOf(built), codec.encode(built));
+        });
     }
 
     private static Set<String> plus(Set<String> base, String... more) {

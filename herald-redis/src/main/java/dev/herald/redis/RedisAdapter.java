@@ -39,6 +39,9 @@ public final class RedisAdapter extends ClusterAdapter {
      */
     private static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
+    /** How often a cluster's topology is read again, besides the refreshes that failures trigger. */
+    private static final java.time.Duration CLUSTER_TOPOLOGY_REFRESH = java.time.Duration.ofSeconds(10);
+
     private final RedisLink link;
     private final ClassicCodec codec;
     private final boolean specificResponseChannel;
@@ -55,9 +58,11 @@ public final class RedisAdapter extends ClusterAdapter {
 
     /**
      * A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now; its adapters
-     * share two connections.
+     * share two connections. While Redis cannot be reached this waits, logging a WARN line per
+     * attempt and trying again with back-off (capped at {@code reconnectMaxDelay}).
      *
-     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     * @throws io.lettuce.core.RedisException if Redis refused the connection (wrong password,
+     *     untrusted certificate): waiting would not help
      */
     public static Factory factory(RedisAdapterOptions options) {
         return new Factory(options);
@@ -132,34 +137,23 @@ public final class RedisAdapter extends ClusterAdapter {
      * Creates one {@link RedisAdapter} per namespace on a shared pair of Redis connections. The
      * connections close when the last adapter closes (the server closes), or with {@link #close()}.
      */
-    public static final class Factory implements AdapterFactory, AutoCloseable {
+    public static final class Factory extends SharedLinkFactory<RedisAdapter> {
         private final RedisAdapterOptions options;
         private final RedisLink link;
-        // Any thread: every adapter created, for the sum of their counters.
-        private final java.util.List<RedisAdapter> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // Guarded by `this`.
-        private int open;
-        private boolean closed;
 
         private Factory(RedisAdapterOptions options) {
+            super("RedisAdapter");
             this.options = options;
-            this.link = new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.trustedCertificates());
+            this.link = options.cluster()
+                    ? RedisLink.cluster(java.util.List.of(options.uri()), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
+                            CLUSTER_TOPOLOGY_REFRESH)
+                    : new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
+                            options.trustedCertificates());
         }
 
         @Override
-        public synchronized RedisAdapter create(Namespace namespace) {
-            if (closed) {
-                throw new IllegalStateException("this RedisAdapter factory is closed");
-            }
-            open++;
-            var adapter = new RedisAdapter(namespace, link, options, this::adapterClosed);
-            created.add(adapter);
-            return adapter;
-        }
-
-        /** How many cluster messages the adapters of this factory could not publish, in total. */
-        public long droppedMessages() {
-            return created.stream().mapToLong(ClusterAdapter::droppedMessages).sum();
+        RedisAdapter newAdapter(Namespace namespace, Runnable onClose) {
+            return new RedisAdapter(namespace, link, options, onClose);
         }
 
         /** Whether both Redis connections are up now. */
@@ -167,19 +161,9 @@ public final class RedisAdapter extends ClusterAdapter {
             return link.connected();
         }
 
-        private synchronized void adapterClosed() {
-            if (open > 0 && --open == 0) {
-                close();
-            }
-        }
-
-        /** Closes the Redis connections. */
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                link.close();
-            }
+        void closeLink() {
+            link.close();
         }
     }
 }

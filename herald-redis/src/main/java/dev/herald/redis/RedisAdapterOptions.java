@@ -18,8 +18,10 @@ public final class RedisAdapterOptions {
     private final boolean publishOnSpecificResponseChannel;
     private final Duration reconnectMaxDelay;
     private final Optional<Path> trustedCertificates;
+    private final boolean cluster;
 
     private RedisAdapterOptions(Builder b) {
+        this.cluster = b.cluster;
         this.trustedCertificates = b.trustedCertificates;
         this.uri = b.uri;
         this.key = b.key;
@@ -72,6 +74,16 @@ public final class RedisAdapterOptions {
         return trustedCertificates;
     }
 
+    /**
+     * Whether the URI names a node of a Redis Cluster rather than a standalone server: classic
+     * pub/sub then goes through the cluster (which forwards every message to every node), with
+     * the topology followed across failovers. False by default. For many nodes, {@link
+     * ShardedRedisAdapter} spreads the load over the masters instead.
+     */
+    public boolean cluster() {
+        return cluster;
+    }
+
     /** Builds {@link RedisAdapterOptions}. */
     public static final class Builder {
         private final String uri;
@@ -80,6 +92,7 @@ public final class RedisAdapterOptions {
         private boolean publishOnSpecificResponseChannel;
         private Duration reconnectMaxDelay = Duration.ofSeconds(60);
         private Optional<Path> trustedCertificates = Optional.empty();
+        private boolean cluster;
 
         private Builder(String uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -115,22 +128,23 @@ public final class RedisAdapterOptions {
             return this;
         }
 
+        /** See {@link RedisAdapterOptions#cluster()}. */
+        public Builder cluster(boolean value) {
+            this.cluster = value;
+            return this;
+        }
+
         /**
          * The options.
          *
          * @throws IllegalArgumentException if a value is out of range, naming the option
          */
         public RedisAdapterOptions build() {
-            if (key.isEmpty() || key.contains("#")) {
-                throw new IllegalArgumentException("key must be non-empty and without '#': " + key);
-            }
-            if (requestsTimeout.isNegative() || requestsTimeout.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
-            }
-            if (reconnectMaxDelay.compareTo(Duration.ofMillis(100)) < 0
-                    || reconnectMaxDelay.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException(
-                        "reconnectMaxDelay must be between 100 ms and 60 s: " + reconnectMaxDelay);
+            OptionChecks.prefix("key", key);
+            OptionChecks.positive("requestsTimeout", requestsTimeout);
+            OptionChecks.reconnectMaxDelay(reconnectMaxDelay);
+            if (cluster && trustedCertificates.isPresent()) {
+                throw new IllegalArgumentException("trustedCertificates is not supported with cluster yet");
             }
             return new RedisAdapterOptions(this);
         }

@@ -1,14 +1,20 @@
 package dev.herald.redis;
 
 import dev.herald.redis.internal.Channels;
+import dev.herald.redis.internal.ShardedCodec;
+import dev.herald.redis.internal.ShardedLink;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * Emits to the clients of a Socket.IO cluster from any Java process, through Redis: the Java twin
@@ -25,8 +31,15 @@ import java.util.concurrent.CompletableFuture;
  * Redis has accepted the message, with the number of subscribed connections (nodes) that got it.
  * Instances are immutable: {@link #of} returns a view on another namespace that shares the one
  * Redis connection. Closing any view closes that connection.
+ *
+ * <p>On a Redis Cluster, {@link #cluster} publishes for {@link RedisAdapter}s (classic pub/sub,
+ * which the cluster forwards to every node), and {@link #sharded} for {@link ShardedRedisAdapter}s
+ * and Node's {@code createShardedAdapter}: {@code SPUBLISH} on the channels their subscription
+ * mode reads, in their format (Node's emitter has no sharded mode).
  */
 public final class RedisEmitter implements AutoCloseable {
+
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final Publisher publisher;
     private final Channels channels;
@@ -56,10 +69,67 @@ public final class RedisEmitter implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         var client = RedisClient.create(RedisURI.create(redisUri));
         try {
-            var connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            return new RedisEmitter(new Publisher(client, connection), new Channels(key, "/"));
+            var connection = client.connect(CODEC);
+            return new RedisEmitter(new Publisher(
+                    (channel, message) -> connection.async().publish(channel, message).toCompletableFuture(),
+                    Optional.empty(),
+                    () -> {
+                        connection.close();
+                        client.shutdown();
+                    }), new Channels(key, "/"));
         } catch (RuntimeException e) {
             client.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to the Redis Cluster at {@code clusterUri} (one node is enough) and publishes for
+     * {@link RedisAdapter}s with this key: {@code PUBLISH}, which the cluster forwards to every node.
+     *
+     * @throws io.lettuce.core.RedisConnectionException if the cluster cannot be reached
+     */
+    public static RedisEmitter cluster(String clusterUri, String key) {
+        Objects.requireNonNull(key, "key");
+        return onCluster(List.of(Objects.requireNonNull(clusterUri, "clusterUri")), Optional.empty(),
+                new Channels(key, "/"));
+    }
+
+    /**
+     * Connects to the Redis Cluster of these options and publishes for {@link
+     * ShardedRedisAdapter}s (and Node's {@code createShardedAdapter}) with the same channel prefix
+     * and subscription mode: {@code SPUBLISH}, to the master of each channel's slot.
+     *
+     * @throws io.lettuce.core.RedisConnectionException if the cluster cannot be reached
+     */
+    public static RedisEmitter sharded(ShardedRedisAdapterOptions options) {
+        Objects.requireNonNull(options, "options");
+        return onCluster(options.uris(), Optional.of(options), new Channels(options.channelPrefix(), "/"));
+    }
+
+    private static RedisEmitter onCluster(
+            List<String> uris, Optional<ShardedRedisAdapterOptions> sharded, Channels channels) {
+        var resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        var client = ShardedLink.clusterClient(resources, uris, Duration.ofSeconds(10),
+                sharded.map(ShardedRedisAdapterOptions::topologyRefreshPeriod).orElse(Duration.ofSeconds(10)));
+        Runnable shutdown = () -> {
+            client.shutdown();
+            resources.shutdown();
+        };
+        try {
+            var connection = client.connect(CODEC);
+            // the first command to a master whose connection is still opening would be rejected
+            ShardedLink.awaitMasterConnections(connection);
+            BiFunction<String, byte[], CompletableFuture<Long>> publish = sharded.isPresent()
+                    ? (channel, message) -> connection.async().spublish(channel, message).toCompletableFuture()
+                    : (channel, message) -> connection.async().publish(channel, message).toCompletableFuture();
+            return new RedisEmitter(new Publisher(publish, sharded.map(ShardedRedisAdapterOptions::subscriptionMode),
+                    () -> {
+                        connection.close();
+                        shutdown.run();
+                    }), channels);
+        } catch (RuntimeException e) {
+            shutdown.run();
             throw e;
         }
     }
@@ -145,23 +215,33 @@ public final class RedisEmitter implements AutoCloseable {
         return new EmitterBroadcastOperator(publisher, channels);
     }
 
-    /** The one connection an emitter and its views publish on. */
+    /**
+     * The one connection an emitter and its views publish on, and the format: the classic
+     * adapter's, or the sharded adapter's for a subscription mode.
+     */
     static final class Publisher {
-        private final RedisClient client;
-        private final StatefulRedisConnection<String, byte[]> connection;
+        private final BiFunction<String, byte[], CompletableFuture<Long>> publish;
+        private final Optional<SubscriptionMode> sharded;
+        private final Runnable close;
 
-        Publisher(RedisClient client, StatefulRedisConnection<String, byte[]> connection) {
-            this.client = client;
-            this.connection = connection;
+        Publisher(BiFunction<String, byte[], CompletableFuture<Long>> publish, Optional<SubscriptionMode> sharded,
+                Runnable close) {
+            this.publish = publish;
+            this.sharded = sharded;
+            this.close = close;
         }
 
         CompletableFuture<Long> publish(String channel, byte[] message) {
-            return connection.async().publish(channel, message).toCompletableFuture();
+            return publish.apply(channel, message);
+        }
+
+        /** The sharded codec of a namespace, when this publisher speaks the sharded format. */
+        Optional<ShardedCodec> sharded(Channels channels) {
+            return sharded.map(mode -> new ShardedCodec(channels.key(), channels.nsp(), mode));
         }
 
         void close() {
-            connection.close();
-            client.shutdown();
+            close.run();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import dev.herald.redis.internal.ClusterCodec;
 import dev.herald.redis.internal.RedisLink;
 import dev.herald.redis.internal.StreamCodec;
 import dev.herald.socketio.adapter.Admission;
@@ -118,7 +119,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         this.onClose = onClose;
     }
 
-    /** A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now. */
+    /**
+     * A factory for {@code SocketIoOptions.adapterFactory}, connected to Redis now; while Redis
+     * cannot be reached it waits and tries again, as {@link RedisAdapter#factory(RedisAdapterOptions)}.
+     */
     public static Factory factory(RedisStreamsAdapterOptions options) {
         return new Factory(options);
     }
@@ -191,8 +195,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
             try {
                 codec.decodePubSub(payload).ifPresent(in -> {
                     switch (in) {
-                        case StreamCodec.Incoming.Message m -> process(m.message());
-                        case StreamCodec.Incoming.Response r -> onResponse(r.response());
+                        case ClusterCodec.Incoming.Message m -> process(m.message());
+                        case ClusterCodec.Incoming.Response r -> onResponse(r.response());
                     }
                 });
             } catch (RuntimeException e) {
@@ -213,7 +217,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         }
         try {
             var incoming = codec.decodeEntry(fields);
-            if (incoming.isEmpty() || !(incoming.get() instanceof StreamCodec.Incoming.Message(var message))) {
+            if (incoming.isEmpty() || !(incoming.get() instanceof ClusterCodec.Incoming.Message(var message))) {
                 return;
             }
             if (message instanceof ClusterMessage.Broadcast b && b.requestId().isEmpty() && recoverable(b)) {
@@ -309,7 +313,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
             for (var entry : entries) {
                 try {
                     codec.decodeEntry(entry.getBody()).ifPresent(in -> {
-                        if (in instanceof StreamCodec.Incoming.Message(ClusterMessage.Broadcast b)
+                        if (in instanceof ClusterCodec.Incoming.Message(ClusterMessage.Broadcast b)
                                 && b.requestId().isEmpty() && recoverable(b) && b.opts().reaches(rooms)) {
                             out.add(StreamCodec.withOffset(b.packet(), entry.getId()));
                         }

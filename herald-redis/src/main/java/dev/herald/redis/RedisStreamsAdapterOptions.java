@@ -175,9 +175,7 @@ public final class RedisStreamsAdapterOptions {
             if (streamName.isEmpty()) {
                 throw new IllegalArgumentException("streamName must not be empty");
             }
-            if (channelPrefix.isEmpty() || channelPrefix.contains("#")) {
-                throw new IllegalArgumentException("channelPrefix must be non-empty and without '#': " + channelPrefix);
-            }
+            OptionChecks.prefix("channelPrefix", channelPrefix);
             if (maxLen < 1) {
                 throw new IllegalArgumentException("maxLen must be at least 1: " + maxLen);
             }
@@ -188,14 +186,8 @@ public final class RedisStreamsAdapterOptions {
             if (blockTime.compareTo(Duration.ofMillis(1)) < 0 || blockTime.compareTo(Duration.ofSeconds(9)) > 0) {
                 throw new IllegalArgumentException("blockTime must be between 1 ms and 9 s: " + blockTime);
             }
-            if (requestsTimeout.isNegative() || requestsTimeout.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
-            }
-            if (reconnectMaxDelay.compareTo(Duration.ofMillis(100)) < 0
-                    || reconnectMaxDelay.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException(
-                        "reconnectMaxDelay must be between 100 ms and 60 s: " + reconnectMaxDelay);
-            }
+            OptionChecks.positive("requestsTimeout", requestsTimeout);
+            OptionChecks.reconnectMaxDelay(reconnectMaxDelay);
             return new RedisStreamsAdapterOptions(this);
         }
     }

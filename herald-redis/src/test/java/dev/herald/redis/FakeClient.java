@@ -59,6 +59,24 @@ final class FakeClient implements EngineSocket {
         return client;
     }
 
+    /**
+     * Connects to {@code /} of a node made by {@link RedisAdapterTest#node} with auth {@code
+     * {name, rooms}}, and waits until its connect handler has joined the rooms.
+     */
+    static FakeClient member(SocketIoServer server, String name, String... rooms) {
+        var auth = JSON.createObjectNode();
+        auth.put("name", name);
+        var array = auth.putArray("rooms");
+        for (var room : rooms) {
+            array.add(room);
+        }
+        var client = connect(server, "/", auth);
+        // the connect handler joins the rooms on a handler thread: wait until they are visible
+        await().atMost(TIMEOUT).until(() -> server.sockets().adapter().socketRooms(client.sid())
+                .map(r -> r.containsAll(List.of(rooms))).orElse(false));
+        return client;
+    }
+
     /** The Socket.IO socket id the server gave. */
     String sid() {
         return sid;

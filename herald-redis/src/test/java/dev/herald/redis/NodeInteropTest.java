@@ -37,7 +37,6 @@ class NodeInteropTest {
 
     final List<SocketIoServer> herald = new ArrayList<>();
     final List<FakeClient> clients = new CopyOnWriteArrayList<>();
-    int nodeClients;
 
     @BeforeAll
     static void startRedisAndNode() {
@@ -67,27 +66,14 @@ class NodeInteropTest {
     }
 
     FakeClient heraldClient(int index, String name, String... rooms) {
-        var auth = JSON.createObjectNode();
-        auth.put("name", name);
-        var array = auth.putArray("rooms");
-        for (var room : rooms) {
-            array.add(room);
-        }
-        var client = FakeClient.connect(herald.get(index), "/", auth);
+        var client = FakeClient.member(herald.get(index), name, rooms);
         clients.add(client);
-        await().atMost(WAIT).until(() -> herald.get(index).sockets().adapter().socketRooms(client.sid())
-                .map(r -> r.containsAll(List.of(rooms))).orElse(false));
         return client;
     }
 
     /** A socket.io-client on the Node server; returns its unique client name. */
     String nodeClient(String name, String... rooms) {
-        var unique = name + "-" + (++nodeClients) + "-" + System.nanoTime();
-        var auth = JSON.createObjectNode();
-        auth.set("rooms", array((Object[]) rooms));
-        auth.putObject("data").put("name", name);
-        node.connectClient(unique, nodeUrl, auth);
-        return unique;
+        return node.connectMember(nodeUrl, name, rooms);
     }
 
     @Test

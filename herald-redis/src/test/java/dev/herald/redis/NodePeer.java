@@ -73,6 +73,16 @@ final class NodePeer implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * A server peer with {@code createShardedAdapter} on the Redis Cluster at {@code clusterUri},
+     * once it listens.
+     */
+    static NodePeer sharded(String clusterUri, String subscriptionMode) {
+        var peer = run("peer.js", "sharded", clusterUri, "socket.io", subscriptionMode);
+        peer.awaitLine(l -> l.path("ev").asText().equals("listening"));
+        return peer;
+    }
+
     /** An emitter peer, once it is connected to Redis. */
     static NodePeer emitter(String redisUri) {
         var peer = start("emitter", redisUri, "socket.io");
@@ -137,6 +147,20 @@ final class NodePeer implements AutoCloseable {
                                         && l.path("ev").asText().equals("connected"))
                 .path("sid")
                 .asText();
+    }
+
+    /**
+     * Starts a socket.io-client socket on the Node server at {@code url} with auth {@code {rooms,
+     * data: {name}}} (the server peer joins the rooms and keeps the data), waits until it is
+     * connected, and returns its unique client name.
+     */
+    String connectMember(String url, String name, String... rooms) {
+        var unique = name + "-" + ids.incrementAndGet() + "-" + System.nanoTime();
+        var auth = JSON.createObjectNode();
+        auth.set("rooms", array((Object[]) rooms));
+        auth.putObject("data").put("name", name);
+        connectClient(unique, url, auth);
+        return unique;
     }
 
     /** The events client {@code name} received so far with this event name. */

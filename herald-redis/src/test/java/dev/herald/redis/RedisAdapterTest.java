@@ -60,10 +60,15 @@ class RedisAdapterTest {
     }
 
     static SocketIoServer node(String uri) {
+        return node(RedisAdapter.factory(RedisAdapterOptions.builder(uri)
+                .requestsTimeout(Duration.ofSeconds(2))
+                .build()));
+    }
+
+    /** A node whose sockets join the rooms of their auth's {@code rooms} and keep its {@code name}. */
+    static SocketIoServer node(dev.herald.socketio.adapter.AdapterFactory adapterFactory) {
         var server = SocketIoServer.create(SocketIoOptions.builder()
-                .adapterFactory(RedisAdapter.factory(RedisAdapterOptions.builder(uri)
-                        .requestsTimeout(Duration.ofSeconds(2))
-                        .build()))
+                .adapterFactory(adapterFactory)
                 .build());
         server.onConnect(socket -> {
             var rooms = socket.handshake().auth().path("rooms");
@@ -76,17 +81,8 @@ class RedisAdapterTest {
     }
 
     FakeClient client(int node, String name, String... rooms) {
-        var auth = JSON.createObjectNode();
-        auth.put("name", name);
-        var array = auth.putArray("rooms");
-        for (var room : rooms) {
-            array.add(room);
-        }
-        var client = FakeClient.connect(nodes.get(node), "/", auth);
+        var client = FakeClient.member(nodes.get(node), name, rooms);
         clients.add(client);
-        // the connect handler joins the rooms on a handler thread: wait until they are visible
-        await().atMost(WAIT).until(() -> nodes.get(node).sockets().adapter().socketRooms(client.sid())
-                .map(r -> r.containsAll(List.of(rooms))).orElse(false));
         return client;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records every message published on channels that match a pattern, as raw bytes. */
-final class RedisCapture implements AutoCloseable {
+final class RedisCapture implements AutoCloseable, WireCases.Capture {
 
     /** One published message. */
     record Published(String channel, byte[] message) {}
@@ -59,15 +59,15 @@ final class RedisCapture implements AutoCloseable {
         return published.get(seen);
     }
 
-    /** Waits for the first message after the {@code seen} ones that matches. */
-    Published next(int seen, java.util.function.Predicate<Published> matching) {
+    @Override
+    public Published next(int seen, java.util.function.Predicate<Published> matching) {
         await().atMost(Duration.ofSeconds(10)).until(
                 () -> published.subList(Math.min(seen, published.size()), published.size()).stream().anyMatch(matching));
         return published.subList(seen, published.size()).stream().filter(matching).findFirst().orElseThrow();
     }
 
-    /** How many messages arrived so far. */
-    int size() {
+    @Override
+    public int size() {
         return published.size();
     }
 

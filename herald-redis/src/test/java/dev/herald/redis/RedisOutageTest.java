@@ -124,6 +124,31 @@ class RedisOutageTest {
     }
 
     @Test
+    void startingWhileRedisIsDownWaitsUntilItComes() throws Exception {
+        var redis = RedisServer.launch();
+        closeables.add(redis);
+        redis.stop();
+        var starting = new java.util.concurrent.CompletableFuture<SocketIoServer>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                starting.complete(node(redis.uri()));
+            } catch (RuntimeException e) {
+                starting.completeExceptionally(e);
+            }
+        });
+
+        // it neither throws nor gives up while Redis is away
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !starting.isDone());
+        redis.start();
+        var a = starting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        var b = node(redis.uri());
+        await().atMost(WAIT).until(() -> adapter(a).serverCount() == 2);
+        var onB = client(b);
+        a.emit("after-the-wait");
+        onB.awaitEvent("after-the-wait");
+    }
+
+    @Test
     void aWrongPasswordFailsAtOnce() {
         var redis = RedisServer.launch("right");
         closeables.add(redis);

@@ -30,14 +30,20 @@ public final class RedisServer implements AutoCloseable {
 
     private final String password;
     private final boolean tls;
+    private final List<String> extraArguments;
     private final Path dir;
     // owned by the test thread
     private int port;
     private Process process;
 
     private RedisServer(String password, boolean tls) {
+        this(password, tls, List.of());
+    }
+
+    private RedisServer(String password, boolean tls, List<String> extraArguments) {
         this.password = password;
         this.tls = tls;
+        this.extraArguments = extraArguments;
         try {
             this.dir = Files.createTempDirectory("herald-redis");
         } catch (IOException e) {
@@ -68,6 +74,23 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer launchTls() {
         var server = new RedisServer(null, true);
         server.createCertificate();
+        server.startOnFreePort();
+        return server;
+    }
+
+    /**
+     * Starts a node for a Redis Cluster ({@code cluster-enabled}, its own {@code nodes.conf}),
+     * not yet part of one: {@link RedisCluster} joins the nodes. Its port leaves room for the
+     * cluster bus port (port + 10000).
+     */
+    static RedisServer launchClusterNode(Duration nodeTimeout) {
+        var server = new RedisServer(null, false, List.of(
+                "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                "--cluster-require-full-coverage", "no",
+                // a replica takes over however long ago it last heard from its master
+                "--cluster-replica-validity-factor", "0"));
         server.startOnFreePort();
         return server;
     }
@@ -137,6 +160,20 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** Kills the server at once (SIGKILL), as a crash, and waits until it is gone. */
+    public void crash() {
+        var p = process;
+        if (p == null) {
+            return;
+        }
+        try {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     @Override
     public void close() {
         stop();
@@ -149,7 +186,7 @@ public final class RedisServer implements AutoCloseable {
 
     private void startOnFreePort() {
         for (int i = 0; i < ATTEMPTS; i++) {
-            int candidate = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            int candidate = ThreadLocalRandom.current().nextInt(20_000, extraArguments.isEmpty() ? 60_000 : 55_000);
             if (tryStart(candidate)) {
                 return;
             }
@@ -180,6 +217,7 @@ public final class RedisServer implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
+        command.addAll(extraArguments);
         Process started;
         try {
             started = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * java -cp ... dev.herald.bench.load.ClusterBroadcast --ports 3001,3002,3003 --clients 3000 \
  *     [--rounds 30 --warmup-rounds 10 --gap 0.05 --round-timeout 10 --label cluster-3]
- *     [--server-pids 11,12,13 (CPU per node) --redis-pid 10] [--source-offset 0 --per-source 5000]
+ *     [--server-pids 11,12,13 (CPU per node) --redis-pid 10 (or 10,14,15: every redis-server of a
+ *     cluster, summed)] [--source-offset 0 --per-source 5000]
  * </pre>
  *
  * <p>Prints one JSON line, as {@link LoadGenerator}. All client state lives on the generator's one
@@ -113,13 +114,17 @@ public final class ClusterBroadcast implements SioClient.Listener {
     }
     allJoined.get(timeout.toSeconds(), TimeUnit.SECONDS);
 
+    long[] redisPids = pids(options.string("redis-pid", "0"));
+    CpuMeter[] redis = new CpuMeter[redisPids.length];
     CpuMeter[] cpu = new CpuMeter[2 + nodes.length];
     rounds.start();
     long bound = rounds.bound();
     measuringStarted.get(bound, TimeUnit.MILLISECONDS);
     long[] pids = pids(options.string("server-pids", ""));
     cpu[0] = CpuMeter.self().start();
-    cpu[1] = CpuMeter.of(options.integer("redis-pid", 0)).start();
+    for (int i = 0; i < redisPids.length; i++) {
+      redis[i] = CpuMeter.of(redisPids[i]).start();
+    }
     for (int i = 0; i < nodes.length; i++) {
       cpu[2 + i] = CpuMeter.of(i < pids.length ? pids[i] : 0).start();
     }
@@ -127,7 +132,11 @@ public final class ClusterBroadcast implements SioClient.Listener {
     rounds.done().get(bound, TimeUnit.MILLISECONDS);
     double measuredSeconds = (System.nanoTime() - measuredFrom) / 1e9;
     double generatorCpu = cpu[0].fraction();
-    double redisCpu = cpu[1].fraction();
+    double redisCpu = redisPids.length == 0 ? -1 : 0;
+    for (CpuMeter meter : redis) {
+      double used = meter.fraction();
+      redisCpu = used < 0 || redisCpu < 0 ? -1 : redisCpu + used;
+    }
     double[] nodeCpu = new double[nodes.length];
     for (int i = 0; i < nodes.length; i++) {
       nodeCpu[i] = cpu[2 + i].fraction();
@@ -155,6 +164,8 @@ public final class ClusterBroadcast implements SioClient.Listener {
       serverCores += Math.max(c, 0);
     }
     out.put("server_cpu_ms_per_round", serverCores * measuredSeconds * 1000 / rounds.rounds(), 2);
+    // Redis's own share: every redis-server of a cluster, summed
+    out.put("redis_cpu_ms_per_round", redisCpu < 0 ? -1 : redisCpu * measuredSeconds * 1000 / rounds.rounds(), 3);
     out.put("incomplete_rounds", rounds.incompleteRounds())
         .put("missing", rounds.missing())
         .put("late", rounds.late())

@@ -310,7 +310,7 @@ public final class ClassicCodec {
         return node;
     }
 
-    static BroadcastFlags flags(JsonNode node) {
+    public static BroadcastFlags flags(JsonNode node) {
         var flags = BroadcastFlags.DEFAULT;
         if (node.path("volatile").asBoolean(false)) {
             flags = flags.withVolatile(true);
@@ -324,7 +324,7 @@ public final class ClassicCodec {
         return flags;
     }
 
-    private static Optional<BroadcastOptions> opts(JsonNode opts) {
+    static Optional<BroadcastOptions> opts(JsonNode opts) {
         if (!opts.isObject()) {
             return Optional.empty();
         }

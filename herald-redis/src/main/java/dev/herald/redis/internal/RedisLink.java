@@ -1,6 +1,11 @@
 package dev.herald.redis.internal;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
@@ -51,9 +56,12 @@ public final class RedisLink implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, byte[]> pub;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, byte[]> pubConnection;
+    private final RedisClusterAsyncCommands<String, byte[]> pub;
     private final StatefulRedisPubSubConnection<String, byte[]> sub;
+    // Present on a Redis Cluster, where each subscriber is counted by the node it is connected to.
+    private final Optional<StatefulRedisClusterConnection<String, byte[]>> cluster;
     // Opened by the first xread: blocking reads must not hold up the publishing connection.
     // Guarded by `this`.
     private StatefulRedisConnection<String, byte[]> reader;
@@ -63,35 +71,81 @@ public final class RedisLink implements AutoCloseable {
     // Any thread: set once by close(), stops subscription retries.
     private volatile boolean closed;
 
+    /** Both connections, as made by a standalone or a cluster client. */
+    private record Connections(
+            StatefulConnection<String, byte[]> pubConnection,
+            RedisClusterAsyncCommands<String, byte[]> pub,
+            StatefulRedisPubSubConnection<String, byte[]> sub,
+            Optional<StatefulRedisClusterConnection<String, byte[]>> cluster) {}
+
     /**
-     * Connects both connections.
+     * Connects both connections to a Redis server; while it cannot be reached this waits and
+     * tries again (see {@link Unreachable}).
      *
-     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     * @throws io.lettuce.core.RedisException if Redis refused the connection (password, TLS)
      */
     public RedisLink(
             String uri, Duration reconnectMaxDelay, Duration commandTimeout, Optional<Path> trustedCertificates) {
-        this.resources = ClientResources.builder()
+        this(resources(reconnectMaxDelay), standalone(uri, commandTimeout, trustedCertificates), reconnectMaxDelay,
+                Unreachable.where(List.of(uri)));
+    }
+
+    /**
+     * Connects both connections to a Redis Cluster for classic pub/sub (which the cluster
+     * forwards to every node); waits while it cannot be reached, as the other constructor.
+     */
+    public static RedisLink cluster(
+            List<String> uris, Duration reconnectMaxDelay, Duration commandTimeout, Duration topologyRefreshPeriod) {
+        var resources = resources(reconnectMaxDelay);
+        return new RedisLink(resources,
+                ShardedLink.clusterClient(resources, uris, commandTimeout, topologyRefreshPeriod),
+                reconnectMaxDelay, Unreachable.where(uris));
+    }
+
+    private static ClientResources resources(Duration reconnectMaxDelay) {
+        return ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
                 .build();
-        var redisUri = RedisURI.create(uri);
-        redisUri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(resources, redisUri);
-        var options = ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
-        trustedCertificates.ifPresent(pem -> options.sslOptions(
-                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
-        client.setOptions(options.build());
+    }
+
+    private static java.util.function.Function<ClientResources, RedisClient> standalone(
+            String uri, Duration commandTimeout, Optional<Path> trustedCertificates) {
+        return resources -> {
+            var redisUri = RedisURI.create(uri);
+            redisUri.setTimeout(commandTimeout);
+            var client = RedisClient.create(resources, redisUri);
+            var options = ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+            trustedCertificates.ifPresent(pem -> options.sslOptions(
+                    SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+            client.setOptions(options.build());
+            return client;
+        };
+    }
+
+    private RedisLink(ClientResources resources, java.util.function.Function<ClientResources, RedisClient> standalone,
+            Duration reconnectMaxDelay, String where) {
+        this(resources, standalone.apply(resources), reconnectMaxDelay, where);
+    }
+
+    private RedisLink(ClientResources resources, AbstractRedisClient client, Duration reconnectMaxDelay, String where) {
+        this.resources = resources;
+        this.client = client;
+        Connections connections;
         try {
-            this.pub = client.connect(CODEC);
-            this.sub = client.connectPubSub(CODEC);
+            connections = Unreachable.await(log, where, reconnectMaxDelay, () -> connect(client));
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
             throw e;
         }
+        this.pubConnection = connections.pubConnection();
+        this.pub = connections.pub();
+        this.sub = connections.sub();
+        this.cluster = connections.cluster();
         sub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
@@ -109,6 +163,28 @@ public final class RedisLink implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private static Connections connect(AbstractRedisClient client) {
+        if (client instanceof RedisClusterClient clusterClient) {
+            var p = clusterClient.connect(CODEC);
+            try {
+                // the first command to a master whose connection is still opening would be rejected
+                ShardedLink.awaitMasterConnections(p);
+                return new Connections(p, p.async(), clusterClient.connectPubSub(CODEC), Optional.of(p));
+            } catch (RuntimeException e) {
+                p.close();
+                throw e;
+            }
+        }
+        var standalone = (RedisClient) client;
+        var p = standalone.connect(CODEC);
+        try {
+            return new Connections(p, p.async(), standalone.connectPubSub(CODEC), Optional.empty());
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
     }
 
     /**
@@ -167,18 +243,18 @@ public final class RedisLink implements AutoCloseable {
 
     /** {@code XADD stream MAXLEN ~ maxLen * fields…}: the new entry's id. */
     public CompletableFuture<String> xadd(String stream, long maxLen, Map<String, byte[]> fields) {
-        return pub.async().xadd(stream, XAddArgs.Builder.maxlen(maxLen).approximateTrimming(), fields)
+        return pub.xadd(stream, XAddArgs.Builder.maxlen(maxLen).approximateTrimming(), fields)
                 .toCompletableFuture();
     }
 
     /** {@code XRANGE stream from to} (both inclusive). */
     public CompletableFuture<List<StreamMessage<String, byte[]>>> xrange(String stream, String from, String to) {
-        return pub.async().xrange(stream, Range.create(from, to)).toCompletableFuture();
+        return pub.xrange(stream, Range.create(from, to)).toCompletableFuture();
     }
 
     /** The id of the newest entry of the stream, if it has any. */
     public CompletableFuture<Optional<String>> newestId(String stream) {
-        return pub.async().xrevrange(stream, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
+        return pub.xrevrange(stream, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
                 .thenApply(entries -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0).getId()));
     }
 
@@ -191,7 +267,10 @@ public final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<String, byte[]> connection;
         synchronized (this) {
             if (reader == null) {
-                reader = client.connect(CODEC);
+                if (!(client instanceof RedisClient standalone)) {
+                    throw new UnsupportedOperationException("streams are read from a standalone Redis only");
+                }
+                reader = standalone.connect(CODEC);
             }
             connection = reader;
         }
@@ -201,17 +280,17 @@ public final class RedisLink implements AutoCloseable {
 
     /** {@code SET key value PX ttl}. */
     public CompletableFuture<String> set(String key, byte[] value, Duration ttl) {
-        return pub.async().set(key, value, SetArgs.Builder.px(ttl)).toCompletableFuture();
+        return pub.set(key, value, SetArgs.Builder.px(ttl)).toCompletableFuture();
     }
 
     /** {@code GETDEL key} (Redis 6.2+): the value, if the key existed. */
     public CompletableFuture<Optional<byte[]>> getdel(String key) {
-        return pub.async().getdel(key).toCompletableFuture().thenApply(Optional::ofNullable);
+        return pub.getdel(key).toCompletableFuture().thenApply(Optional::ofNullable);
     }
 
     /** {@code DEL key}. */
     public CompletableFuture<Long> del(String key) {
-        return pub.async().del(key).toCompletableFuture();
+        return pub.del(key).toCompletableFuture();
     }
 
     /** Unsubscribes a pattern and channels; returns at once. */
@@ -228,18 +307,25 @@ public final class RedisLink implements AutoCloseable {
 
     /** Publishes; the future fails at once while Redis is unreachable. */
     public CompletableFuture<Long> publish(String channel, byte[] message) {
-        return pub.async().publish(channel, message).toCompletableFuture();
+        return pub.publish(channel, message).toCompletableFuture();
     }
 
-    /** How many connections subscribe to the channel ({@code PUBSUB NUMSUB}). */
+    /**
+     * How many connections subscribe to the channel ({@code PUBSUB NUMSUB}); on a cluster,
+     * summed over every node, since each subscriber is counted by the node it is connected to (a
+     * node that does not answer counts 0).
+     */
     public CompletableFuture<Integer> subscribers(String channel) {
-        return pub.async().pubsubNumsub(channel).toCompletableFuture()
-                .thenApply(counts -> counts.getOrDefault(channel, 0L).intValue());
+        if (cluster.isEmpty()) {
+            return pub.pubsubNumsub(channel).toCompletableFuture()
+                    .thenApply(counts -> counts.getOrDefault(channel, 0L).intValue());
+        }
+        return ShardedLink.sum(cluster.get().async().all().commands().pubsubNumsub(channel).futures(), channel);
     }
 
     /** Whether both connections are up now. */
     public boolean connected() {
-        return pub.isOpen() && sub.isOpen();
+        return pubConnection.isOpen() && sub.isOpen();
     }
 
     /** Whether the stream reading connection, if any, is up now. */
@@ -257,7 +343,7 @@ public final class RedisLink implements AutoCloseable {
             }
         }
         sub.close();
-        pub.close();
+        pubConnection.close();
         client.shutdown();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }

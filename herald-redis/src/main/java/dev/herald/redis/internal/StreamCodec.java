@@ -13,7 +13,6 @@ import dev.herald.socketio.adapter.PersistedSession;
 import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.internal.MsgPack;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The wire format of {@code @socket.io/redis-streams-adapter} 0.3, whose messages are
- * {@code socket.io-adapter}'s cluster messages {@code {uid, nsp, type, data}}:
+ * {@code socket.io-adapter}'s cluster messages ({@link ClusterCodec}):
  *
  * <ul>
  *   <li>broadcasts without acks, joins, leaves and disconnects are stream entries with the fields
@@ -35,34 +34,13 @@ import java.util.Optional;
  */
 public final class StreamCodec {
 
-    /** {@code socket.io-adapter}'s {@code MessageType}. */
-    public static final int BROADCAST = 3;
-    static final int SOCKETS_JOIN = 4;
-    static final int SOCKETS_LEAVE = 5;
-    static final int DISCONNECT_SOCKETS = 6;
-    static final int FETCH_SOCKETS = 7;
-    static final int FETCH_SOCKETS_RESPONSE = 8;
-    static final int SERVER_SIDE_EMIT = 9;
-    static final int SERVER_SIDE_EMIT_RESPONSE = 10;
-    static final int BROADCAST_CLIENT_COUNT = 11;
-    static final int BROADCAST_ACK = 12;
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A decoded stream entry or pub/sub message: a request or broadcast, or an answer. */
-    public sealed interface Incoming {
-        /** A message for every node. */
-        record Message(ClusterMessage message) implements Incoming {}
-
-        /** An answer to a request of this node. */
-        record Response(ClusterResponse response) implements Incoming {}
-    }
-
-    private final String nsp;
+    private final ClusterCodec messages;
 
     /** The codec of one namespace. */
     public StreamCodec(String nsp) {
-        this.nsp = nsp;
+        this.messages = new ClusterCodec(nsp);
     }
 
     /** Whether the message travels over pub/sub rather than the stream, as the reference decides. */
@@ -79,14 +57,14 @@ public final class StreamCodec {
 
     /** The fields of the stream entry of a message that is not {@link #ephemeral}. */
     public Map<String, byte[]> entry(ClusterMessage message) {
-        ObjectNode whole = encode(message);
+        ObjectNode whole = messages.encode(message);
         var fields = new LinkedHashMap<String, byte[]>();
         fields.put("uid", utf8(message.uid()));
         fields.put("nsp", utf8(message.nsp()));
         fields.put("type", utf8(whole.get("type").asText()));
         JsonNode data = whole.get("data");
         if (data != null) {
-            fields.put("data", hasBinary(data)
+            fields.put("data", ClusterCodec.hasBinary(data)
                     ? utf8(Base64.getEncoder().encodeToString(MsgPack.encode(data)))
                     : json(data));
         }
@@ -95,95 +73,12 @@ public final class StreamCodec {
 
     /** The msgpack payload of an {@link #ephemeral} message. */
     public byte[] pubSub(ClusterMessage message) {
-        return MsgPack.encode(encode(message));
+        return MsgPack.encode(messages.encode(message));
     }
 
     /** The msgpack payload of an answer from {@code uid}. */
     public byte[] response(String uid, ClusterResponse response) {
-        var node = header(uid);
-        var data = Wire.NODES.objectNode();
-        data.put("requestId", response.requestId());
-        switch (response) {
-            case ClusterResponse.FetchSockets f -> {
-                node.put("type", FETCH_SOCKETS_RESPONSE);
-                var sockets = data.putArray("sockets");
-                f.sockets().forEach(s -> sockets.add(RemoteSockets.toJson(s)));
-            }
-            case ClusterResponse.ServerSideEmit e -> {
-                node.put("type", SERVER_SIDE_EMIT_RESPONSE);
-                data.set("packet", e.reply());
-            }
-            case ClusterResponse.BroadcastClientCount c -> {
-                node.put("type", BROADCAST_CLIENT_COUNT);
-                data.put("clientCount", c.clientCount());
-            }
-            case ClusterResponse.BroadcastAck a -> {
-                node.put("type", BROADCAST_ACK);
-                // the reference forwards one ack argument
-                data.set("packet", a.args().isEmpty() ? Wire.NODES.nullNode() : a.args().get(0));
-            }
-            case ClusterResponse.Sockets s -> throw new IllegalArgumentException("no sockets answer in this protocol");
-            case ClusterResponse.AllRooms r -> throw new IllegalArgumentException("no allRooms answer in this protocol");
-        }
-        node.set("data", data);
-        return MsgPack.encode(node);
-    }
-
-    private ObjectNode encode(ClusterMessage message) {
-        var node = header(message.uid());
-        var data = Wire.NODES.objectNode();
-        switch (message) {
-            case ClusterMessage.Broadcast b -> {
-                node.put("type", BROADCAST);
-                data.set("packet", ClassicCodec.packet(b.packet()));
-                data.set("opts", opts(b.opts()));
-                b.requestId().ifPresent(id -> data.put("requestId", id));
-            }
-            case ClusterMessage.SocketsJoin j -> {
-                node.put("type", SOCKETS_JOIN);
-                data.set("opts", opts(j.opts()));
-                data.set("rooms", Wire.strings(j.rooms()));
-            }
-            case ClusterMessage.SocketsLeave l -> {
-                node.put("type", SOCKETS_LEAVE);
-                data.set("opts", opts(l.opts()));
-                data.set("rooms", Wire.strings(l.rooms()));
-            }
-            case ClusterMessage.DisconnectSockets d -> {
-                node.put("type", DISCONNECT_SOCKETS);
-                data.set("opts", opts(d.opts()));
-                data.put("close", d.close());
-            }
-            case ClusterMessage.FetchSockets f -> {
-                node.put("type", FETCH_SOCKETS);
-                data.set("opts", opts(f.opts()));
-                data.put("requestId", f.requestId());
-            }
-            case ClusterMessage.ServerSideEmit e -> {
-                node.put("type", SERVER_SIDE_EMIT);
-                var packet = data.putArray("packet");
-                packet.add(e.event());
-                packet.addAll(e.args());
-                e.requestId().ifPresent(id -> data.put("requestId", id));
-            }
-            case ClusterMessage.Sockets s -> throw new IllegalArgumentException("no sockets request in this protocol");
-            case ClusterMessage.AllRooms a -> throw new IllegalArgumentException("no allRooms request in this protocol");
-        }
-        node.set("data", data);
-        return node;
-    }
-
-    private ObjectNode header(String uid) {
-        var node = Wire.NODES.objectNode();
-        node.put("uid", uid);
-        node.put("nsp", nsp);
-        return node;
-    }
-
-    private static ObjectNode opts(BroadcastOptions opts) {
-        var node = Wire.requestOpts(opts.rooms(), opts.except());
-        node.set("flags", ClassicCodec.flags(opts.flags()));
-        return node;
+        return MsgPack.encode(messages.encode(uid, response));
     }
 
     // ---- incoming ----
@@ -193,7 +88,7 @@ public final class StreamCodec {
      *
      * @throws IllegalArgumentException if it is malformed
      */
-    public Optional<Incoming> decodeEntry(Map<String, byte[]> fields) {
+    public Optional<ClusterCodec.Incoming> decodeEntry(Map<String, byte[]> fields) {
         var node = Wire.NODES.objectNode();
         node.put("uid", text(fields.get("uid")));
         node.put("nsp", text(fields.get("nsp")));
@@ -206,7 +101,7 @@ public final class StreamCodec {
         if (data != null && data.length > 0) {
             node.set("data", data[0] == '{' ? parseJson(data) : MsgPack.decode(Base64.getDecoder().decode(data)));
         }
-        return decode(node);
+        return messages.decode(node);
     }
 
     /**
@@ -214,78 +109,8 @@ public final class StreamCodec {
      *
      * @throws IllegalArgumentException if it is malformed
      */
-    public Optional<Incoming> decodePubSub(byte[] payload) {
-        return decode(Wire.decodeRequest(payload));
-    }
-
-    private Optional<Incoming> decode(ObjectNode node) {
-        if (!nsp.equals(node.path("nsp").asText())) {
-            return Optional.empty();
-        }
-        String uid = node.path("uid").asText("");
-        JsonNode data = node.path("data");
-        Optional<String> requestId = data.path("requestId").isTextual()
-                ? Optional.of(data.get("requestId").asText()) : Optional.empty();
-        var opts = data.path("opts");
-        var rooms = new LinkedHashSet<>(Wire.stringList(data.get("rooms")));
-        ClusterMessage message = switch (node.path("type").asInt(-1)) {
-            case BROADCAST -> {
-                if (!data.path("packet").isObject() || !opts.isObject()) {
-                    throw new IllegalArgumentException("broadcast without packet or opts");
-                }
-                yield new ClusterMessage.Broadcast(uid, nsp, ClassicCodec.packet(data.get("packet")), opts(opts),
-                        requestId);
-            }
-            case SOCKETS_JOIN -> new ClusterMessage.SocketsJoin(uid, nsp, opts(opts), rooms);
-            case SOCKETS_LEAVE -> new ClusterMessage.SocketsLeave(uid, nsp, opts(opts), rooms);
-            case DISCONNECT_SOCKETS ->
-                    new ClusterMessage.DisconnectSockets(uid, nsp, opts(opts), data.path("close").asBoolean(false));
-            case FETCH_SOCKETS -> new ClusterMessage.FetchSockets(uid, nsp, opts(opts), requestId.orElseThrow(
-                    () -> new IllegalArgumentException("fetchSockets without requestId")));
-            case SERVER_SIDE_EMIT -> {
-                var packet = data.path("packet");
-                if (!packet.isArray() || packet.isEmpty() || !packet.get(0).isTextual()) {
-                    throw new IllegalArgumentException("serverSideEmit without an event name");
-                }
-                var args = Wire.NODES.arrayNode();
-                for (int i = 1; i < packet.size(); i++) {
-                    args.add(packet.get(i));
-                }
-                yield new ClusterMessage.ServerSideEmit(uid, nsp, packet.get(0).asText(), args, requestId);
-            }
-            default -> null;
-        };
-        if (message != null) {
-            return Optional.of(new Incoming.Message(message));
-        }
-        if (requestId.isEmpty()) {
-            return Optional.empty();
-        }
-        String id = requestId.get();
-        ClusterResponse response = switch (node.path("type").asInt(-1)) {
-            case FETCH_SOCKETS_RESPONSE -> {
-                var sockets = new ArrayList<SocketDetails>();
-                data.path("sockets").forEach(s -> sockets.add(RemoteSockets.fromJson(s, nsp)));
-                yield new ClusterResponse.FetchSockets(id, sockets);
-            }
-            case SERVER_SIDE_EMIT_RESPONSE -> new ClusterResponse.ServerSideEmit(id,
-                    data.path("packet").isMissingNode() ? Wire.NODES.nullNode() : data.get("packet"));
-            case BROADCAST_CLIENT_COUNT -> new ClusterResponse.BroadcastClientCount(id, data.path("clientCount").asInt());
-            case BROADCAST_ACK -> {
-                ArrayNode args = Wire.NODES.arrayNode();
-                args.add(data.path("packet").isMissingNode() ? Wire.NODES.nullNode() : data.get("packet"));
-                yield new ClusterResponse.BroadcastAck(id, args);
-            }
-            default -> null;
-        };
-        return Optional.ofNullable(response).map(Incoming.Response::new);
-    }
-
-    private static BroadcastOptions opts(JsonNode opts) {
-        return new BroadcastOptions(
-                new LinkedHashSet<>(Wire.stringList(opts.get("rooms"))),
-                new LinkedHashSet<>(Wire.stringList(opts.get("except"))),
-                ClassicCodec.flags(opts.path("flags")));
+    public Optional<ClusterCodec.Incoming> decodePubSub(byte[] payload) {
+        return messages.decode(Wire.decodeRequest(payload));
     }
 
     /** The packet of a broadcast entry with the entry id appended as its offset. */
@@ -332,18 +157,6 @@ public final class StreamCodec {
     }
 
     // ---- pieces ----
-
-    private static boolean hasBinary(JsonNode node) {
-        if (node.isBinary()) {
-            return true;
-        }
-        for (JsonNode child : node) {
-            if (hasBinary(child)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static byte[] json(JsonNode node) {
         try {

@@ -98,7 +98,11 @@ public class InMemoryAdapter implements Adapter {
         sids.putIfAbsent(socketId, Set.of());
         for (String room : roomsToJoin) {
             sids.put(socketId, with(sids.get(socketId), room));
-            rooms.put(room, with(rooms.get(room), socketId));
+            Set<String> members = rooms.get(room);
+            rooms.put(room, with(members, socketId));
+            if (members == null) {
+                roomCreated(room);
+            }
         }
     }
 
@@ -130,11 +134,22 @@ public class InMemoryAdapter implements Adapter {
             Set<String> left = without(members, socketId);
             if (left == null) {
                 rooms.remove(room);
+                roomDeleted(room);
             } else if (left != members) {
                 rooms.put(room, left);
             }
         }
     }
+
+    /**
+     * Called when a room gets its first local member, under this adapter's room lock (so calls
+     * for one room come in order): for a cluster transport that subscribes per room, as
+     * {@code socket.io-adapter}'s {@code create-room} event. Must return at once.
+     */
+    protected void roomCreated(String room) {}
+
+    /** Called when a room loses its last local member; as {@link #roomCreated}. */
+    protected void roomDeleted(String room) {}
 
     /*
      * Room sets, under the lock. Most sets hold one member (every socket's personal room, and the
