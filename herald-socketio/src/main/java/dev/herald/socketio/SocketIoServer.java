@@ -69,17 +69,9 @@ public final class SocketIoServer implements AutoCloseable {
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
     private final EngineIoServer engine;
 
-    private SocketIoServer(SocketIoOptions options) {
+    private SocketIoServer(SocketIoOptions options, ScheduledExecutorService timers) {
         this.options = Objects.requireNonNull(options, "options");
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "herald-sio-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        // Almost every connect and ack timeout is cancelled; without this each one would stay in
-        // the queue until it would have fired (45 s for connectTimeout), holding heap per connect.
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
+        this.scheduler = timers;
         this.threads = new HandlerThreads(options.dispatchMode(), options.connectTimeout());
         of("/");
         this.engine = EngineIoServer.create(options.engine(), connectionHandler);
@@ -88,12 +80,28 @@ public final class SocketIoServer implements AutoCloseable {
 
     /** A server with default options (Engine.IO defaults too). */
     public static SocketIoServer create() {
-        return new SocketIoServer(SocketIoOptions.defaults());
+        return create(SocketIoOptions.defaults());
     }
 
     /** A server with these options. */
     public static SocketIoServer create(SocketIoOptions options) {
-        return new SocketIoServer(options);
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "herald-sio-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        // Almost every connect and ack timeout is cancelled; without this each one would stay in
+        // the queue until it would have fired (45 s for connectTimeout), holding heap per connect.
+        timer.setRemoveOnCancelPolicy(true);
+        return new SocketIoServer(options, timer);
+    }
+
+    /**
+     * A server whose connect and ack timeouts (and the adapter's recovery sweeps) run on
+     * {@code timers}: tests pass a scheduler with virtual time. The server shuts it down on close.
+     */
+    static SocketIoServer create(SocketIoOptions options, ScheduledExecutorService timers) {
+        return new SocketIoServer(options, Objects.requireNonNull(timers, "timers"));
     }
 
     /** The options. */
