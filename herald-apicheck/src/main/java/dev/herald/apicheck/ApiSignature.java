@@ -97,8 +97,8 @@ public final class ApiSignature {
 
     private static void renderType(Class<?> type, StringBuilder out) {
         out.append("\n").append(header(type)).append('\n');
-        boolean extensible = !Modifier.isFinal(type.getModifiers()) && !type.isSealed() && !type.isEnum()
-                && !type.isRecord();
+        boolean extensible =
+                !Modifier.isFinal(type.getModifiers()) && !type.isSealed() && !type.isEnum() && !type.isRecord();
         String owner = type.getName() + ".";
         List<String> members = new ArrayList<>();
         for (Field f : type.getDeclaredFields()) {
@@ -127,30 +127,45 @@ public final class ApiSignature {
     }
 
     private static String header(Class<?> type) {
-        StringBuilder h = new StringBuilder(Modifier.toString(type.getModifiers() & ~Modifier.INTERFACE
-                & ~(type.isInterface() ? Modifier.ABSTRACT : 0) & ~(type.isEnum() || type.isRecord() ? Modifier.FINAL : 0)));
+        StringBuilder h = new StringBuilder(Modifier.toString(type.getModifiers()
+                & ~Modifier.INTERFACE
+                & ~(type.isInterface() ? Modifier.ABSTRACT : 0)
+                & ~(type.isEnum() || type.isRecord() ? Modifier.FINAL : 0)));
         if (type.isSealed()) {
             h.append(" sealed");
         }
-        String kind = type.isAnnotation() ? "@interface" : type.isInterface() ? "interface"
-                : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
+        String kind = type.isAnnotation()
+                ? "@interface"
+                : type.isInterface() ? "interface" : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
         h.append(' ').append(kind).append(' ').append(type.getName());
         if (type.getTypeParameters().length > 0) {
-            h.append(Stream.of(type.getTypeParameters()).map(t -> t.getTypeName())
-                    .reduce((a, b) -> a + "," + b).map(s -> "<" + s + ">").orElse(""));
+            h.append(Stream.of(type.getTypeParameters())
+                    .map(t -> t.getTypeName())
+                    .reduce((a, b) -> a + "," + b)
+                    .map(s -> "<" + s + ">")
+                    .orElse(""));
         }
-        if (type.getGenericSuperclass() != null && type.getSuperclass() != Object.class && !type.isEnum()
+        if (type.getGenericSuperclass() != null
+                && type.getSuperclass() != Object.class
+                && !type.isEnum()
                 && !type.isRecord()) {
             h.append(" extends ").append(type.getGenericSuperclass().getTypeName());
         }
-        List<String> interfaces = Stream.of(type.getGenericInterfaces()).map(t -> t.getTypeName())
-                .filter(n -> !n.equals("java.lang.annotation.Annotation")).toList();
+        List<String> interfaces = Stream.of(type.getGenericInterfaces())
+                .map(t -> t.getTypeName())
+                .filter(n -> !n.equals("java.lang.annotation.Annotation"))
+                .toList();
         if (!interfaces.isEmpty()) {
             h.append(type.isInterface() ? " extends " : " implements ").append(String.join(", ", interfaces));
         }
         if (type.isSealed()) {
-            h.append(" permits ").append(String.join(", ",
-                    Stream.of(type.getPermittedSubclasses()).map(Class::getName).sorted().toList()));
+            h.append(" permits ")
+                    .append(String.join(
+                            ", ",
+                            Stream.of(type.getPermittedSubclasses())
+                                    .map(Class::getName)
+                                    .sorted()
+                                    .toList()));
         }
         return h.toString().strip();
     }

@@ -1,16 +1,16 @@
 package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.bench.servers.ServerArgs;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.netty.NettyServer;
-import dev.herald.socketio.adapter.InMemoryAdapter;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.adapter.PersistedSession;
-import dev.herald.socketio.adapter.SessionRestore;
-import dev.herald.bench.servers.ServerArgs;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.adapter.PersistedSession;
+import dev.herald.socketio.adapter.SessionRestore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,128 +29,127 @@ import java.util.concurrent.CountDownLatch;
  * {@code --io-threads N} sets the number of Netty event loops (default: Netty's, 2 × cores).
  */
 public final class BenchServer {
-  private BenchServer() {}
+    private BenchServer() {}
 
-  private static final String USAGE =
-      "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N]";
+    private static final String USAGE = "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N]";
 
-  /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
-  record Flags(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+    /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
+    record Flags(int port, boolean recovery, boolean logRecovery, int ioThreads) {
 
-    static Flags parse(String[] args) {
-      int port = -1;
-      int ioThreads = 0;
-      boolean recovery = false;
-      boolean logRecovery = false;
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--recovery" -> recovery = true;
-          case "--log-recovery" -> logRecovery = true;
-          case "--port" -> port = number(args, ++i, "--port", 0, 65535);
-          case "--io-threads" -> ioThreads = number(args, ++i, "--io-threads", 1, 1024);
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+        static Flags parse(String[] args) {
+            int port = -1;
+            int ioThreads = 0;
+            boolean recovery = false;
+            boolean logRecovery = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--recovery" -> recovery = true;
+                    case "--log-recovery" -> logRecovery = true;
+                    case "--port" -> port = number(args, ++i, "--port", 0, 65535);
+                    case "--io-threads" -> ioThreads = number(args, ++i, "--io-threads", 1, 1024);
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                }
+            }
+            return new Flags(port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads);
         }
-      }
-      return new Flags(port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads);
-    }
 
-    private static int number(String[] args, int i, String option, int min, int max) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      try {
-        int value = Integer.parseInt(args[i]);
-        if (value >= min && value <= max) {
-          return value;
+        private static int number(String[] args, int i, String option, int min, int max) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            try {
+                int value = Integer.parseInt(args[i]);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    option + " must be a whole number from " + min + " to " + max + ", got '" + args[i] + "'");
         }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(
-          option + " must be a whole number from " + min + " to " + max + ", got '" + args[i] + "'");
-    }
-  }
-
-  /** Starts the server and blocks until the process is stopped. */
-  public static void main(String[] args) throws InterruptedException {
-    Flags flags;
-    try {
-      flags = Flags.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("BenchServer: " + e.getMessage() + "\n" + USAGE);
-      System.exit(2);
-      return;
-    }
-    NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads());
-    ServerArgs.announce(server.port());
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    new CountDownLatch(1).await();
-  }
-
-  /** Starts the app on 127.0.0.1:{@code port}; the caller closes it. */
-  public static NettyServer start(int port) {
-    return start(port, false);
-  }
-
-  /** Starts the app on 127.0.0.1:{@code port}, with connection state recovery if asked. */
-  public static NettyServer start(int port, boolean recovery) {
-    return start(port, recovery, false, 0);
-  }
-
-  /**
-   * As {@link #start(int, boolean)}; {@code logRecovery} also prints, with a monotonic timestamp,
-   * every session the adapter keeps and every restore it is asked for, to see in which order a
-   * transport close and the reconnect that follows it reached the server. {@code ioThreads}: the
-   * Netty event loops, 0 for Netty's default.
-   */
-  public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
-    SocketIoOptions.Builder builder = SocketIoOptions.builder();
-    if (recovery) {
-      builder.connectionStateRecovery(Duration.ofMinutes(2), true);
-    }
-    if (logRecovery) {
-      builder.adapterFactory(LoggingAdapter::new);
-    }
-    SocketIoServer io = SocketIoServer.create(builder.build());
-    if (recovery) {
-      // The jitter scenario counts unrecovered reconnects; the server log says why each was.
-      io.of("/").onRecoveryFailed((socket, reason) ->
-          System.err.println("recovery failed: " + reason + " (" + socket.id() + ")"));
-    }
-    io.on("echo", (socket, args) -> args.ack(args.nodes().toArray(JsonNode[]::new)));
-    io.on("join", (socket, args) -> {
-      socket.join("all");
-      args.ack();
-    });
-    io.on("bcast", (socket, args) -> io.to("all").emit("tick", args.nodes().toArray()));
-    EngineIoServer engine = EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
-    return NettyServer.builder()
-        .host("127.0.0.1")
-        .port(port)
-        .engine(engine)
-        .serveClient(false)
-        .ioThreads(ioThreads)
-        .build()
-        .start();
-  }
-
-  /** The in-memory adapter, telling stderr when it keeps a session and when it is asked for one. */
-  private static final class LoggingAdapter extends InMemoryAdapter {
-    LoggingAdapter(Namespace nsp) {
-      super(nsp);
     }
 
-    @Override
-    public void persistSession(PersistedSession session) {
-      super.persistSession(session);
-      System.err.println("recovery: " + System.nanoTime() + " kept " + session.pid() + " sid "
-          + session.sid());
+    /** Starts the server and blocks until the process is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        Flags flags;
+        try {
+            flags = Flags.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("BenchServer: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads());
+        ServerArgs.announce(server.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        new CountDownLatch(1).await();
     }
 
-    @Override
-    public CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
-      System.err.println("recovery: " + System.nanoTime() + " asked " + pid);
-      return super.restoreSession(pid, offset);
+    /** Starts the app on 127.0.0.1:{@code port}; the caller closes it. */
+    public static NettyServer start(int port) {
+        return start(port, false);
     }
-  }
+
+    /** Starts the app on 127.0.0.1:{@code port}, with connection state recovery if asked. */
+    public static NettyServer start(int port, boolean recovery) {
+        return start(port, recovery, false, 0);
+    }
+
+    /**
+     * As {@link #start(int, boolean)}; {@code logRecovery} also prints, with a monotonic timestamp,
+     * every session the adapter keeps and every restore it is asked for, to see in which order a
+     * transport close and the reconnect that follows it reached the server. {@code ioThreads}: the
+     * Netty event loops, 0 for Netty's default.
+     */
+    public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+        SocketIoOptions.Builder builder = SocketIoOptions.builder();
+        if (recovery) {
+            builder.connectionStateRecovery(Duration.ofMinutes(2), true);
+        }
+        if (logRecovery) {
+            builder.adapterFactory(LoggingAdapter::new);
+        }
+        SocketIoServer io = SocketIoServer.create(builder.build());
+        if (recovery) {
+            // The jitter scenario counts unrecovered reconnects; the server log says why each was.
+            io.of("/")
+                    .onRecoveryFailed((socket, reason) ->
+                            System.err.println("recovery failed: " + reason + " (" + socket.id() + ")"));
+        }
+        io.on("echo", (socket, args) -> args.ack(args.nodes().toArray(JsonNode[]::new)));
+        io.on("join", (socket, args) -> {
+            socket.join("all");
+            args.ack();
+        });
+        io.on("bcast", (socket, args) -> io.to("all").emit("tick", args.nodes().toArray()));
+        EngineIoServer engine = EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
+        return NettyServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .engine(engine)
+                .serveClient(false)
+                .ioThreads(ioThreads)
+                .build()
+                .start();
+    }
+
+    /** The in-memory adapter, telling stderr when it keeps a session and when it is asked for one. */
+    private static final class LoggingAdapter extends InMemoryAdapter {
+        LoggingAdapter(Namespace nsp) {
+            super(nsp);
+        }
+
+        @Override
+        public void persistSession(PersistedSession session) {
+            super.persistSession(session);
+            System.err.println("recovery: " + System.nanoTime() + " kept " + session.pid() + " sid " + session.sid());
+        }
+
+        @Override
+        public CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
+            System.err.println("recovery: " + System.nanoTime() + " asked " + pid);
+            return super.restoreSession(pid, offset);
+        }
+    }
 }

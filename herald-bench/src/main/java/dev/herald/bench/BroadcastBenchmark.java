@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.HandshakeRequest;
@@ -55,19 +54,40 @@ public class BroadcastBenchmark {
     /** A session that only counts what it is handed; the server's emit path is all that runs. */
     private final class CountingSession implements EngineSocket {
         private final String id;
-        private final HandshakeRequest request = new HandshakeRequest(Map.of(), Map.of(), "/socket.io/?EIO=4",
-                new InetSocketAddress("127.0.0.1", 1), false, Instant.now());
+        private final HandshakeRequest request = new HandshakeRequest(
+                Map.of(), Map.of(), "/socket.io/?EIO=4", new InetSocketAddress("127.0.0.1", 1), false, Instant.now());
 
         CountingSession(int n) {
             this.id = "s" + n;
         }
 
-        @Override public String id() { return id; }
-        @Override public int protocol() { return 4; }
-        @Override public HandshakeRequest request() { return request; }
-        @Override public String transport() { return "websocket"; }
-        @Override public boolean isOpen() { return true; }
-        @Override public void close() {}
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public int protocol() {
+            return 4;
+        }
+
+        @Override
+        public HandshakeRequest request() {
+            return request;
+        }
+
+        @Override
+        public String transport() {
+            return "websocket";
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
 
         @Override
         public void send(Message message) {

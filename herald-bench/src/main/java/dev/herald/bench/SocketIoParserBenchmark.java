@@ -2,11 +2,11 @@ package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.Message;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.internal.PacketDecoder;
 import dev.herald.socketio.internal.PacketEncoder;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

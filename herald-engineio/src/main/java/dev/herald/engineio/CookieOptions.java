@@ -182,7 +182,8 @@ public final class CookieOptions {
                 throw new IllegalArgumentException("cookie.name must be a non-empty HTTP token, was '" + name + "'");
             }
             if (!path.startsWith("/") || !isAttribute(path)) {
-                throw new IllegalArgumentException("cookie.path must start with / and hold no ';' or control character, was '" + path + "'");
+                throw new IllegalArgumentException(
+                        "cookie.path must start with / and hold no ';' or control character, was '" + path + "'");
             }
             if (domain.isPresent() && (domain.get().isEmpty() || !isAttribute(domain.get()))) {
                 throw new IllegalArgumentException("cookie.domain must be a host name, was '" + domain.get() + "'");
@@ -191,7 +192,8 @@ public final class CookieOptions {
                 throw new IllegalArgumentException("cookie.maxAge must not be negative, was " + maxAge.get());
             }
             if (sameSite.equals(Optional.of(SameSite.NONE)) && !secure) {
-                throw new IllegalArgumentException("cookie.sameSite NONE needs cookie.secure(true): browsers drop a SameSite=None cookie that is not Secure");
+                throw new IllegalArgumentException(
+                        "cookie.sameSite NONE needs cookie.secure(true): browsers drop a SameSite=None cookie that is not Secure");
             }
             return new CookieOptions(this);
         }

@@ -199,9 +199,10 @@ public final class CorsOptions {
         /** Validates and builds; the message names the offending option. */
         public CorsOptions build() {
             if (anyOrigin && credentials) {
-                throw new IllegalArgumentException("cors.origins \"*\" cannot be combined with cors.credentials(true): browsers "
-                        + "refuse credentialed responses with Access-Control-Allow-Origin: *; list the origins, or use "
-                        + "cors.origin(predicate), which answers with the request's own origin");
+                throw new IllegalArgumentException(
+                        "cors.origins \"*\" cannot be combined with cors.credentials(true): browsers "
+                                + "refuse credentialed responses with Access-Control-Allow-Origin: *; list the origins, or use "
+                                + "cors.origin(predicate), which answers with the request's own origin");
             }
             for (String o : origins) {
                 CorsPolicy.validate(o, "cors.origins");

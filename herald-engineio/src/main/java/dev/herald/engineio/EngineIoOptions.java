@@ -262,11 +262,13 @@ public final class EngineIoOptions {
     public String toString() {
         return "EngineIoOptions[pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
                 + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
-                + ", transports=" + transports + ", allowEio3=" + allowEio3 + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
+                + ", transports=" + transports + ", allowEio3=" + allowEio3 + ", writeBufferWaterMark="
+                + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + ", slowConsumerTimeout=" + slowConsumerTimeout
                 + ", slowConsumerMaxBuffer=" + slowConsumerMaxBuffer
                 + ", maxSessionsPerAddress=" + maxSessionsPerAddress + ", allowRequest=" + allowRequest.isPresent()
-                + ", middlewares=" + middlewares.size() + ", headersHooks=" + headersHooks.size() + "/" + initialHeadersHooks.size()
+                + ", middlewares=" + middlewares.size() + ", headersHooks=" + headersHooks.size() + "/"
+                + initialHeadersHooks.size()
                 + ", connectionErrorListeners=" + connectionErrorListeners.size() + ", cookie=" + cookie
                 + ", httpCompression=" + (httpCompression ? httpCompressionThreshold : "off")
                 + ", perMessageDeflate=" + (perMessageDeflate ? perMessageDeflateThreshold : "off") + "]";
@@ -467,17 +469,21 @@ public final class EngineIoOptions {
             }
             requirePositive(slowConsumerTimeout, "slowConsumerTimeout");
             if (slowConsumerMaxBuffer < writeBufferHighWaterMark) {
-                throw new IllegalArgumentException("slowConsumerMaxBuffer must be at least writeBufferHighWaterMark, was "
-                        + slowConsumerMaxBuffer);
+                throw new IllegalArgumentException(
+                        "slowConsumerMaxBuffer must be at least writeBufferHighWaterMark, was "
+                                + slowConsumerMaxBuffer);
             }
             if (maxSessionsPerAddress < 0) {
-                throw new IllegalArgumentException("maxSessionsPerAddress must be >= 0 (0 = no limit), was " + maxSessionsPerAddress);
+                throw new IllegalArgumentException(
+                        "maxSessionsPerAddress must be >= 0 (0 = no limit), was " + maxSessionsPerAddress);
             }
             if (httpCompressionThreshold < 0) {
-                throw new IllegalArgumentException("httpCompressionThreshold must be >= 0, was " + httpCompressionThreshold);
+                throw new IllegalArgumentException(
+                        "httpCompressionThreshold must be >= 0, was " + httpCompressionThreshold);
             }
             if (perMessageDeflateThreshold < 0) {
-                throw new IllegalArgumentException("perMessageDeflateThreshold must be >= 0, was " + perMessageDeflateThreshold);
+                throw new IllegalArgumentException(
+                        "perMessageDeflateThreshold must be >= 0, was " + perMessageDeflateThreshold);
             }
             if (transports.isEmpty()) {
                 throw new IllegalArgumentException("transports must contain at least one transport");

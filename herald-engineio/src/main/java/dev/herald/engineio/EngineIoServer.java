@@ -5,6 +5,7 @@ import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.WebSocketConnection;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,7 +57,8 @@ public final class EngineIoServer implements AutoCloseable {
 
     /** Creates a server; {@code handler} is told of every new session. */
     public static EngineIoServer create(EngineIoOptions options, EngineConnectionHandler handler) {
-        return new EngineIoServer(Objects.requireNonNull(options, "options"), Objects.requireNonNull(handler, "handler"));
+        return new EngineIoServer(
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(handler, "handler"));
     }
 
     /** The options this server was created with. */
@@ -174,7 +176,10 @@ public final class EngineIoServer implements AutoCloseable {
         HttpRequestView view = new HttpRequestView("GET", r);
         Optional<ConnectionError> error = hooks.middlewares(view, out);
         if (error.isEmpty() && !"websocket".equals(r.query().get("transport"))) {
-            error = Optional.of(ConnectionError.of(view, EngineError.TRANSPORT_UNKNOWN, context("transport", r.query().get("transport"))));
+            error = Optional.of(ConnectionError.of(
+                    view,
+                    EngineError.TRANSPORT_UNKNOWN,
+                    context("transport", r.query().get("transport"))));
         }
         if (error.isEmpty()) {
             error = verify(view, true);
@@ -296,7 +301,10 @@ public final class EngineIoServer implements AutoCloseable {
             return error(view, EngineError.TRANSPORT_UNKNOWN, context("transport", transport));
         }
         if (protocolOf(r) < 0) {
-            return error(view, EngineError.UNSUPPORTED_PROTOCOL_VERSION, context("protocol", r.query().get("EIO")));
+            return error(
+                    view,
+                    EngineError.UNSUPPORTED_PROTOCOL_VERSION,
+                    context("protocol", r.query().get("EIO")));
         }
         String sid = r.query().get("sid");
         if (sid != null) {
@@ -307,8 +315,16 @@ public final class EngineIoServer implements AutoCloseable {
             // A WebSocket for a session that cannot upgrade any more is still accepted, then closed
             // (attachProbe does it): clients expect a close there, not a failed handshake.
             if (!upgrade && !transport.equals(session.transport())) {
-                return error(view, EngineError.BAD_REQUEST, Map.of("name", "TRANSPORT_MISMATCH", "transport", transport,
-                        "previousTransport", session.transport()));
+                return error(
+                        view,
+                        EngineError.BAD_REQUEST,
+                        Map.of(
+                                "name",
+                                "TRANSPORT_MISMATCH",
+                                "transport",
+                                transport,
+                                "previousTransport",
+                                session.transport()));
             }
             return Optional.empty();
         }
@@ -328,7 +344,8 @@ public final class EngineIoServer implements AutoCloseable {
         return hooks.allowRequest(view);
     }
 
-    private static Optional<ConnectionError> error(HttpRequestView view, EngineError code, Map<String, String> context) {
+    private static Optional<ConnectionError> error(
+            HttpRequestView view, EngineError code, Map<String, String> context) {
         return Optional.of(ConnectionError.of(view, code, context));
     }
 
@@ -338,13 +355,18 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     private void report(ConnectionError error) {
-        log.debug("refusing {} {}: {} {}", error.request().method(), error.request().url(), error.code(), error.context());
+        log.debug(
+                "refusing {} {}: {} {}",
+                error.request().method(),
+                error.request().url(),
+                error.code(),
+                error.context());
         hooks.report(error);
     }
 
     private void refuse(EngineRequest req, ConnectionError error) {
         report(error);
-        req.respond(error.httpStatus(), "application/json", error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        req.respond(error.httpStatus(), "application/json", error.json().getBytes(StandardCharsets.UTF_8));
     }
 
     /** 4, or 3 when allowed and asked for explicitly; -1 for anything else. */
@@ -362,7 +384,9 @@ public final class EngineIoServer implements AutoCloseable {
     private void handshakePolling(EngineRequest req, HttpRequestView view, ResponseHeaders headers) {
         EngineSession session = newSession(req.request(), req.executor(), "polling");
         if (session == null) {
-            refuse(HttpHooks.withHeaders(req, headers), ConnectionError.of(view, EngineError.FORBIDDEN, Map.of("name", "TOO_MANY_SESSIONS")));
+            refuse(
+                    HttpHooks.withHeaders(req, headers),
+                    ConnectionError.of(view, EngineError.FORBIDDEN, Map.of("name", "TOO_MANY_SESSIONS")));
             return;
         }
         hooks.cookie(session.id(), headers);
@@ -400,7 +424,7 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     /** A new registered session, or null when its address holds maxSessionsPerAddress already. */
-    private EngineSession newSession(HandshakeRequest r, dev.herald.engineio.transport.SessionExecutor home, String transport) {
+    private EngineSession newSession(HandshakeRequest r, SessionExecutor home, String transport) {
         if (!reserve(addressOf(r))) {
             return null;
         }

@@ -37,7 +37,13 @@ final class EngineSession implements EngineSocket {
      */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
-    enum State { OPENING, OPEN, UPGRADING, CLOSING, CLOSED }
+    enum State {
+        OPENING,
+        OPEN,
+        UPGRADING,
+        CLOSING,
+        CLOSED
+    }
 
     private final EngineIoServer server;
     private final String id;
@@ -63,15 +69,23 @@ final class EngineSession implements EngineSocket {
     // In CLOSING state: ends the session if the client has not fetched the rest by CLOSE_TIMEOUT.
     private Cancellable drainTimer;
 
-    EngineSession(EngineIoServer server, String id, int protocol, HandshakeRequest request,
-            SessionExecutor home, String transport) {
+    EngineSession(
+            EngineIoServer server,
+            String id,
+            int protocol,
+            HandshakeRequest request,
+            SessionExecutor home,
+            String transport) {
         this.server = server;
         this.id = id;
         this.protocol = protocol;
         this.request = request;
         this.home = home;
         this.transport = transport;
-        SlowConsumerPolicy budget = new SlowConsumerPolicy(server.options(), home, id,
+        SlowConsumerPolicy budget = new SlowConsumerPolicy(
+                server.options(),
+                home,
+                id,
                 () -> close(CloseReason.SLOW_CONSUMER, "client does not read what is sent to it"));
         this.outbound = new Outbound(this, budget);
         this.heartbeat = new Heartbeat(this);
@@ -114,7 +128,8 @@ final class EngineSession implements EngineSocket {
 
     @Override
     public void send(Message message) {
-        outbound.post(new Outbound.Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), false));
+        outbound.post(
+                new Outbound.Outgoing(List.of(Packet.message(Objects.requireNonNull(message, "message"))), false));
     }
 
     @Override
@@ -290,9 +305,13 @@ final class EngineSession implements EngineSocket {
         if (offerWebSocket && options.allows(WEBSOCKET)) {
             json.append("\"websocket\"");
         }
-        json.append("],\"pingInterval\":").append(options.pingInterval().toMillis())
-                .append(",\"pingTimeout\":").append(options.pingTimeout().toMillis())
-                .append(",\"maxPayload\":").append(options.maxHttpBufferSize()).append('}');
+        json.append("],\"pingInterval\":")
+                .append(options.pingInterval().toMillis())
+                .append(",\"pingTimeout\":")
+                .append(options.pingTimeout().toMillis())
+                .append(",\"maxPayload\":")
+                .append(options.maxHttpBufferSize())
+                .append('}');
         return Packet.of(PacketType.OPEN, json.toString());
     }
 

@@ -3,7 +3,9 @@ package dev.herald.engineio;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP request that opened an Engine.IO session, captured once and immutable afterwards.
@@ -29,8 +31,8 @@ public record HandshakeRequest(
     }
 
     /** The first value of a header, if present; the name is case-insensitive. */
-    public java.util.Optional<String> header(String name) {
-        List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-        return values == null || values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.get(0));
+    public Optional<String> header(String name) {
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 }

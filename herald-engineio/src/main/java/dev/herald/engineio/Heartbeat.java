@@ -91,12 +91,16 @@ final class Heartbeat {
     private void armPingTimeout(long deadlineNanos) {
         EngineSession.cancel(pingTimeoutTimer);
         pingDeadline = deadlineNanos;
-        pingTimeoutTimer = session.home().schedule(() -> session.close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
+        pingTimeoutTimer =
+                session.home().schedule(() -> session.close(CloseReason.PING_TIMEOUT, ""), untilNanos(deadlineNanos));
     }
 
     /** EIO3: how long a client may stay silent, interval + timeout. */
     private long clientSilenceNanos() {
-        return session.options().pingInterval().plus(session.options().pingTimeout()).toNanos();
+        return session.options()
+                .pingInterval()
+                .plus(session.options().pingTimeout())
+                .toNanos();
     }
 
     /** The home loop's clock, the one its timers run on. */

@@ -3,6 +3,7 @@ package dev.herald.engineio;
 import dev.herald.engineio.transport.EngineError;
 import dev.herald.engineio.transport.EngineRequest;
 import dev.herald.engineio.transport.SessionExecutor;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,10 @@ final class HttpHooks {
 
     HttpHooks(EngineIoOptions options) {
         this.options = options;
-        this.any = !options.middlewares().isEmpty() || !options.headersHooks().isEmpty()
-                || !options.initialHeadersHooks().isEmpty() || options.cookie().isPresent();
+        this.any = !options.middlewares().isEmpty()
+                || !options.headersHooks().isEmpty()
+                || !options.initialHeadersHooks().isEmpty()
+                || options.cookie().isPresent();
     }
 
     /** Whether any hook may add headers; without, requests pass through unwrapped. */
@@ -41,7 +44,8 @@ final class HttpHooks {
                 m.handle(view, out);
             } catch (Exception | LinkageError e) {
                 warn("a middleware", view, e);
-                return Optional.of(ConnectionError.of(view, EngineError.BAD_REQUEST, Map.of("name", "MIDDLEWARE_FAILURE")));
+                return Optional.of(
+                        ConnectionError.of(view, EngineError.BAD_REQUEST, Map.of("name", "MIDDLEWARE_FAILURE")));
             }
         }
         return Optional.empty();
@@ -60,7 +64,8 @@ final class HttpHooks {
             return Optional.of(ConnectionError.of(view, EngineError.FORBIDDEN, Map.of("name", "ALLOW_REQUEST")));
         } catch (RequestRefusedException e) {
             log.debug("allowRequest refused {} {}", view.method(), view.remoteAddress());
-            return Optional.of(new ConnectionError(view, EngineError.FORBIDDEN, e.getMessage(), Map.of("name", "ALLOW_REQUEST")));
+            return Optional.of(
+                    new ConnectionError(view, EngineError.FORBIDDEN, e.getMessage(), Map.of("name", "ALLOW_REQUEST")));
         } catch (Exception | LinkageError e) {
             warn("allowRequest", view, e);
             return Optional.of(ConnectionError.of(view, EngineError.FORBIDDEN, Map.of("name", "ALLOW_REQUEST")));
@@ -79,7 +84,8 @@ final class HttpHooks {
                     h.handle(view, out);
                 } catch (Exception | LinkageError e) {
                     warn("a headers hook", view, e);
-                    return Optional.of(ConnectionError.of(view, EngineError.BAD_REQUEST, Map.of("name", "HEADERS_HOOK_FAILURE")));
+                    return Optional.of(
+                            ConnectionError.of(view, EngineError.BAD_REQUEST, Map.of("name", "HEADERS_HOOK_FAILURE")));
                 }
             }
         }
@@ -111,7 +117,11 @@ final class HttpHooks {
     // The message of a hook's exception may hold what the hook read (a token), so WARN names the
     // type only; the stack trace is at DEBUG.
     private static void warn(String what, HttpRequestView view, Throwable e) {
-        log.warn("{} threw {} on {} from {}; refusing that request", what, e.getClass().getName(), view.method(),
+        log.warn(
+                "{} threw {} on {} from {}; refusing that request",
+                what,
+                e.getClass().getName(),
+                view.method(),
                 view.remoteAddress());
         log.debug("hook failure", e);
     }
@@ -148,7 +158,7 @@ final class HttpHooks {
                 respond(status, contentType, body);
                 return;
             }
-            Map<String, List<String>> all = new java.util.LinkedHashMap<>(headers);
+            Map<String, List<String>> all = new LinkedHashMap<>(headers);
             all.putAll(extra);
             delegate.respond(status, contentType, body, all);
         }

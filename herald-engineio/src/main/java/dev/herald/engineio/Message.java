@@ -87,7 +87,9 @@ public final class Message {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Message m && compress == m.compress && Objects.equals(text, m.text)
+        return o instanceof Message m
+                && compress == m.compress
+                && Objects.equals(text, m.text)
                 && Arrays.equals(binary, m.binary);
     }
 
@@ -99,6 +101,8 @@ public final class Message {
     @Override
     public String toString() {
         // Never the payload: logs must not carry user data (see STYLE.md, logging).
-        return binary != null ? "Message[binary " + binary.length + " bytes]" : "Message[text " + text.length() + " chars]";
+        return binary != null
+                ? "Message[binary " + binary.length + " bytes]"
+                : "Message[text " + text.length() + " chars]";
     }
 }

@@ -108,7 +108,10 @@ final class Outbound {
         if (isVolatile && budget.overHighWaterMark(session.webSocket())) {
             session.server().countDropped(packets.size());
             if (log.isTraceEnabled()) {
-                log.trace("sid {}: dropped {} volatile message(s), client is not keeping up", session.id(), packets.size());
+                log.trace(
+                        "sid {}: dropped {} volatile message(s), client is not keeping up",
+                        session.id(),
+                        packets.size());
             }
             return false;
         }

@@ -32,15 +32,19 @@ final class PollingFormat {
             String text = protocol == 3 ? Eio3Codec.encodeTextPayload(packets) : PayloadCodec.encode(packets);
             body = text.getBytes(StandardCharsets.UTF_8);
         }
-        Optional<ContentEncoding> coding = options.httpCompression() && body.length >= options.httpCompressionThreshold()
-                && anyCompressible(packets)
+        Optional<ContentEncoding> coding = options.httpCompression()
+                        && body.length >= options.httpCompressionThreshold()
+                        && anyCompressible(packets)
                 ? ContentEncoding.negotiate(get.request().header("accept-encoding"))
                 : Optional.empty();
         if (coding.isEmpty()) {
             get.respond(200, contentType, body);
             return;
         }
-        get.respond(200, contentType, coding.get().encode(body),
+        get.respond(
+                200,
+                contentType,
+                coding.get().encode(body),
                 Map.of("Content-Encoding", List.of(coding.get().token())));
     }
 
@@ -59,10 +63,12 @@ final class PollingFormat {
         if (protocol != 3) {
             return PayloadCodec.decode(post.body());
         }
-        boolean binary = post.request().header("content-type")
+        boolean binary = post.request()
+                .header("content-type")
                 .map(ct -> ct.toLowerCase(Locale.ROOT).startsWith(OCTET_STREAM))
                 .orElse(false);
-        return binary ? Eio3Codec.decodeBinaryPayload(post.body())
+        return binary
+                ? Eio3Codec.decodeBinaryPayload(post.body())
                 : Eio3Codec.decodeTextPayload(PayloadCodec.strictUtf8(post.body()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.herald.engineio;
 
+import java.util.Objects;
+
 /**
  * Thrown by an {@link AllowRequest} to refuse a handshake with this message in the 403 body
  * ({@code {"code":4,"message":"..."}}), which the client sees. Keep secrets out of it.
@@ -7,6 +9,6 @@ package dev.herald.engineio;
 public class RequestRefusedException extends RuntimeException {
 
     public RequestRefusedException(String message) {
-        super(java.util.Objects.requireNonNull(message, "message"), null, false, false);
+        super(Objects.requireNonNull(message, "message"), null, false, false);
     }
 }

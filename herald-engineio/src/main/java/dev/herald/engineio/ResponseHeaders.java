@@ -1,6 +1,7 @@
 package dev.herald.engineio;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,9 @@ public final class ResponseHeaders {
     /** Adds a value to a header (such as a second {@code Set-Cookie}). */
     public ResponseHeaders add(String name, String value) {
         check(name, value);
-        headers.computeIfAbsent(key(name), k -> Map.entry(name, new ArrayList<>())).getValue().add(value);
+        headers.computeIfAbsent(key(name), k -> Map.entry(name, new ArrayList<>()))
+                .getValue()
+                .add(value);
         return this;
     }
 
@@ -47,7 +50,9 @@ public final class ResponseHeaders {
     /** The first value of a header. */
     public Optional<String> get(String name) {
         Map.Entry<String, List<String>> e = headers.get(key(Objects.requireNonNull(name, "name")));
-        return e == null || e.getValue().isEmpty() ? Optional.empty() : Optional.of(e.getValue().get(0));
+        return e == null || e.getValue().isEmpty()
+                ? Optional.empty()
+                : Optional.of(e.getValue().get(0));
     }
 
     /** Every value of a header. */
@@ -65,7 +70,7 @@ public final class ResponseHeaders {
     public Map<String, List<String>> toMap() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         headers.values().forEach(e -> out.put(e.getKey(), List.copyOf(e.getValue())));
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     private static String key(String name) {

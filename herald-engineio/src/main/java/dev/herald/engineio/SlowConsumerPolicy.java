@@ -5,6 +5,7 @@ import dev.herald.engineio.transport.SessionExecutor;
 import dev.herald.engineio.transport.SessionExecutor.Cancellable;
 import dev.herald.engineio.transport.WebSocketConnection;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ final class SlowConsumerPolicy {
      * starts, and if the client is still over the low-water mark when it fires, the session closes.
      * {@code ws} is read again when the timer fires, through {@code current}.
      */
-    void check(WebSocketConnection ws, java.util.function.Supplier<WebSocketConnection> current) {
+    void check(WebSocketConnection ws, Supplier<WebSocketConnection> current) {
         long pending = pending(ws);
         if (pending > options.slowConsumerMaxBuffer()) {
             log.debug("sid {}: {} bytes waiting, over slowConsumerMaxBuffer; closing", sid, pending);
@@ -97,6 +98,8 @@ final class SlowConsumerPolicy {
 
     /** The size a packet adds to the queue: its payload (text in chars) plus its type, at least 1. */
     private static long sizeOf(Packet p) {
-        return p.message().map(m -> (long) (m.isBinary() ? m.binary().length : m.text().length()) + 1).orElse(1L);
+        return p.message()
+                .map(m -> (long) (m.isBinary() ? m.binary().length : m.text().length()) + 1)
+                .orElse(1L);
     }
 }

@@ -75,14 +75,18 @@ final class WebSocketLeg {
             // polling, and a refused probe would leave it waiting for the queue forever.
             State state = session.state();
             boolean closingByServer = state == State.CLOSING && session.lastPacket() == Packet.CLOSE;
-            if (!(state == State.OPEN || closingByServer) || !EngineSession.POLLING.equals(session.transport())
+            if (!(state == State.OPEN || closingByServer)
+                    || !EngineSession.POLLING.equals(session.transport())
                     || probe != null) {
                 log.debug("sid {}: refusing a WebSocket in state {} on {}", session.id(), state, session.transport());
                 connection.close();
                 return;
             }
             probe = connection;
-            upgradeTimer = session.home().schedule(() -> dropProbe(connection, "upgrade timeout"), session.options().upgradeTimeout());
+            upgradeTimer = session.home()
+                    .schedule(
+                            () -> dropProbe(connection, "upgrade timeout"),
+                            session.options().upgradeTimeout());
         });
         return listenerFor(connection, true);
     }

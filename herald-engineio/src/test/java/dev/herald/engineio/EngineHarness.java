@@ -4,6 +4,7 @@ import dev.herald.engineio.transport.FakeEngineRequest;
 import dev.herald.engineio.transport.FakeWebSocketConnection;
 import dev.herald.engineio.transport.ManualSessionExecutor;
 import dev.herald.engineio.transport.WebSocketConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,11 +131,13 @@ final class EngineHarness {
 
     /** The session the layer above was told of, by sid. */
     EngineSocket socket(String sid) {
-        return opened.stream().filter(s -> s.id().equals(sid)).findFirst()
+        return opened.stream()
+                .filter(s -> s.id().equals(sid))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no session " + sid + " was opened"));
     }
 
-    void advance(java.time.Duration d) {
+    void advance(Duration d) {
         loop.advance(d);
     }
 }

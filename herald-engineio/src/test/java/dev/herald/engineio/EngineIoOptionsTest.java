@@ -22,16 +22,32 @@ class EngineIoOptionsTest {
 
     @Test
     void singleTransportIsAllowed() {
-        assertThat(EngineIoOptions.builder().transports(Transport.WEBSOCKET).build().allows("polling")).isFalse();
-        assertThat(EngineIoOptions.builder().transports(Transport.POLLING).build().allows("polling")).isTrue();
+        assertThat(EngineIoOptions.builder()
+                        .transports(Transport.WEBSOCKET)
+                        .build()
+                        .allows("polling"))
+                .isFalse();
+        assertThat(EngineIoOptions.builder()
+                        .transports(Transport.POLLING)
+                        .build()
+                        .allows("polling"))
+                .isTrue();
     }
 
     @Test
     void invalidValuesAreRefusedWithTheOptionNamed() {
-        assertThatThrownBy(() -> EngineIoOptions.builder().pingInterval(Duration.ZERO).build()).hasMessageContaining("pingInterval");
-        assertThatThrownBy(() -> EngineIoOptions.builder().pingTimeout(Duration.ofMillis(-1)).build()).hasMessageContaining("pingTimeout");
-        assertThatThrownBy(() -> EngineIoOptions.builder().upgradeTimeout(Duration.ZERO).build()).hasMessageContaining("upgradeTimeout");
-        assertThatThrownBy(() -> EngineIoOptions.builder().maxHttpBufferSize(0).build()).hasMessageContaining("maxHttpBufferSize");
+        assertThatThrownBy(() ->
+                        EngineIoOptions.builder().pingInterval(Duration.ZERO).build())
+                .hasMessageContaining("pingInterval");
+        assertThatThrownBy(() -> EngineIoOptions.builder()
+                        .pingTimeout(Duration.ofMillis(-1))
+                        .build())
+                .hasMessageContaining("pingTimeout");
+        assertThatThrownBy(() ->
+                        EngineIoOptions.builder().upgradeTimeout(Duration.ZERO).build())
+                .hasMessageContaining("upgradeTimeout");
+        assertThatThrownBy(() -> EngineIoOptions.builder().maxHttpBufferSize(0).build())
+                .hasMessageContaining("maxHttpBufferSize");
         assertThatThrownBy(() -> EngineIoOptions.builder().transports().build()).hasMessageContaining("transports");
         assertThatThrownBy(() -> EngineIoOptions.builder().pingInterval(null)).hasMessageContaining("pingInterval");
     }
@@ -48,19 +64,38 @@ class EngineIoOptionsTest {
 
     @Test
     void invalidHardeningValuesAreRefusedWithTheOptionNamed() {
-        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(10, 5).build()).hasMessageContaining("writeBufferWaterMark");
-        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(0, 5).build()).hasMessageContaining("writeBufferWaterMark");
-        assertThatThrownBy(() -> EngineIoOptions.builder().slowConsumerTimeout(Duration.ZERO).build()).hasMessageContaining("slowConsumerTimeout");
-        assertThatThrownBy(() -> EngineIoOptions.builder().writeBufferWaterMark(10, 100).slowConsumerMaxBuffer(99).build())
+        assertThatThrownBy(() ->
+                        EngineIoOptions.builder().writeBufferWaterMark(10, 5).build())
+                .hasMessageContaining("writeBufferWaterMark");
+        assertThatThrownBy(() ->
+                        EngineIoOptions.builder().writeBufferWaterMark(0, 5).build())
+                .hasMessageContaining("writeBufferWaterMark");
+        assertThatThrownBy(() -> EngineIoOptions.builder()
+                        .slowConsumerTimeout(Duration.ZERO)
+                        .build())
+                .hasMessageContaining("slowConsumerTimeout");
+        assertThatThrownBy(() -> EngineIoOptions.builder()
+                        .writeBufferWaterMark(10, 100)
+                        .slowConsumerMaxBuffer(99)
+                        .build())
                 .hasMessageContaining("slowConsumerMaxBuffer");
-        assertThatThrownBy(() -> EngineIoOptions.builder().maxSessionsPerAddress(-1).build()).hasMessageContaining("maxSessionsPerAddress");
+        assertThatThrownBy(() ->
+                        EngineIoOptions.builder().maxSessionsPerAddress(-1).build())
+                .hasMessageContaining("maxSessionsPerAddress");
     }
 
     @Test
     void toBuilderKeepsEveryValue() {
-        EngineIoOptions o = EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).maxHttpBufferSize(5)
-                .transports(Transport.POLLING).allowEio3(true).writeBufferWaterMark(100, 200)
-                .slowConsumerTimeout(Duration.ofSeconds(3)).slowConsumerMaxBuffer(400).maxSessionsPerAddress(7).build();
+        EngineIoOptions o = EngineIoOptions.builder()
+                .pingInterval(Duration.ofMillis(300))
+                .maxHttpBufferSize(5)
+                .transports(Transport.POLLING)
+                .allowEio3(true)
+                .writeBufferWaterMark(100, 200)
+                .slowConsumerTimeout(Duration.ofSeconds(3))
+                .slowConsumerMaxBuffer(400)
+                .maxSessionsPerAddress(7)
+                .build();
         assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.transport.FakeEngineRequest;
 import dev.herald.engineio.transport.FakeWebSocketConnection;
+import dev.herald.engineio.transport.ManualSessionExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,9 @@ class EngineSessionTest {
             FakeEngineRequest req = h.request(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling"));
             String sid = h.opened.get(0).id();
             assertThat(req.answer().status()).isEqualTo(200);
-            assertThat(req.answer().text()).isEqualTo("0{\"sid\":\"" + sid + "\",\"upgrades\":[\"websocket\"],"
-                    + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
+            assertThat(req.answer().text())
+                    .isEqualTo("0{\"sid\":\"" + sid + "\",\"upgrades\":[\"websocket\"],"
+                            + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
             assertThat(h.opened.get(0).transport()).isEqualTo("polling");
             assertThat(h.opened.get(0).isOpen()).isTrue();
         }
@@ -43,8 +46,9 @@ class EngineSessionTest {
             EngineHarness h = new EngineHarness();
             FakeWebSocketConnection ws = h.openWebSocket();
             String sid = h.opened.get(0).id();
-            assertThat(ws.takeTexts()).containsExactly("0{\"sid\":\"" + sid + "\",\"upgrades\":[],"
-                    + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
+            assertThat(ws.takeTexts())
+                    .containsExactly("0{\"sid\":\"" + sid + "\",\"upgrades\":[],"
+                            + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
             assertThat(h.opened.get(0).transport()).isEqualTo("websocket");
         }
 
@@ -54,7 +58,8 @@ class EngineSessionTest {
             FakeEngineRequest handshake = h.request(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling"));
             assertThat(handshake.answer().text()).endsWith(",\"maxPayload\":1234}");
             String sid = h.opened.get(0).id();
-            h.server.rejectOversized(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling&sid=" + sid).request());
+            h.server.rejectOversized(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling&sid=" + sid)
+                    .request());
             h.loop.runPending();
             assertThat(h.closeReasons).containsEntry(sid, CloseReason.MESSAGE_TOO_LARGE);
             assertThat(h.server.sessionCount()).isZero();
@@ -76,8 +81,8 @@ class EngineSessionTest {
 
     /** A server whose handler sends and closes before it returns its listener. */
     static final class ManualLoopServer {
-        final dev.herald.engineio.transport.ManualSessionExecutor loop = new dev.herald.engineio.transport.ManualSessionExecutor();
-        final List<CloseReason> told = new java.util.ArrayList<>();
+        final ManualSessionExecutor loop = new ManualSessionExecutor();
+        final List<CloseReason> told = new ArrayList<>();
         final EngineIoServer server = EngineIoServer.create(EngineIoOptions.defaults(), socket -> {
             socket.send(Message.text("bye"));
             socket.close();
@@ -174,13 +179,15 @@ class EngineSessionTest {
 
         @Test
         void anEio3ClientThatStaysSilentForIntervalPlusTimeoutIsClosedAndItsPingsAreAnswered() {
-            EngineHarness h = new EngineHarness(o -> o.pingInterval(INTERVAL).pingTimeout(TIMEOUT).allowEio3(true));
+            EngineHarness h = new EngineHarness(
+                    o -> o.pingInterval(INTERVAL).pingTimeout(TIMEOUT).allowEio3(true));
             FakeEngineRequest hs = h.request(FakeEngineRequest.get(h.loop, "EIO=3&transport=polling&b64=1"));
             assertThat(hs.answer().status()).isEqualTo(200);
             String sid = h.opened.get(0).id();
             h.advance(Duration.ofMillis(400));
             h.request(FakeEngineRequest.post(h.loop, "EIO=3&transport=polling&b64=1&sid=" + sid, "1:2"));
-            FakeEngineRequest poll = h.request(FakeEngineRequest.get(h.loop, "EIO=3&transport=polling&b64=1&sid=" + sid));
+            FakeEngineRequest poll =
+                    h.request(FakeEngineRequest.get(h.loop, "EIO=3&transport=polling&b64=1&sid=" + sid));
             assertThat(poll.answer().text()).isEqualTo("1:3");
             // The ping re-armed the deadline: silent from 400 ms on, gone at 400 + 300 + 200.
             h.advance(INTERVAL.plus(TIMEOUT).minus(MS));
@@ -474,7 +481,10 @@ class EngineSessionTest {
             assertThat(done).isDone();
             assertThat(poll.answer().text()).isEqualTo("1");
             assertThat(h.closeReasons).containsEntry(sid, CloseReason.SERVER_SHUTTING_DOWN);
-            assertThat(h.request(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling")).answer().status()).isEqualTo(403);
+            assertThat(h.request(FakeEngineRequest.get(h.loop, "EIO=4&transport=polling"))
+                            .answer()
+                            .status())
+                    .isEqualTo(403);
         }
 
         @Test
@@ -490,7 +500,8 @@ class EngineSessionTest {
     @Nested
     class SlowConsumer {
         static EngineHarness bounded() {
-            return new EngineHarness(o -> o.writeBufferWaterMark(100, 200).slowConsumerMaxBuffer(1000)
+            return new EngineHarness(o -> o.writeBufferWaterMark(100, 200)
+                    .slowConsumerMaxBuffer(1000)
                     .slowConsumerTimeout(Duration.ofSeconds(5)));
         }
 

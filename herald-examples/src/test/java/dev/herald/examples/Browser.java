@@ -29,14 +29,18 @@ final class Browser {
 
         /** Uncaught script errors in the pages. */
         List<String> pageErrors() {
-            return lines.stream().filter(l -> l.path("type").asText().equals("pageerror"))
-                    .map(l -> l.path("text").asText()).toList();
+            return lines.stream()
+                    .filter(l -> l.path("type").asText().equals("pageerror"))
+                    .map(l -> l.path("text").asText())
+                    .toList();
         }
 
         /** The screenshot files written. */
         List<Path> screenshots() {
-            return lines.stream().filter(l -> l.path("type").asText().equals("screenshot"))
-                    .map(l -> Path.of(l.path("file").asText())).toList();
+            return lines.stream()
+                    .filter(l -> l.path("type").asText().equals("screenshot"))
+                    .map(l -> Path.of(l.path("file").asText()))
+                    .toList();
         }
     }
 
@@ -45,7 +49,8 @@ final class Browser {
     /** Runs {@code scenario} against the server at {@code baseUrl}; fails with everything printed if it fails. */
     static Run run(String scenario, String baseUrl, Map<String, ?> options) throws IOException, InterruptedException {
         if (!Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core"))) {
-            throw new IllegalStateException("run 'npm ci --ignore-scripts' in " + NODE_DIR.toAbsolutePath() + " (./herald test does)");
+            throw new IllegalStateException(
+                    "run 'npm ci --ignore-scripts' in " + NODE_DIR.toAbsolutePath() + " (./herald test does)");
         }
         if (!Files.isExecutable(CHROMIUM)) {
             throw new IllegalStateException(CHROMIUM + " is missing: apt-get install chromium (./herald test does)");
@@ -76,10 +81,14 @@ final class Browser {
         }
         String err = Files.readString(stderr);
         Files.deleteIfExists(stderr);
-        JsonNode result = lines.stream().filter(l -> l.path("type").asText().equals("result")).findFirst().orElse(null);
+        JsonNode result = lines.stream()
+                .filter(l -> l.path("type").asText().equals("result"))
+                .findFirst()
+                .orElse(null);
         if (!exited || process.exitValue() != 0 || result == null) {
-            throw new AssertionError("browser scenario " + scenario + " failed (exit "
-                    + (exited ? process.exitValue() : "none") + ")\nstdout:\n" + String.join("\n", raw) + "\nstderr:\n" + err);
+            throw new AssertionError(
+                    "browser scenario " + scenario + " failed (exit " + (exited ? process.exitValue() : "none")
+                            + ")\nstdout:\n" + String.join("\n", raw) + "\nstderr:\n" + err);
         }
         return new Run(result, List.copyOf(lines));
     }

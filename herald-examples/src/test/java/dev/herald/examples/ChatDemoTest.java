@@ -1,11 +1,11 @@
 package dev.herald.examples;
 
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.examples.interop.ClientProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -60,8 +60,10 @@ class ChatDemoTest {
     @Test
     void joinWithABlankNameOrRoomIsRefusedInTheAck() throws Exception {
         try (ClientProcess client = chatClient()) {
-            JsonNode noName = client.emitWithAck(WAIT, "join", Map.of("name", "  ", "room", "lobby")).get(0);
-            JsonNode noRoom = client.emitWithAck(WAIT, "join", Map.of("name", "dora", "room", "")).get(0);
+            JsonNode noName = client.emitWithAck(WAIT, "join", Map.of("name", "  ", "room", "lobby"))
+                    .get(0);
+            JsonNode noRoom = client.emitWithAck(WAIT, "join", Map.of("name", "dora", "room", ""))
+                    .get(0);
             JsonNode nothing = client.emitWithAck(WAIT, "join").get(0);
 
             for (JsonNode reply : List.of(noName, noRoom, nothing)) {
@@ -73,9 +75,15 @@ class ChatDemoTest {
 
     @Test
     void joiningAnotherRoomLeavesTheFirstAndTellsItsMembers() throws Exception {
-        try (ClientProcess stays = chatClient(); ClientProcess moves = chatClient()) {
-            assertThat(stays.emitWithAck(WAIT, "join", Map.of("name", "erin", "room", "r1")).get(0).path("ok").asBoolean()).isTrue();
-            JsonNode ack = moves.emitWithAck(WAIT, "join", Map.of("name", "finn", "room", "r1")).get(0);
+        try (ClientProcess stays = chatClient();
+                ClientProcess moves = chatClient()) {
+            assertThat(stays.emitWithAck(WAIT, "join", Map.of("name", "erin", "room", "r1"))
+                            .get(0)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            JsonNode ack = moves.emitWithAck(WAIT, "join", Map.of("name", "finn", "room", "r1"))
+                    .get(0);
             assertThat(ack.path("ok").asBoolean()).isTrue();
             assertThat(ack.path("room").asText()).isEqualTo("r1");
             awaitPresence(stays, "r1", List.of("erin", "finn"));
@@ -83,7 +91,12 @@ class ChatDemoTest {
             // Without an ack here: awaiting the ack would skip the presence sent before it.
             moves.emit("join", Map.of("name", "finn", "room", "r2"));
 
-            assertThat(stays.await(WAIT, e -> isEvent(e, "notice")).path("args").get(0).path("text").asText()).isEqualTo("finn left");
+            assertThat(stays.await(WAIT, e -> isEvent(e, "notice"))
+                            .path("args")
+                            .get(0)
+                            .path("text")
+                            .asText())
+                    .isEqualTo("finn left");
             awaitPresence(stays, "r1", List.of("erin"));
             awaitPresence(moves, "r2", List.of("finn"));
             moves.emit("chat", Map.of("text", "only r2 hears this"));
@@ -112,14 +125,18 @@ class ChatDemoTest {
         return client;
     }
 
-    private static void awaitPresence(ClientProcess client, String room, List<String> members) throws InterruptedException {
-        client.await(WAIT, e -> isEvent(e, "presence")
-                && e.path("args").get(0).path("room").asText().equals(room)
-                && strings(e.path("args").get(0).path("members")).equals(members));
+    private static void awaitPresence(ClientProcess client, String room, List<String> members)
+            throws InterruptedException {
+        client.await(
+                WAIT,
+                e -> isEvent(e, "presence")
+                        && e.path("args").get(0).path("room").asText().equals(room)
+                        && strings(e.path("args").get(0).path("members")).equals(members));
     }
 
     private static boolean isEvent(JsonNode line, String event) {
-        return line.path("type").asText().equals("event") && line.path("event").asText().equals(event);
+        return line.path("type").asText().equals("event")
+                && line.path("event").asText().equals(event);
     }
 
     private static List<String> strings(JsonNode array) {

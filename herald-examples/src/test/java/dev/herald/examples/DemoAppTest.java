@@ -1,16 +1,16 @@
 package dev.herald.examples;
 
-import java.net.Socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.examples.interop.ClientProcess;
 import dev.herald.examples.ServerConfig.ConfigException;
+import dev.herald.examples.interop.ClientProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +47,10 @@ class DemoAppTest {
                 assertThat(get(app, "/chat/").body()).contains("<title>Chat</title>");
                 assertThat(get(app, "/tutorial/").body()).contains("/socket.io/socket.io.min.js");
                 assertThat(get(app, "/tutorial-1x/").body()).contains("/tutorial-1x/socket.io-1.3.6.js");
-                assertThat(get(app, "/style.css").headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
-                assertThat(get(app, "/tutorial-1x/socket.io-1.3.6.js").statusCode()).isEqualTo(200);
+                assertThat(get(app, "/style.css").headers().firstValue("content-type"))
+                        .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+                assertThat(get(app, "/tutorial-1x/socket.io-1.3.6.js").statusCode())
+                        .isEqualTo(200);
                 assertThat(get(app, "/socket.io/socket.io.min.js").statusCode()).isEqualTo(200);
                 assertThat(get(app, "/no-such-page").statusCode()).isEqualTo(404);
                 HttpResponse<String> folder = get(app, "/progress");
@@ -100,21 +103,30 @@ class DemoAppTest {
                 long began = System.nanoTime();
                 app.close();
 
-                assertThat(Duration.ofNanos(System.nanoTime() - began)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(4));
-                assertThat(app.runningWork().running()).as("the handler still sleeps").isEqualTo(1);
+                assertThat(Duration.ofNanos(System.nanoTime() - began))
+                        .isBetween(Duration.ofMillis(300), Duration.ofSeconds(4));
+                assertThat(app.runningWork().running())
+                        .as("the handler still sleeps")
+                        .isEqualTo(1);
             }
             assertThat(refused(port)).as("port %d closed", port).isTrue();
         }
 
         @Test
         void aRedisClusterUriIsCheckedAndExcludesRedis() {
-            var both = new dev.herald.examples.ServerConfig("127.0.0.1", 0, false,
-                    java.util.Optional.of("redis://127.0.0.1:1"), Map.of("redis-cluster", "redis://127.0.0.1:2"));
-            assertThatThrownBy(() -> DemoApp.start(both)).isInstanceOf(ConfigException.class)
+            var both = new ServerConfig(
+                    "127.0.0.1",
+                    0,
+                    false,
+                    Optional.of("redis://127.0.0.1:1"),
+                    Map.of("redis-cluster", "redis://127.0.0.1:2"));
+            assertThatThrownBy(() -> DemoApp.start(both))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessage("redis-cluster: give either --redis or --redis-cluster, not both");
-            var wrongScheme = new dev.herald.examples.ServerConfig("127.0.0.1", 0, false, java.util.Optional.empty(),
-                    Map.of("redis-cluster", "http://:secret@127.0.0.1:2"));
-            assertThatThrownBy(() -> DemoApp.start(wrongScheme)).isInstanceOf(ConfigException.class)
+            var wrongScheme = new ServerConfig(
+                    "127.0.0.1", 0, false, Optional.empty(), Map.of("redis-cluster", "http://:secret@127.0.0.1:2"));
+            assertThatThrownBy(() -> DemoApp.start(wrongScheme))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessage("redis-cluster: must start with redis:// or rediss://");
         }
     }
@@ -150,7 +162,8 @@ class DemoAppTest {
                     JsonNode disconnect = client.await("disconnect", Duration.ofSeconds(5));
                     assertThat(disconnect.path("reason").asText()).isNotBlank();
                     assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exited").isTrue();
-                    System.out.printf("SIGINT: client saw '%s', process exited %d ms after the signal%n",
+                    System.out.printf(
+                            "SIGINT: client saw '%s', process exited %d ms after the signal%n",
                             disconnect.path("reason").asText(), (System.nanoTime() - signalled) / 1_000_000);
                     assertThat(p.exitValue()).isZero();
                     assertThat(refused(port)).isTrue();
@@ -172,7 +185,10 @@ class DemoAppTest {
                 while ((line = err.poll(10, TimeUnit.SECONDS)) != null && line != EOF && !line.contains(" WARN ")) {
                     // skip INFO lines
                 }
-                assertThat(line).as("a WARN line on stderr").isNotNull().contains("ignoring setting 'redis-url'")
+                assertThat(line)
+                        .as("a WARN line on stderr")
+                        .isNotNull()
+                        .contains("ignoring setting 'redis-url'")
                         .doesNotContain("127.0.0.1:1");
             } finally {
                 p.destroyForcibly();
@@ -186,7 +202,10 @@ class DemoAppTest {
                 BlockingQueue<String> out = pump(p.inputReader(StandardCharsets.UTF_8));
                 BlockingQueue<String> err = pump(p.errorReader(StandardCharsets.UTF_8));
                 int port = awaitPort(out);
-                HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling")).build(),
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 String line;
                 while ((line = err.poll(10, TimeUnit.SECONDS)) != null && !line.contains(" DEBUG ")) {
@@ -200,7 +219,9 @@ class DemoAppTest {
     }
 
     private static HttpResponse<String> get(DemoApp app, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -219,17 +240,25 @@ class DemoAppTest {
      * what Ctrl-C in a terminal does.
      */
     private static Process demoProcess(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+        List<String> cmd = new ArrayList<>(List.of(
+                "env",
+                "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DemoApp.class.getName()));
+                "-cp",
+                System.getProperty("java.class.path"),
+                DemoApp.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
     }
 
     /** Java has no signal API; kill(1) sends it. */
     private static void signal(String name, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, pid).isTrue();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -%s %d", name, pid)
+                .isTrue();
     }
 
     private static int awaitPort(BlockingQueue<String> out) throws InterruptedException {

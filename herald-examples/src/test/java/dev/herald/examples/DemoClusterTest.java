@@ -48,8 +48,9 @@ class DemoClusterTest {
         for (int i = 0; i < 2; i++) {
             nodes.add(DemoApp.start(config));
         }
-        await().atMost(WAIT).until(() -> nodes.stream()
-                .allMatch(n -> n.io().of(ChatDemo.NAMESPACE).adapter().serverCount() == 2));
+        await().atMost(WAIT)
+                .until(() -> nodes.stream()
+                        .allMatch(n -> n.io().of(ChatDemo.NAMESPACE).adapter().serverCount() == 2));
     }
 
     @AfterAll
@@ -62,48 +63,65 @@ class DemoClusterTest {
 
     @Test
     void chatClientsOnTwoNodesInOneRoomSeeEachOthersMessagesAndOnlyThose() {
-        try (var alice = chat(0, "websocket"); var bob = chat(1, "polling"); var carol = chat(1, "websocket")) {
+        try (var alice = chat(0, "websocket");
+                var bob = chat(1, "polling");
+                var carol = chat(1, "websocket")) {
             assertThat(join(alice, "alice", "lobby").path("ok").asBoolean()).isTrue();
             assertThat(join(bob, "bob", "lobby").path("ok").asBoolean()).isTrue();
             assertThat(join(carol, "carol", "kitchen").path("ok").asBoolean()).isTrue();
 
-            assertThat(awaitEvent(alice, "notice", a -> a.path("text").asText().equals("bob joined"))).isNotNull();
-            assertThat(awaitEvent(bob, "presence", a -> a.path("members").size() == 2).path("members"))
-                    .extracting(JsonNode::asText).containsExactly("alice", "bob");
+            assertThat(awaitEvent(alice, "notice", a -> a.path("text").asText().equals("bob joined")))
+                    .isNotNull();
+            assertThat(awaitEvent(bob, "presence", a -> a.path("members").size() == 2)
+                            .path("members"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("alice", "bob");
 
             alice.emit("chat", Map.of("text", "hello from node 0"));
             bob.emit("chat", Map.of("text", "hi from node 1"));
 
             for (var reader : List.of(alice, bob)) {
-                assertThat(awaitEvents(reader, "chat", 2)).extracting(a -> a.path("name").asText() + ": " + a.path("text").asText())
+                assertThat(awaitEvents(reader, "chat", 2))
+                        .extracting(a ->
+                                a.path("name").asText() + ": " + a.path("text").asText())
                         .containsExactlyInAnyOrder("alice: hello from node 0", "bob: hi from node 1");
             }
             carol.emit("chat", Map.of("text", "only the kitchen"));
-            assertThat(awaitEvent(carol, "chat", a -> true).path("text").asText()).isEqualTo("only the kitchen");
-            assertThat(eventsWithin(alice, Duration.ofMillis(500))).noneMatch(e -> e.name().equals("chat"));
+            assertThat(awaitEvent(carol, "chat", a -> true).path("text").asText())
+                    .isEqualTo("only the kitchen");
+            assertThat(eventsWithin(alice, Duration.ofMillis(500)))
+                    .noneMatch(e -> e.name().equals("chat"));
         }
     }
 
     @Test
     void theMembersListOfARoomSpansTheNodesAndFollowsALeave() {
-        try (var erin = chat(0, "polling"); var finn = chat(1, "websocket")) {
+        try (var erin = chat(0, "polling");
+                var finn = chat(1, "websocket")) {
             join(erin, "erin", "r1");
             join(finn, "finn", "r1");
-            assertThat(awaitEvent(erin, "presence", a -> a.path("members").size() == 2).path("members"))
-                    .extracting(JsonNode::asText).containsExactly("erin", "finn");
+            assertThat(awaitEvent(erin, "presence", a -> a.path("members").size() == 2)
+                            .path("members"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("erin", "finn");
 
             finn.disconnect();
 
-            assertThat(awaitEvent(erin, "notice", a -> a.path("text").asText().equals("finn left"))).isNotNull();
-            assertThat(awaitEvent(erin, "presence", a -> a.path("members").size() == 1).path("members"))
-                    .extracting(JsonNode::asText).containsExactly("erin");
+            assertThat(awaitEvent(erin, "notice", a -> a.path("text").asText().equals("finn left")))
+                    .isNotNull();
+            assertThat(awaitEvent(erin, "presence", a -> a.path("members").size() == 1)
+                            .path("members"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("erin");
         }
     }
 
     @Test
     void theProgressPageRunsItsJobOnWhicheverNodeItReached() {
         for (int node = 0; node < 2; node++) {
-            try (var page = SocketIoTestClient.builder(nodes.get(node).port()).transport("websocket").connect()) {
+            try (var page = SocketIoTestClient.builder(nodes.get(node).port())
+                    .transport("websocket")
+                    .connect()) {
                 page.emit("start_job", Map.of("steps", 20));
                 assertThat(awaitEvent(page, "job_done", a -> true)).isNotNull();
             }
@@ -111,7 +129,9 @@ class DemoClusterTest {
     }
 
     private SocketIoTestClient chat(int node, String transport) {
-        return SocketIoTestClient.builder(nodes.get(node).port()).namespace(ChatDemo.NAMESPACE).transport(transport)
+        return SocketIoTestClient.builder(nodes.get(node).port())
+                .namespace(ChatDemo.NAMESPACE)
+                .transport(transport)
                 .connect();
     }
 

@@ -1,6 +1,5 @@
 package dev.herald.examples;
 
-import dev.herald.examples.ServerConfig;
 import dev.herald.redis.RedisCluster;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +14,11 @@ class DemoShardedClusterTest extends DemoClusterTest {
     ServerConfig startRedis() {
         var cluster = RedisCluster.launch(3, 0);
         setRedis(cluster);
-        return new ServerConfig("127.0.0.1", 0, false, Optional.empty(),
+        return new ServerConfig(
+                "127.0.0.1",
+                0,
+                false,
+                Optional.empty(),
                 Map.of("progress-job-ms", "400", "redis-cluster", cluster.uri()));
     }
 }

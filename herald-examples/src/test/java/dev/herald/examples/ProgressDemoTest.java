@@ -1,6 +1,5 @@
 package dev.herald.examples;
 
-import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -44,13 +44,20 @@ class ProgressDemoTest {
             JsonNode r = run.result();
             List<Integer> values = values(r.path("seen"));
 
-            assertThat(values).as("every value the bar showed").isNotEmpty().isSorted().doesNotHaveDuplicates();
+            assertThat(values)
+                    .as("every value the bar showed")
+                    .isNotEmpty()
+                    .isSorted()
+                    .doesNotHaveDuplicates();
             assertThat(values.getFirst()).isLessThanOrEqualTo(10);
             assertThat(values.getLast()).isEqualTo(100);
             assertThat(values.stream().filter(v -> v > 0 && v < 100).count()).isGreaterThanOrEqualTo(10);
-            long first = r.path("seen").get(0).path("at").asLong() - r.path("clickedAt").asLong();
-            long total = last(r.path("seen")).path("at").asLong() - r.path("clickedAt").asLong();
-            System.out.printf("progress: %d values, first after %d ms, 100 %% after %d ms%n", values.size(), first, total);
+            long first = r.path("seen").get(0).path("at").asLong()
+                    - r.path("clickedAt").asLong();
+            long total = last(r.path("seen")).path("at").asLong()
+                    - r.path("clickedAt").asLong();
+            System.out.printf(
+                    "progress: %d values, first after %d ms, 100 %% after %d ms%n", values.size(), first, total);
             assertThat(first).as("ms until the first update").isLessThan(1500);
             assertThat(total).as("ms until 100 %").isBetween(4000L, 9000L);
             assertThat(texts(r.path("log"))).anyMatch(t -> t.contains("done in"));
@@ -66,18 +73,24 @@ class ProgressDemoTest {
             JsonNode r = run.result();
             List<Integer> values = values(r.path("seen"));
             List<String> log = texts(r.path("log"));
-            long cancelledShownAt = stream(r.path("log")).filter(l -> l.path("text").asText().contains("cancelled at"))
-                    .findFirst().orElseThrow().path("at").asLong();
+            long cancelledShownAt = stream(r.path("log"))
+                    .filter(l -> l.path("text").asText().contains("cancelled at"))
+                    .findFirst()
+                    .orElseThrow()
+                    .path("at")
+                    .asLong();
 
             assertThat(values).isSorted().doesNotHaveDuplicates();
             assertThat(values.getLast()).isBetween(20, 99);
             assertThat(stream(r.path("seen")).filter(s -> s.path("at").asLong() > cancelledShownAt))
-                    .as("progress after job_cancelled").isEmpty();
+                    .as("progress after job_cancelled")
+                    .isEmpty();
             assertThat(log).last().asString().endsWith("cancelled at " + values.getLast() + " %");
             assertThat(log).noneMatch(t -> t.contains("done in"));
             assertThat(r.path("startDisabled").asBoolean()).isFalse();
             assertThat(r.path("cancelDisabled").asBoolean()).isTrue();
-            System.out.printf("progress cancel: stopped at %d %%, job_cancelled shown %d ms after the click%n",
+            System.out.printf(
+                    "progress cancel: stopped at %d %%, job_cancelled shown %d ms after the click%n",
                     values.getLast(), cancelledShownAt - r.path("cancelledAt").asLong());
         }
 
@@ -87,36 +100,55 @@ class ProgressDemoTest {
             JsonNode a = run.result().path("a");
             JsonNode b = run.result().path("b");
 
-            assertThat(steps(a)).as("tab a's steps").allMatch(t -> t.contains(" of 25:")).hasSize(25);
-            assertThat(steps(b)).as("tab b's steps").allMatch(t -> t.contains(" of 40:")).hasSize(40);
+            assertThat(steps(a))
+                    .as("tab a's steps")
+                    .allMatch(t -> t.contains(" of 25:"))
+                    .hasSize(25);
+            assertThat(steps(b))
+                    .as("tab b's steps")
+                    .allMatch(t -> t.contains(" of 40:"))
+                    .hasSize(40);
             for (JsonNode tab : List.of(a, b)) {
-                assertThat(values(tab.path("seen"))).isSorted().doesNotHaveDuplicates().endsWith(100);
+                assertThat(values(tab.path("seen")))
+                        .isSorted()
+                        .doesNotHaveDuplicates()
+                        .endsWith(100);
             }
             // At once, not one after the other: b's job started before a's finished.
-            assertThat(b.path("seen").get(0).path("at").asLong()).isLessThan(last(a.path("seen")).path("at").asLong());
+            assertThat(b.path("seen").get(0).path("at").asLong())
+                    .isLessThan(last(a.path("seen")).path("at").asLong());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void progressArrivesStepByStepWhileTheJobRuns(String transport) throws Exception {
-        try (ClientProcess client = ClientProcess.node("v4", TestDemo.url(app),
-                Map.of("options", Map.of("transports", List.of(transport))))) {
-            assertThat(client.await("connect", Duration.ofSeconds(10)).path("transport").asText()).isEqualTo(transport);
+        try (ClientProcess client = ClientProcess.node(
+                "v4", TestDemo.url(app), Map.of("options", Map.of("transports", List.of(transport))))) {
+            assertThat(client.await("connect", Duration.ofSeconds(10))
+                            .path("transport")
+                            .asText())
+                    .isEqualTo(transport);
             long started = System.nanoTime();
             client.emit("start_job", Map.of("steps", 20));
             List<Long> arrivals = new ArrayList<>();
             for (int step = 1; step <= 20; step++) {
-                JsonNode p = client.awaitEvent("progress", Duration.ofSeconds(5)).path("args").get(0);
+                JsonNode p = client.awaitEvent("progress", Duration.ofSeconds(5))
+                        .path("args")
+                        .get(0);
                 arrivals.add((System.nanoTime() - started) / 1_000_000);
                 assertThat(p.path("step").asInt()).isEqualTo(step);
                 assertThat(p.path("steps").asInt()).isEqualTo(20);
                 assertThat(p.path("percent").asInt()).isEqualTo(step * 5);
             }
-            JsonNode done = client.awaitEvent("job_done", Duration.ofSeconds(5)).path("args").get(0);
+            JsonNode done = client.awaitEvent("job_done", Duration.ofSeconds(5))
+                    .path("args")
+                    .get(0);
             assertThat(done.path("seconds").asDouble()).isBetween(4.0, 9.0);
             // Spread over the job, not bunched at its end: the halfway step came well before the last.
-            assertThat(arrivals.getLast() - arrivals.get(9)).as("ms from step 10 to step 20").isGreaterThan(1500);
+            assertThat(arrivals.getLast() - arrivals.get(9))
+                    .as("ms from step 10 to step 20")
+                    .isGreaterThan(1500);
         }
     }
 

@@ -41,8 +41,9 @@ class QuickstartTest {
     void start() throws Exception {
         // Port 0: the quickstart's main() is all the child runs, and it logs the bound port.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        app = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Quickstart.class.getName(), "0").redirectErrorStream(true).start();
+        app = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Quickstart.class.getName(), "0")
+                .redirectErrorStream(true)
+                .start();
         url = "http://127.0.0.1:" + boundPort(app) + "/";
     }
 
@@ -75,8 +76,8 @@ class QuickstartTest {
 
     @Test
     void theRootIsThePageWithItsButton() throws Exception {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=UTF-8");
         assertThat(res.body()).isEqualTo(Quickstart.PAGE).contains("<button");

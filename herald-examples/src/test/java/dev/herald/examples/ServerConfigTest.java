@@ -38,14 +38,17 @@ class ServerConfigTest {
 
     @Test
     void keysNeitherTheRecordNorTheAppReadsAreUnused() {
-        ServerConfig c = ServerConfig.load(new String[] {"--redis-cluster", "redis://h:6379", "--port", "1", "--tuning-ms", "5"},
-                Map.of("HERALD_OTHER_KEY", "x"), dir);
+        ServerConfig c = ServerConfig.load(
+                new String[] {"--redis-cluster", "redis://h:6379", "--port", "1", "--tuning-ms", "5"},
+                Map.of("HERALD_OTHER_KEY", "x"),
+                dir);
 
         assertThat(c.redisUri()).isEmpty();
         assertThat(c.unusedKeys(List.of("tuning.ms"))).containsExactly("other-key", "redis-cluster");
         assertThat(c.warnUnusedKeys(List.of("tuning-ms", "other-key"))).containsExactly("redis-cluster");
         assertThat(ServerConfig.load(new String[] {"--redis", "redis://h"}, Map.of(), dir)
-                .unusedKeys(List.of())).isEmpty();
+                        .unusedKeys(List.of()))
+                .isEmpty();
     }
 
     @Nested
@@ -83,7 +86,8 @@ class ServerConfigTest {
 
         @Test
         void bareDebugFlagMeansTrue() {
-            ServerConfig c = ServerConfig.load(new String[] {"--debug", "--port", "0"}, Map.of("HERALD_DEBUG", "false"), dir);
+            ServerConfig c =
+                    ServerConfig.load(new String[] {"--debug", "--port", "0"}, Map.of("HERALD_DEBUG", "false"), dir);
             assertThat(c.debug()).isTrue();
             assertThat(c.port()).isZero();
         }
@@ -121,14 +125,16 @@ class ServerConfigTest {
         void redisUriWithoutSchemeDoesNotEchoTheSecret() {
             assertThatThrownBy(() -> ServerConfig.load(new String[] {"--redis-uri", "secret@host"}, Map.of(), dir))
                     .hasMessage("redis-uri: must start with redis:// or rediss://")
-                    .message().doesNotContain("secret");
+                    .message()
+                    .doesNotContain("secret");
         }
 
         @Test
         void strayArgument() {
             assertThatThrownBy(() -> ServerConfig.load(new String[] {"5000"}, Map.of(), dir))
                     .hasMessageStartingWith("unexpected argument '5000'")
-                    .message().doesNotContain("\n");
+                    .message()
+                    .doesNotContain("\n");
         }
     }
 }

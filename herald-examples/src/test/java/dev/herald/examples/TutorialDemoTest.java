@@ -55,8 +55,10 @@ class TutorialDemoTest {
             assertThat(items.get(0).path("text").asText()).isEqualTo("start to process...");
             assertThat(items.get(1).path("text").asText()).isEqualTo("processed");
             long first = items.get(0).path("at").asLong() - r.path("clickedAt").asLong();
-            long gap = items.get(1).path("at").asLong() - items.get(0).path("at").asLong();
-            System.out.printf("%s (%s): 'start to process...' after %d ms, 'processed' %d ms later%n",
+            long gap =
+                    items.get(1).path("at").asLong() - items.get(0).path("at").asLong();
+            System.out.printf(
+                    "%s (%s): 'start to process...' after %d ms, 'processed' %d ms later%n",
                     page, r.path("transport").asText(), first, gap);
             assertThat(first).as("ms until 'start to process...'").isLessThan(1500);
             assertThat(gap).as("ms between the two messages").isBetween(4500L, 8000L);
@@ -69,21 +71,31 @@ class TutorialDemoTest {
     @CsvSource({"v4, polling", "v4, websocket", "v2, polling", "v2, websocket", "v1, polling", "v1, websocket"})
     void nodeClientsOfEveryVersionGetStartThenProcessedAfterTheWork(String version, String transport) throws Exception {
         try (DemoApp quick = TestDemo.start(Map.of("tutorial-work-ms", "400"));
-                ClientProcess client = ClientProcess.node(version, TestDemo.url(quick) + "testnamespace",
+                ClientProcess client = ClientProcess.node(
+                        version,
+                        TestDemo.url(quick) + "testnamespace",
                         Map.of("events", List.of("response"), "options", Map.of("transports", List.of(transport))))) {
-            assertThat(client.await("connect", Duration.ofSeconds(10)).path("transport").asText()).isEqualTo(transport);
+            assertThat(client.await("connect", Duration.ofSeconds(10))
+                            .path("transport")
+                            .asText())
+                    .isEqualTo(transport);
             long asked = System.nanoTime();
             client.emit("request_for_response", Map.of("param", "value"));
 
-            JsonNode first = client.awaitEvent("response", Duration.ofSeconds(5)).path("args").get(0);
+            JsonNode first = client.awaitEvent("response", Duration.ofSeconds(5))
+                    .path("args")
+                    .get(0);
             long firstAt = System.nanoTime();
-            JsonNode second = client.awaitEvent("response", Duration.ofSeconds(5)).path("args").get(0);
+            JsonNode second = client.awaitEvent("response", Duration.ofSeconds(5))
+                    .path("args")
+                    .get(0);
             long secondAt = System.nanoTime();
 
             assertThat(first.path("msg").asText()).isEqualTo("start to process...");
             assertThat(second.path("msg").asText()).isEqualTo("processed");
             assertThat(Duration.ofNanos(secondAt - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
-            assertThat(Duration.ofNanos(secondAt - firstAt)).as("the first came before the work ended")
+            assertThat(Duration.ofNanos(secondAt - firstAt))
+                    .as("the first came before the work ended")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(200));
         }
     }
@@ -96,7 +108,11 @@ class TutorialDemoTest {
             busy.await("connect", Duration.ofSeconds(10));
             other.await("connect", Duration.ofSeconds(10));
             busy.emit("request_for_response", Map.of("param", "value"));
-            assertThat(busy.awaitEvent("response", Duration.ofSeconds(2)).path("args").get(0).path("msg").asText())
+            assertThat(busy.awaitEvent("response", Duration.ofSeconds(2))
+                            .path("args")
+                            .get(0)
+                            .path("msg")
+                            .asText())
                     .isEqualTo("start to process...");
             long asked = System.nanoTime();
             other.emit("request_for_response", Map.of("param", "value"));

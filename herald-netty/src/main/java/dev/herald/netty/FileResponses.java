@@ -48,7 +48,9 @@ final class FileResponses {
                 ? ContentEncoding.negotiate(Optional.ofNullable(request.get(HttpHeaderNames.ACCEPT_ENCODING)))
                 : Optional.empty();
         byte[] body = coding.map(c -> compressedBody(c, etag, bytes)).orElse(bytes);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, file.contentType());
         res.headers().set(HttpHeaderNames.ETAG, etag);
@@ -87,7 +89,8 @@ final class FileResponses {
     }
 
     private static boolean compressible(String contentType) {
-        return contentType.startsWith("text/") || contentType.startsWith("application/json")
+        return contentType.startsWith("text/")
+                || contentType.startsWith("application/json")
                 || contentType.startsWith("image/svg+xml");
     }
 

@@ -86,8 +86,8 @@ final class HeadersTimeout extends ChannelDuplexHandler {
             return;
         }
         log.debug("closing {}: no complete request head within headersTimeout", ctx.channel());
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-                Unpooled.EMPTY_BUFFER);
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER);
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

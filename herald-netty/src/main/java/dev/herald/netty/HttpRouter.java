@@ -1,7 +1,7 @@
 package dev.herald.netty;
 
-import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.ConnectionError;
+import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.HandshakeRequest;
 import dev.herald.engineio.HttpRequestView;
 import dev.herald.engineio.ResponseHeaders;
@@ -13,12 +13,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     // What Node's socket.io serves from its client-dist: the plain, msgpack-parser and ES module builds.
     private static final Set<String> CLIENT_FILES = Set.of(
-            "socket.io.js", "socket.io.min.js", "socket.io.js.map", "socket.io.min.js.map",
-            "socket.io.msgpack.min.js", "socket.io.msgpack.min.js.map",
-            "socket.io.esm.min.js", "socket.io.esm.min.js.map");
+            "socket.io.js",
+            "socket.io.min.js",
+            "socket.io.js.map",
+            "socket.io.min.js.map",
+            "socket.io.msgpack.min.js",
+            "socket.io.msgpack.min.js.map",
+            "socket.io.esm.min.js",
+            "socket.io.esm.min.js.map");
     static final String CLIENT_RESOURCE_DIR = "dev/herald/client/";
 
     private final ServerContext server;
@@ -71,7 +77,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         String enginePath = server.path();
         if (path.equals(enginePath) || path.equals(enginePath.substring(0, enginePath.length() - 1))) {
             handleEngine(ctx, req);
-        } else if (server.serveClient() && path.startsWith(enginePath)
+        } else if (server.serveClient()
+                && path.startsWith(enginePath)
                 && CLIENT_FILES.contains(path.substring(enginePath.length()))) {
             String resource = CLIENT_RESOURCE_DIR + path.substring(enginePath.length());
             serveFile(ctx, req, () -> StaticFiles.classpath(server.classLoader(), resource));
@@ -86,19 +93,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void handleEngine(ChannelHandlerContext ctx, FullHttpRequest req) {
         CorsPolicy cors = server.cors();
         Optional<String> origin = Optional.ofNullable(req.headers().get(HttpHeaderNames.ORIGIN));
-        CorsPolicy.Verdict verdict = cors.verdict(origin, Optional.ofNullable(req.headers().get(HttpHeaderNames.HOST)));
+        CorsPolicy.Verdict verdict =
+                cors.verdict(origin, Optional.ofNullable(req.headers().get(HttpHeaderNames.HOST)));
         if (verdict == CorsPolicy.Verdict.REFUSED) {
             log.debug("refusing {} {} from a foreign origin", req.method(), req.uri());
             HandshakeRequest hr = Requests.toHandshake(ctx.channel(), req, server.secure());
-            ConnectionError error = server.engine().refuse(new HttpRequestView(req.method().name(), hr),
-                    EngineError.FORBIDDEN, Map.of("name", "ORIGIN_NOT_ALLOWED"));
+            ConnectionError error = server.engine()
+                    .refuse(
+                            new HttpRequestView(req.method().name(), hr),
+                            EngineError.FORBIDDEN,
+                            Map.of("name", "ORIGIN_NOT_ALLOWED"));
             sendEngineError(ctx, req, error, EMPTY);
             return;
         }
         if (req.method() == HttpMethod.OPTIONS) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-            cors.addPreflightHeaders(verdict, origin,
-                    Optional.ofNullable(req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)), res.headers()::add);
+            cors.addPreflightHeaders(
+                    verdict,
+                    origin,
+                    Optional.ofNullable(req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)),
+                    res.headers()::add);
             send(ctx, req, res);
             return;
         }
@@ -115,7 +129,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr) {
         EngineIoServer engine = server.engine();
         if (req.method() != HttpMethod.GET) {
-            ConnectionError error = engine.refuse(new HttpRequestView(req.method().name(), hr), EngineError.BAD_REQUEST,
+            ConnectionError error = engine.refuse(
+                    new HttpRequestView(req.method().name(), hr),
+                    EngineError.BAD_REQUEST,
                     Map.of("name", "BAD_UPGRADE_METHOD"));
             sendEngineError(ctx, req, error, EMPTY);
             return;
@@ -130,15 +146,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         extra.toMap().forEach(upgradeHeaders::set);
         int max = engine.options().maxHttpBufferSize();
         Optional<WebSocketServerExtension> deflate = PerMessageDeflate.negotiate(req.headers(), engine.options());
-        deflate.ifPresent(ext -> upgradeHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PerMessageDeflate.responseHeader(ext)));
+        deflate.ifPresent(ext ->
+                upgradeHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PerMessageDeflate.responseHeader(ext)));
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(max)
                 // RSV1 marks a compressed frame: allowed only once deflate is agreed.
                 .allowExtensions(deflate.isPresent())
                 .closeOnProtocolViolation(true)
                 .build();
-        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, config).newHandshaker(req);
+        String url = (server.secure() ? "wss://" : "ws://")
+                + req.headers().get(HttpHeaderNames.HOST, "localhost")
+                + req.uri();
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(url, null, config).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
@@ -148,19 +168,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         // Placed now, before the 101 leaves: the client's first frame may follow it in the same read.
         // The frame codec the handshake adds sits before these, so frames are inflated before
         // they are aggregated, and deflated before they are framed.
-        deflate.ifPresent(ext -> p.addLast("ws-deflate", ext.newExtensionEncoder())
-                .addLast("ws-inflate", ext.newExtensionDecoder()));
+        deflate.ifPresent(ext ->
+                p.addLast("ws-deflate", ext.newExtensionEncoder()).addLast("ws-inflate", ext.newExtensionDecoder()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         p.addLast("ws-frames", frames);
-        handshaker.handshake(ctx.channel(), req, upgradeHeaders, ctx.channel().newPromise()).addListener(f -> {
-            if (!f.isSuccess()) {
-                log.debug("WebSocket handshake failed on {}", ctx.channel(), f.cause());
-                ctx.channel().close();
-                return;
-            }
-            NettyWebSocketConnection connection = new NettyWebSocketConnection(ctx.channel());
-            frames.listener(engine.openWebSocket(hr, connection));
-        });
+        handshaker
+                .handshake(ctx.channel(), req, upgradeHeaders, ctx.channel().newPromise())
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        log.debug("WebSocket handshake failed on {}", ctx.channel(), f.cause());
+                        ctx.channel().close();
+                        return;
+                    }
+                    NettyWebSocketConnection connection = new NettyWebSocketConnection(ctx.channel());
+                    frames.listener(engine.openWebSocket(hr, connection));
+                });
         p.remove(this);
     }
 
@@ -170,8 +192,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         return q < 0 ? uri + "/" : uri.substring(0, q) + "/" + uri.substring(q);
     }
 
-    private void serveFile(ChannelHandlerContext ctx, FullHttpRequest req,
-            java.util.function.Supplier<Optional<StaticFiles.Found>> lookup) {
+    private void serveFile(
+            ChannelHandlerContext ctx, FullHttpRequest req, Supplier<Optional<StaticFiles.Found>> lookup) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean head = req.method() == HttpMethod.HEAD;
         // File reads block: do them on a virtual thread, write back on the channel's loop.
@@ -193,8 +215,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 res = FileResponses.build(req.headers(), found.get(), head);
             } else {
                 byte[] body = "Not found".getBytes(StandardCharsets.UTF_8);
-                res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-                        Unpooled.wrappedBuffer(body));
+                res = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND, Unpooled.wrappedBuffer(body));
                 res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
                 res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             }
@@ -217,27 +239,28 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             status = HttpResponseStatus.BAD_REQUEST;
         }
         log.debug("refusing a malformed request on {}: {}", ctx.channel(), status);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(status.reasonPhrase(), StandardCharsets.UTF_8));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(status.reasonPhrase(), StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
         write(ctx, false, res);
     }
 
     private static final Map<String, List<String>> EMPTY = Map.of();
 
-    private static void sendEngineError(ChannelHandlerContext ctx, FullHttpRequest req, ConnectionError error,
-            Map<String, List<String>> extra) {
+    private static void sendEngineError(
+            ChannelHandlerContext ctx, FullHttpRequest req, ConnectionError error, Map<String, List<String>> extra) {
         byte[] body = error.json().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(error.httpStatus()), Unpooled.wrappedBuffer(body));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(error.httpStatus()), Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         extra.forEach(res.headers()::set);
         send(ctx, req, res);
     }
 
-    private static void sendPlain(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String text) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    private static void sendPlain(
+            ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String text) {
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
         send(ctx, req, res);
     }

@@ -89,8 +89,8 @@ final class NettyEngineRequest implements EngineRequest {
             return;
         }
         channel.closeFuture().removeListener(onChannelClosed);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(content));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(content));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");

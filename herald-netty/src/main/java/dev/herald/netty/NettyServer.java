@@ -10,25 +10,23 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -36,6 +34,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,14 +83,21 @@ public final class NettyServer implements AutoCloseable {
         this.maxHeaderSize = b.maxHeaderSize;
         this.headersTimeout = b.headersTimeout;
         this.sslContext = Optional.ofNullable(b.sslContext);
-        this.context = new ServerContext(b.engine, b.path,
+        this.context = new ServerContext(
+                b.engine,
+                b.path,
                 new CorsPolicy(b.cors),
-                new StaticFiles(Optional.ofNullable(b.staticDirectory),
+                new StaticFiles(
+                        Optional.ofNullable(b.staticDirectory),
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
-                                ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader, b.pages),
-                b.serveClient, sslContext.isPresent(), b.classLoader);
+                                ? Optional.of(DEFAULT_STATIC_CLASSPATH)
+                                : Optional.ofNullable(b.staticClasspathPrefix),
+                        b.classLoader,
+                        b.pages),
+                b.serveClient,
+                sslContext.isPresent(),
+                b.classLoader);
     }
 
     /** A builder with the defaults: host 0.0.0.0, port 3000, path {@code /socket.io/}. */
@@ -108,8 +115,8 @@ public final class NettyServer implements AutoCloseable {
         EngineIoOptions options = context.engine().options();
         int max = options.maxHttpBufferSize();
         // The engine reads the channel's writability for its slow-consumer policy.
-        WriteBufferWaterMark mark = new WriteBufferWaterMark(
-                options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
+        WriteBufferWaterMark mark =
+                new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineLength)
                 .setMaxHeaderSize(maxHeaderSize);
@@ -133,7 +140,8 @@ public final class NettyServer implements AutoCloseable {
                     }
                 });
         try {
-            serverChannel = b.bind(new InetSocketAddress(host, requestedPort)).sync().channel();
+            serverChannel =
+                    b.bind(new InetSocketAddress(host, requestedPort)).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownGroups();
@@ -144,7 +152,11 @@ public final class NettyServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind " + host + ":" + requestedPort + ": " + e.getMessage(), e);
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("Herald listening on {}://{}:{}{}", sslContext.isPresent() ? "https" : "http", host, boundPort,
+        log.info(
+                "Herald listening on {}://{}:{}{}",
+                sslContext.isPresent() ? "https" : "http",
+                host,
+                boundPort,
                 context.path());
         return this;
     }
@@ -263,10 +275,11 @@ public final class NettyServer implements AutoCloseable {
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
             try {
                 this.sslContext = SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile())
-                        .sslProvider(SslProvider.JDK).build();
+                        .sslProvider(SslProvider.JDK)
+                        .build();
             } catch (SSLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("tls: cannot use " + certificateChainPem + " and " + privateKeyPem
-                        + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "tls: cannot use " + certificateChainPem + " and " + privateKeyPem + ": " + e.getMessage(), e);
             }
             return this;
         }
@@ -278,7 +291,9 @@ public final class NettyServer implements AutoCloseable {
             try {
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keyStore, password);
-                this.sslContext = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+                this.sslContext = SslContextBuilder.forServer(kmf)
+                        .sslProvider(SslProvider.JDK)
+                        .build();
             } catch (GeneralSecurityException | SSLException e) {
                 throw new IllegalArgumentException("tls: cannot use the key store: " + e.getMessage(), e);
             }
@@ -294,7 +309,8 @@ public final class NettyServer implements AutoCloseable {
                 ks.load(in, password);
                 return tls(ks, password);
             } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("tls: cannot read key store " + keyStoreFile + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "tls: cannot read key store " + keyStoreFile + ": " + e.getMessage(), e);
             }
         }
 
@@ -433,7 +449,8 @@ public final class NettyServer implements AutoCloseable {
                 throw new IllegalArgumentException("path must not be the root, was " + path);
             }
             if (cors != null && (!corsOrigins.isEmpty() || corsCredentials)) {
-                throw new IllegalArgumentException("cors: set either cors(CorsOptions) or corsAllowedOrigins/corsAllowCredentials, not both");
+                throw new IllegalArgumentException(
+                        "cors: set either cors(CorsOptions) or corsAllowedOrigins/corsAllowCredentials, not both");
             }
             if (cors == null) {
                 for (String o : corsOrigins) {
@@ -441,7 +458,10 @@ public final class NettyServer implements AutoCloseable {
                         CorsPolicy.validate(o, "corsAllowedOrigins");
                     }
                 }
-                cors = CorsOptions.builder().origins(corsOrigins.toArray(String[]::new)).credentials(corsCredentials).build();
+                cors = CorsOptions.builder()
+                        .origins(corsOrigins.toArray(String[]::new))
+                        .credentials(corsCredentials)
+                        .build();
             }
             if (maxInitialLineLength < 256) {
                 throw new IllegalArgumentException("maxInitialLineLength must be >= 256, was " + maxInitialLineLength);

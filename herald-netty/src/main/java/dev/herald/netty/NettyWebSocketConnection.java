@@ -69,16 +69,20 @@ final class NettyWebSocketConnection implements WebSocketConnection {
     @Override
     public void sendText(byte[] utf8, boolean compress) {
         if (closing == 0) {
-            send(compress ? new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))
-                    : PerMessageDeflate.uncompressedText(Unpooled.wrappedBuffer(utf8)));
+            send(
+                    compress
+                            ? new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))
+                            : PerMessageDeflate.uncompressedText(Unpooled.wrappedBuffer(utf8)));
         }
     }
 
     @Override
     public void sendBinary(byte[] data, boolean compress) {
         if (closing == 0) {
-            send(compress ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
-                    : PerMessageDeflate.uncompressedBinary(Unpooled.wrappedBuffer(data)));
+            send(
+                    compress
+                            ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
+                            : PerMessageDeflate.uncompressedBinary(Unpooled.wrappedBuffer(data)));
         }
     }
 
@@ -113,11 +117,15 @@ final class NettyWebSocketConnection implements WebSocketConnection {
                 channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
                 // A peer that does not read never lets the close frame out: do not wait for it forever.
                 try {
-                    channel.eventLoop().schedule(() -> {
-                        if (channel.isOpen()) {
-                            channel.close();
-                        }
-                    }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    channel.eventLoop()
+                            .schedule(
+                                    () -> {
+                                        if (channel.isOpen()) {
+                                            channel.close();
+                                        }
+                                    },
+                                    CLOSE_GRACE_MILLIS,
+                                    TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     // The loop is shutting down and closes the channel itself.
                 }

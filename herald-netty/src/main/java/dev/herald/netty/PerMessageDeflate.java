@@ -56,16 +56,21 @@ final class PerMessageDeflate {
         // under that parameter; without it ws deflates even "2probe" and "5" asynchronously, so
         // they leave after a poll sent later (the upgrade race the official suite trips on).
         PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(
-                LEVEL, false, PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true,
-                new Filters(options.perMessageDeflateThreshold()), options.maxHttpBufferSize());
+                LEVEL,
+                false,
+                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE,
+                true,
+                true,
+                new Filters(options.perMessageDeflateThreshold()),
+                options.maxHttpBufferSize());
         for (WebSocketExtensionData data : WebSocketExtensionUtil.extractExtensions(offered)) {
             if (NAME.equalsIgnoreCase(data.name())) {
                 // RFC 7692 7.1.1.2 lets the server answer with client_no_context_takeover even
                 // when the offer lacks it; Netty only answers what was offered, so it is added.
                 Map<String, String> params = new HashMap<>(data.parameters());
                 params.putIfAbsent(CLIENT_NO_CONTEXT, null);
-                WebSocketServerExtension accepted = handshaker.handshakeExtension(
-                        new WebSocketExtensionData(data.name(), params));
+                WebSocketServerExtension accepted =
+                        handshaker.handshakeExtension(new WebSocketExtensionData(data.name(), params));
                 if (accepted != null) {
                     return Optional.of(accepted);
                 }

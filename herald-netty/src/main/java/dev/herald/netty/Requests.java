@@ -21,7 +21,8 @@ final class Requests {
     static HandshakeRequest toHandshake(Channel channel, HttpRequest req, boolean secure) {
         Map<String, List<String>> headers = new HashMap<>();
         for (Map.Entry<String, String> h : req.headers()) {
-            headers.computeIfAbsent(CommonStrings.canonical(h.getKey().toLowerCase(Locale.ROOT)), k -> new ArrayList<>())
+            headers.computeIfAbsent(
+                            CommonStrings.canonical(h.getKey().toLowerCase(Locale.ROOT)), k -> new ArrayList<>())
                     .add(CommonStrings.canonical(h.getValue()));
         }
         headers.replaceAll((k, v) -> List.copyOf(v));
@@ -32,8 +33,8 @@ final class Requests {
                 query.put(CommonStrings.canonical(k), CommonStrings.canonical(v.get(0)));
             }
         });
-        InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a
-                ? a : new InetSocketAddress(0);
+        InetSocketAddress remote =
+                channel.remoteAddress() instanceof InetSocketAddress a ? a : new InetSocketAddress(0);
         return new HandshakeRequest(headers, query, req.uri(), remote, secure, Instant.now());
     }
 

@@ -2,11 +2,13 @@ package dev.herald.netty;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Pages given inline (exact paths), then static files from a directory and/or a classpath prefix. Paths that try to leave the root
@@ -45,12 +47,15 @@ final class StaticFiles {
     private final ClassLoader loader;
     private final Map<String, Found> pages;
 
-    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader, Map<String, String> pages) {
+    StaticFiles(
+            Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader, Map<String, String> pages) {
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
         this.loader = loader;
-        this.pages = pages.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new Found(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), TYPES.get("html"))));
+        this.pages = pages.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        Map.Entry::getKey,
+                        e -> new Found(e.getValue().getBytes(StandardCharsets.UTF_8), TYPES.get("html"))));
     }
 
     boolean enabled() {

@@ -72,10 +72,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException
-                || cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null
+                || cause instanceof CorruptedWebSocketFrameException c
+                        && c.closeStatus() != null
                         && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
             log.debug("closing {}: WebSocket message over maxHttpBufferSize", ctx.channel());
-            fail(ctx, CloseReason.MESSAGE_TOO_LARGE, "frame over maxHttpBufferSize", WebSocketCloseStatus.MESSAGE_TOO_BIG);
+            fail(
+                    ctx,
+                    CloseReason.MESSAGE_TOO_LARGE,
+                    "frame over maxHttpBufferSize",
+                    WebSocketCloseStatus.MESSAGE_TOO_BIG);
             return;
         }
         log.debug("closing {} after error", ctx.channel(), cause);

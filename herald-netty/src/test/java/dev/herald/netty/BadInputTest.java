@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.engineio.CloseReason;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.RawWebSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,8 @@ class BadInputTest {
     void unknownSidIsAnswered400SessionIdUnknown() throws Exception {
         assertEngineError(server.get(POLL + "&sid=nope"), 400, 1, "Session ID unknown");
         assertEngineError(server.send("POST", POLL + "&sid=nope", "4x"), 400, 1, "Session ID unknown");
-        try (RawWebSocket ws = new RawWebSocket(server.server.port(), "/socket.io/?EIO=4&transport=websocket&sid=nope")) {
+        try (RawWebSocket ws =
+                new RawWebSocket(server.server.port(), "/socket.io/?EIO=4&transport=websocket&sid=nope")) {
             assertThat(ws.status).isEqualTo(400);
         }
     }
@@ -85,16 +87,20 @@ class BadInputTest {
 
     @Test
     void aWebSocketUpgradeThatIsNotAGetOrHasNoKeyIsRefusedWithoutHarm() throws Exception {
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
-            raw.getOutputStream().write(("POST /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        try (Socket raw = new Socket("127.0.0.1", server.server.port())) {
+            raw.getOutputStream()
+                    .write(("POST /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String head = new String(raw.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(head).isEqualTo("HTTP/1.1 400");
         }
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
+        try (Socket raw = new Socket("127.0.0.1", server.server.port())) {
             raw.setSoTimeout(5000);
-            raw.getOutputStream().write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            raw.getOutputStream()
+                    .write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             // no Sec-WebSocket-Key: the handshake fails and only this connection is dropped
             byte[] answer = raw.getInputStream().readAllBytes();
             assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 101");
@@ -109,7 +115,8 @@ class BadInputTest {
 
     @Test
     void malformedPacketOnPollingIsAnswered400AndClosesTheSession() throws Exception {
-        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
+        EngineIoTestClient c =
+                EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
         assertThat(c.post("abc")).isEqualTo(400);
         assertThat(server.get(POLL + "&sid=" + c.sid()).statusCode()).isEqualTo(400);
         assertClosedWith(c.sid(), CloseReason.PARSE_ERROR);
@@ -119,7 +126,9 @@ class BadInputTest {
     @Test
     void emptyAndBadBase64PayloadsAreMalformedToo() throws Exception {
         for (String body : new String[] {"", "4a\u001e", "b!!!notbase64"}) {
-            EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
+            EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                    .autoPoll(false)
+                    .connect();
             assertThat(c.post(body)).as("body %s", body).isEqualTo(400);
             assertClosedWith(c.sid(), CloseReason.PARSE_ERROR);
             c.abort();
@@ -161,7 +170,8 @@ class BadInputTest {
 
     @Test
     void oversizedPostIsAnswered413AndClosesTheSession() throws Exception {
-        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
+        EngineIoTestClient c =
+                EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
         assertThat(c.post("4" + "x".repeat(2000))).isEqualTo(413);
         await().atMost(WAIT).until(() -> server.closeReasons.containsKey(c.sid()));
         assertThat(server.closeReasons.get(c.sid())).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
@@ -199,10 +209,14 @@ class BadInputTest {
     void twoConcurrentPollsAnswerTheFirstWithCloseAndRefuseTheSecond() throws Exception {
         // Which of the two the server sees first is the network's choice; the order itself is
         // pinned in herald-engineio's EngineSessionTest. Here: one close, one 400, session gone.
-        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
+        EngineIoTestClient c =
+                EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
         List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
         for (String t : List.of("a", "b")) {
-            polls.add(server.http.sendAsync(HttpRequest.newBuilder(server.uri(POLL + "&sid=" + c.sid() + "&t=" + t)).GET().build(),
+            polls.add(server.http.sendAsync(
+                    HttpRequest.newBuilder(server.uri(POLL + "&sid=" + c.sid() + "&t=" + t))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         HttpResponse<String> a = polls.get(0).get(5, TimeUnit.SECONDS);
@@ -218,7 +232,8 @@ class BadInputTest {
 
     @Test
     void postAfterCloseIsAnswered400() throws Exception {
-        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
+        EngineIoTestClient c =
+                EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect();
         assertThat(c.post("1")).isEqualTo(200);
         assertThat(c.post("4late")).isEqualTo(400);
         assertClosedWith(c.sid(), CloseReason.TRANSPORT_CLOSE);
@@ -229,15 +244,15 @@ class BadInputTest {
     void requestsFromAForeignOriginAreRefusedWhenCorsIsOff() throws Exception {
         try (TestServer plain = TestServer.start()) {
             assertEngineError(plain.get(POLL, "Origin", "https://evil.example"), 403, 4, "Forbidden");
-            try (RawWebSocket ws = new RawWebSocket(plain.server.port(), "/socket.io/?EIO=4&transport=websocket",
-                    "Origin", "https://evil.example")) {
+            try (RawWebSocket ws = new RawWebSocket(
+                    plain.server.port(), "/socket.io/?EIO=4&transport=websocket", "Origin", "https://evil.example")) {
                 assertThat(ws.status).isEqualTo(403);
             }
             // same origin and no origin at all are fine
             String self = "http://127.0.0.1:" + plain.server.port();
             assertThat(plain.get(POLL, "Origin", self).statusCode()).isEqualTo(200);
-            try (RawWebSocket ws = new RawWebSocket(plain.server.port(), "/socket.io/?EIO=4&transport=websocket",
-                    "Origin", self)) {
+            try (RawWebSocket ws =
+                    new RawWebSocket(plain.server.port(), "/socket.io/?EIO=4&transport=websocket", "Origin", self)) {
                 assertThat(ws.status).isEqualTo(101);
             }
         }
@@ -245,35 +260,45 @@ class BadInputTest {
 
     @Test
     void corsPreflightIsAnsweredForAllowedOriginsOnly() throws Exception {
-        HttpResponse<String> ok = server.send("OPTIONS", POLL, null,
-                "Origin", "https://allowed.example", "Access-Control-Request-Method", "POST",
-                "Access-Control-Request-Headers", "content-type");
+        HttpResponse<String> ok = server.send(
+                "OPTIONS",
+                POLL,
+                null,
+                "Origin",
+                "https://allowed.example",
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "content-type");
         assertThat(ok.statusCode()).isEqualTo(204);
         assertThat(ok.headers().firstValue("access-control-allow-origin")).hasValue("https://allowed.example");
-        assertThat(ok.headers().firstValue("access-control-allow-methods").orElseThrow()).contains("POST");
+        assertThat(ok.headers().firstValue("access-control-allow-methods").orElseThrow())
+                .contains("POST");
         assertThat(ok.headers().firstValue("access-control-allow-headers")).hasValue("content-type");
         assertThat(ok.headers().firstValue("access-control-allow-credentials")).isEmpty();
 
         HttpResponse<String> handshake = server.get(POLL, "Origin", "https://allowed.example");
         assertThat(handshake.statusCode()).isEqualTo(200);
-        assertThat(handshake.headers().firstValue("access-control-allow-origin")).hasValue("https://allowed.example");
+        assertThat(handshake.headers().firstValue("access-control-allow-origin"))
+                .hasValue("https://allowed.example");
 
-        HttpResponse<String> refused = server.send("OPTIONS", POLL, null,
-                "Origin", "https://evil.example", "Access-Control-Request-Method", "POST");
+        HttpResponse<String> refused = server.send(
+                "OPTIONS", POLL, null, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST");
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("access-control-allow-origin")).isEmpty();
-        try (RawWebSocket ws = new RawWebSocket(server.server.port(), "/socket.io/?EIO=4&transport=websocket",
-                "Origin", "https://evil.example")) {
+        try (RawWebSocket ws = new RawWebSocket(
+                server.server.port(), "/socket.io/?EIO=4&transport=websocket", "Origin", "https://evil.example")) {
             assertThat(ws.status).isEqualTo(403);
         }
     }
 
     @Test
     void credentialsHeaderIsSentOnlyWhenConfigured() throws Exception {
-        try (TestServer creds = TestServer.start(o -> o,
-                s -> s.corsAllowedOrigins("https://allowed.example").corsAllowCredentials(true))) {
+        try (TestServer creds = TestServer.start(
+                o -> o, s -> s.corsAllowedOrigins("https://allowed.example").corsAllowCredentials(true))) {
             HttpResponse<String> res = creds.get(POLL, "Origin", "https://allowed.example");
-            assertThat(res.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+            assertThat(res.headers().firstValue("access-control-allow-credentials"))
+                    .hasValue("true");
         }
     }
 }

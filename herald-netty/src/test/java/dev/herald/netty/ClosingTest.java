@@ -8,6 +8,7 @@ import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
 import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,8 @@ class ClosingTest {
         s.send(Message.text("bye"));
         s.close();
         server.awaitClose(sid);
-        assertThat(server.send("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "3").statusCode())
+        assertThat(server.send("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "3")
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(poll(sid).body()).isEqualTo("4bye");
         assertThat(poll(sid).body()).isEqualTo("1");
@@ -94,11 +96,11 @@ class ClosingTest {
         server.awaitClose(sid);
         // The probe is answered before the session is consulted, so the client may already have
         // paused polling: refusing the upgrade now would leave it waiting for the queue forever.
-        try (RawWebSocket ws = new RawWebSocket(server.server.port(),
-                "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
-            ws.sendFrame(1, "2probe".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (RawWebSocket ws =
+                new RawWebSocket(server.server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
+            ws.sendFrame(1, "2probe".getBytes(StandardCharsets.UTF_8));
             assertThat(ws.readFrame().text()).isEqualTo("3probe");
-            ws.sendFrame(1, "5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ws.sendFrame(1, "5".getBytes(StandardCharsets.UTF_8));
             assertThat(ws.readFrame().text()).isEqualTo("4bye");
             assertThat(ws.readUntilClosed()).isEqualTo(1000);
         }
@@ -121,8 +123,8 @@ class ClosingTest {
     void aWebSocketPeerThatStopsReadingIsCutOffWithinTheBound() throws Exception {
         // Far from the slow-consumer limits: only the close's own bound may end this connection.
         server = TestServer.start(o -> o.slowConsumerMaxBuffer(1L << 30).slowConsumerTimeout(Duration.ofMinutes(5)));
-        try (RawWebSocket ws = RawWebSocket.withReceiveBuffer(4096, server.server.port(),
-                "/socket.io/?EIO=4&transport=websocket")) {
+        try (RawWebSocket ws =
+                RawWebSocket.withReceiveBuffer(4096, server.server.port(), "/socket.io/?EIO=4&transport=websocket")) {
             String open = ws.readFrame().text();
             String sid = open.substring(9, open.indexOf('"', 9));
             EngineSocket s = server.nextOpened();
@@ -138,7 +140,9 @@ class ClosingTest {
             // The close frame is stuck behind megabytes the peer does not read: the connection is
             // aborted instead of waiting for it.
             await().atMost(BOUND).until(() -> server.engine.sessionCount() == 0);
-            assertThat(ws.readUntilClosed()).as("no close frame, the connection was cut").isEqualTo(-1);
+            assertThat(ws.readUntilClosed())
+                    .as("no close frame, the connection was cut")
+                    .isEqualTo(-1);
         }
     }
 

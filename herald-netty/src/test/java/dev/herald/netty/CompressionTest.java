@@ -34,7 +34,8 @@ class CompressionTest {
                 HttpResponse<byte[]> res = pollAfterSend(server, Message.text(BIG), "gzip, deflate, br");
                 assertThat(res.headers().firstValue("content-encoding")).hasValue("gzip");
                 assertThat(res.body().length).isLessThan(BIG.length() / 4);
-                assertThat(text(new GZIPInputStream(new ByteArrayInputStream(res.body())))).isEqualTo("4" + BIG);
+                assertThat(text(new GZIPInputStream(new ByteArrayInputStream(res.body()))))
+                        .isEqualTo("4" + BIG);
             }
         }
 
@@ -43,7 +44,8 @@ class CompressionTest {
             try (TestServer server = TestServer.start()) {
                 HttpResponse<byte[]> res = pollAfterSend(server, Message.text(BIG), "gzip;q=0.5, deflate");
                 assertThat(res.headers().firstValue("content-encoding")).hasValue("deflate");
-                assertThat(text(new InflaterInputStream(new ByteArrayInputStream(res.body())))).isEqualTo("4" + BIG);
+                assertThat(text(new InflaterInputStream(new ByteArrayInputStream(res.body()))))
+                        .isEqualTo("4" + BIG);
             }
         }
 
@@ -68,7 +70,8 @@ class CompressionTest {
         @Test
         void messageSentWithCompressFalseIsPlain() throws Exception {
             try (TestServer server = TestServer.start()) {
-                HttpResponse<byte[]> res = pollAfterSend(server, Message.text(BIG).compress(false), "gzip");
+                HttpResponse<byte[]> res =
+                        pollAfterSend(server, Message.text(BIG).compress(false), "gzip");
                 assertThat(res.headers().firstValue("content-encoding")).isEmpty();
                 assertThat(new String(res.body(), StandardCharsets.UTF_8)).isEqualTo("4" + BIG);
             }
@@ -90,14 +93,17 @@ class CompressionTest {
             }
         }
 
-        private HttpResponse<byte[]> pollAfterSend(TestServer server, Message message, String acceptEncoding) throws Exception {
+        private HttpResponse<byte[]> pollAfterSend(TestServer server, Message message, String acceptEncoding)
+                throws Exception {
             String open = server.get("/socket.io/?EIO=4&transport=polling").body();
             Matcher m = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open);
             assertThat(m.find()).isTrue();
             EngineSocket socket = server.nextOpened();
             socket.send(message);
-            HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/socket.io/?EIO=4&transport=polling&sid=" + m.group(1)))
-                    .timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(
+                            server.uri("/socket.io/?EIO=4&transport=polling&sid=" + m.group(1)))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET();
             if (acceptEncoding != null) {
                 b.header("Accept-Encoding", acceptEncoding);
             }
@@ -116,7 +122,8 @@ class CompressionTest {
             try (TestServer server = TestServer.start(o -> o.perMessageDeflate(true));
                     RawWebSocket ws = new RawWebSocket(server.server.port(), WS, "Sec-WebSocket-Extensions", OFFER)) {
                 assertThat(ws.status).isEqualTo(101);
-                assertThat(ws.responseHead.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate")
+                assertThat(ws.responseHead.toLowerCase())
+                        .contains("sec-websocket-extensions: permessage-deflate")
                         .contains("client_no_context_takeover");
                 assertThat(ws.readFrame().text()).startsWith("0{");
                 EngineSocket socket = server.nextOpened();
@@ -197,8 +204,11 @@ class CompressionTest {
         @Test
         void offerWithSmallServerWindowIsDeclined() throws Exception {
             try (TestServer server = TestServer.start(o -> o.perMessageDeflate(true));
-                    RawWebSocket ws = new RawWebSocket(server.server.port(), WS,
-                            "Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=10")) {
+                    RawWebSocket ws = new RawWebSocket(
+                            server.server.port(),
+                            WS,
+                            "Sec-WebSocket-Extensions",
+                            "permessage-deflate; server_max_window_bits=10")) {
                 assertThat(ws.status).isEqualTo(101);
                 assertThat(ws.responseHead.toLowerCase()).doesNotContain("sec-websocket-extensions");
             }
@@ -219,23 +229,29 @@ class CompressionTest {
                 HttpResponse<byte[]> gzipped = get(server, "/socket.io/socket.io.min.js", "Accept-Encoding", "gzip");
                 assertThat(gzipped.headers().firstValue("content-encoding")).hasValue("gzip");
                 assertThat(gzipped.headers().firstValue("etag")).hasValue(etag);
-                assertThat(gzipped.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+                assertThat(gzipped.headers().firstValue("vary"))
+                        .hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
                 assertThat(gzipped.body().length).isLessThan(plain.body().length / 2);
-                assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes()).isEqualTo(plain.body());
+                assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes())
+                        .isEqualTo(plain.body());
 
                 HttpResponse<byte[]> again = get(server, "/socket.io/socket.io.min.js", "If-None-Match", etag);
                 assertThat(again.statusCode()).isEqualTo(304);
                 assertThat(again.body()).isEmpty();
-                assertThat(get(server, "/socket.io/socket.io.min.js", "If-None-Match", "W/\"other\"").statusCode()).isEqualTo(200);
+                assertThat(get(server, "/socket.io/socket.io.min.js", "If-None-Match", "W/\"other\"")
+                                .statusCode())
+                        .isEqualTo(200);
             }
         }
 
         @Test
         void pagesOverTheThresholdAreGzippedAndSmallOnesAreNot() throws Exception {
-            try (TestServer server = TestServer.start(o -> o, b -> b.page("/big", "<p>" + BIG + "</p>").page("/small", "<p>hi</p>"))) {
+            try (TestServer server = TestServer.start(
+                    o -> o, b -> b.page("/big", "<p>" + BIG + "</p>").page("/small", "<p>hi</p>"))) {
                 HttpResponse<byte[]> big = get(server, "/big", "Accept-Encoding", "gzip, deflate");
                 assertThat(big.headers().firstValue("content-encoding")).hasValue("gzip");
-                assertThat(text(new GZIPInputStream(new ByteArrayInputStream(big.body())))).isEqualTo("<p>" + BIG + "</p>");
+                assertThat(text(new GZIPInputStream(new ByteArrayInputStream(big.body()))))
+                        .isEqualTo("<p>" + BIG + "</p>");
                 HttpResponse<byte[]> small = get(server, "/small", "Accept-Encoding", "gzip");
                 assertThat(small.headers().firstValue("content-encoding")).isEmpty();
                 assertThat(small.headers().firstValue("etag")).isPresent();
@@ -244,7 +260,9 @@ class CompressionTest {
         }
 
         private HttpResponse<byte[]> get(TestServer server, String path, String... headers) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET();
             for (int i = 0; i < headers.length; i += 2) {
                 b.header(headers[i], headers[i + 1]);
             }

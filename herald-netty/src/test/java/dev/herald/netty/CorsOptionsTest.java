@@ -27,7 +27,8 @@ class CorsOptionsTest {
 
     @Test
     void aWildcardAllowsEveryOriginWithAStarOnPollingAndWebSocket() throws Exception {
-        try (TestServer s = TestServer.start(o -> o, b -> b.cors(CorsOptions.builder().origins("*").build()))) {
+        try (TestServer s = TestServer.start(
+                o -> o, b -> b.cors(CorsOptions.builder().origins("*").build()))) {
             HttpResponse<String> res = s.get(POLL, "Origin", "https://anywhere.test");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("access-control-allow-origin")).hasValue("*");
@@ -38,12 +39,17 @@ class CorsOptionsTest {
 
     @Test
     void aWildcardWithCredentialsIsRefusedAtBuildNamingBothOptions() {
-        assertThatThrownBy(() -> CorsOptions.builder().origins("*").credentials(true).build())
+        assertThatThrownBy(() ->
+                        CorsOptions.builder().origins("*").credentials(true).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cors.origins \"*\"").hasMessageContaining("cors.credentials");
+                .hasMessageContaining("cors.origins \"*\"")
+                .hasMessageContaining("cors.credentials");
         try (TestServer s = TestServer.start()) {
-            assertThatThrownBy(() -> NettyServer.builder().engine(s.engine)
-                    .corsAllowedOrigins("*").corsAllowCredentials(true).build())
+            assertThatThrownBy(() -> NettyServer.builder()
+                            .engine(s.engine)
+                            .corsAllowedOrigins("*")
+                            .corsAllowCredentials(true)
+                            .build())
                     .hasMessageContaining("cors.credentials");
         }
     }
@@ -51,8 +57,11 @@ class CorsOptionsTest {
     @Test
     void settingBothFormsIsRefused() {
         try (TestServer s = TestServer.start()) {
-            assertThatThrownBy(() -> NettyServer.builder().engine(s.engine).cors(CorsOptions.sameOriginOnly())
-                    .corsAllowedOrigins("https://a.test").build())
+            assertThatThrownBy(() -> NettyServer.builder()
+                            .engine(s.engine)
+                            .cors(CorsOptions.sameOriginOnly())
+                            .corsAllowedOrigins("https://a.test")
+                            .build())
                     .hasMessageContaining("not both");
         }
     }
@@ -72,13 +81,18 @@ class CorsOptionsTest {
             for (String ok : new String[] {"https://review-12.example.net", "https://acme.tenant.test"}) {
                 HttpResponse<String> res = s.get(POLL, "Origin", ok);
                 assertThat(res.statusCode()).as(ok).isEqualTo(200);
-                assertThat(res.headers().firstValue("access-control-allow-origin")).hasValue(ok);
+                assertThat(res.headers().firstValue("access-control-allow-origin"))
+                        .hasValue(ok);
                 assertThat(res.headers().allValues("vary")).contains("origin");
                 assertThat(upgradeStatus(s, ok)).as(ok).isEqualTo(101);
             }
             // Full match, not a JS RegExp test(): a suffix or prefix does not sneak in.
-            for (String bad : new String[] {"https://review-12.example.net.evil.test", "https://xreview-1.example.net",
-                    "https://boom.tenant.test", "https://evil.test"}) {
+            for (String bad : new String[] {
+                "https://review-12.example.net.evil.test",
+                "https://xreview-1.example.net",
+                "https://boom.tenant.test",
+                "https://evil.test"
+            }) {
                 assertThat(s.get(POLL, "Origin", bad).statusCode()).as(bad).isEqualTo(403);
                 assertThat(upgradeStatus(s, bad)).as(bad).isEqualTo(403);
             }
@@ -87,33 +101,61 @@ class CorsOptionsTest {
 
     @Test
     void thePreflightCarriesMethodsHeadersMaxAgeAndCredentials() throws Exception {
-        CorsOptions cors = CorsOptions.builder().origins("https://app.test").methods("GET", "POST")
-                .allowedHeaders("X-Token", "Content-Type").exposedHeaders("X-Trace-Id").maxAge(Duration.ofMinutes(10))
-                .credentials(true).build();
+        CorsOptions cors = CorsOptions.builder()
+                .origins("https://app.test")
+                .methods("GET", "POST")
+                .allowedHeaders("X-Token", "Content-Type")
+                .exposedHeaders("X-Trace-Id")
+                .maxAge(Duration.ofMinutes(10))
+                .credentials(true)
+                .build();
         try (TestServer s = TestServer.start(o -> o, b -> b.cors(cors))) {
-            HttpResponse<String> pre = s.send("OPTIONS", POLL, null, "Origin", "https://app.test",
-                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-token");
+            HttpResponse<String> pre = s.send(
+                    "OPTIONS",
+                    POLL,
+                    null,
+                    "Origin",
+                    "https://app.test",
+                    "Access-Control-Request-Method",
+                    "POST",
+                    "Access-Control-Request-Headers",
+                    "x-token");
             assertThat(pre.statusCode()).isEqualTo(204);
             assertThat(pre.headers().firstValue("access-control-allow-origin")).hasValue("https://app.test");
             assertThat(pre.headers().firstValue("access-control-allow-methods")).hasValue("GET,POST");
             assertThat(pre.headers().firstValue("access-control-allow-headers")).hasValue("X-Token,Content-Type");
             assertThat(pre.headers().firstValue("access-control-max-age")).hasValue("600");
-            assertThat(pre.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+            assertThat(pre.headers().firstValue("access-control-allow-credentials"))
+                    .hasValue("true");
             HttpResponse<String> get = s.get(POLL, "Origin", "https://app.test");
-            assertThat(get.headers().firstValue("access-control-expose-headers")).hasValue("X-Trace-Id");
-            assertThat(get.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+            assertThat(get.headers().firstValue("access-control-expose-headers"))
+                    .hasValue("X-Trace-Id");
+            assertThat(get.headers().firstValue("access-control-allow-credentials"))
+                    .hasValue("true");
         }
     }
 
     @Test
     void theDefaultsAreNodesCorsDefaults() throws Exception {
-        try (TestServer s = TestServer.start(o -> o, b -> b.cors(CorsOptions.builder().origins("https://app.test").build()))) {
-            HttpResponse<String> pre = s.send("OPTIONS", POLL, null, "Origin", "https://app.test",
-                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-custom");
-            assertThat(pre.headers().firstValue("access-control-allow-methods")).hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
+        try (TestServer s = TestServer.start(
+                o -> o,
+                b -> b.cors(CorsOptions.builder().origins("https://app.test").build()))) {
+            HttpResponse<String> pre = s.send(
+                    "OPTIONS",
+                    POLL,
+                    null,
+                    "Origin",
+                    "https://app.test",
+                    "Access-Control-Request-Method",
+                    "POST",
+                    "Access-Control-Request-Headers",
+                    "x-custom");
+            assertThat(pre.headers().firstValue("access-control-allow-methods"))
+                    .hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
             assertThat(pre.headers().firstValue("access-control-allow-headers")).hasValue("x-custom");
             assertThat(pre.headers().firstValue("access-control-max-age")).isEmpty();
-            assertThat(pre.headers().firstValue("access-control-allow-credentials")).isEmpty();
+            assertThat(pre.headers().firstValue("access-control-allow-credentials"))
+                    .isEmpty();
         }
     }
 
@@ -130,8 +172,12 @@ class CorsOptionsTest {
 
     @Test
     void badEntriesAreRefusedNamingTheOption() {
-        assertThatThrownBy(() -> CorsOptions.builder().origins("example.com").build()).hasMessageContaining("cors.origins");
-        assertThatThrownBy(() -> CorsOptions.builder().methods("GET, POST").build()).hasMessageContaining("cors.methods");
-        assertThatThrownBy(() -> CorsOptions.builder().maxAge(Duration.ofSeconds(-1)).build()).hasMessageContaining("cors.maxAge");
+        assertThatThrownBy(() -> CorsOptions.builder().origins("example.com").build())
+                .hasMessageContaining("cors.origins");
+        assertThatThrownBy(() -> CorsOptions.builder().methods("GET, POST").build())
+                .hasMessageContaining("cors.methods");
+        assertThatThrownBy(() ->
+                        CorsOptions.builder().maxAge(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("cors.maxAge");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.Message;
 import dev.herald.engineio.parser.Eio3Codec;
 import dev.herald.engineio.parser.Packet;
 import dev.herald.engineio.parser.PacketType;
@@ -38,7 +39,9 @@ class Eio3Test {
             assertThat(server.nextOpened().protocol()).isEqualTo(3);
             String sid = sidOf(body);
 
-            assertThat(server.send("POST", V3 + "&b64=1&sid=" + sid, "6:4hello10:b4AQIDBA==").statusCode()).isEqualTo(200);
+            assertThat(server.send("POST", V3 + "&b64=1&sid=" + sid, "6:4hello10:b4AQIDBA==")
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(server.get(V3 + "&b64=1&sid=" + sid).body()).isEqualTo("6:4hello10:b4AQIDBA==");
         }
     }
@@ -46,20 +49,24 @@ class Eio3Test {
     @Test
     void withoutB64PollingAnswersBinaryPayloadsAsOctetStream() throws Exception {
         try (TestServer server = TestServer.start(o -> o.allowEio3(true))) {
-            HttpResponse<byte[]> open = server.http.send(HttpRequest.newBuilder(server.uri(V3)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> open = server.http.send(
+                    HttpRequest.newBuilder(server.uri(V3)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(open.headers().firstValue("content-type")).hasValue("application/octet-stream");
             List<Packet> packets = Eio3Codec.decodeBinaryPayload(open.body());
             assertThat(packets).hasSize(1);
             assertThat(packets.get(0).type()).isEqualTo(PacketType.OPEN);
             String sid = sidOf(packets.get(0).data());
 
-            byte[] post = Eio3Codec.encodeBinaryPayload(List.of(Packet.message(dev.herald.engineio.Message.binary(new byte[] {7, 8}))));
-            HttpResponse<String> posted = server.http.send(HttpRequest.newBuilder(server.uri(V3 + "&sid=" + sid))
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(post)).build(), HttpResponse.BodyHandlers.ofString());
+            byte[] post = Eio3Codec.encodeBinaryPayload(List.of(Packet.message(Message.binary(new byte[] {7, 8}))));
+            HttpResponse<String> posted = server.http.send(
+                    HttpRequest.newBuilder(server.uri(V3 + "&sid=" + sid))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(post))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).isEqualTo(200);
-            HttpResponse<byte[]> echoed = server.http.send(HttpRequest.newBuilder(server.uri(V3 + "&sid=" + sid)).GET().build(),
+            HttpResponse<byte[]> echoed = server.http.send(
+                    HttpRequest.newBuilder(server.uri(V3 + "&sid=" + sid)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(echoed.body()).containsExactly(1, 3, 255, 4, 7, 8);
         }
@@ -72,7 +79,8 @@ class Eio3Test {
         try (TestServer server = TestServer.start(o -> o.allowEio3(true))) {
             String sid = sidOf(server.get(V3 + "&b64=1").body());
             for (int i = 0; i < 3; i++) {
-                assertThat(server.send("POST", V3 + "&b64=1&sid=" + sid, "1:2").statusCode()).isEqualTo(200);
+                assertThat(server.send("POST", V3 + "&b64=1&sid=" + sid, "1:2").statusCode())
+                        .isEqualTo(200);
                 // the server never pings an EIO3 client, so the only packet is the pong
                 assertThat(server.get(V3 + "&b64=1&sid=" + sid).body()).isEqualTo("1:3");
             }
@@ -82,7 +90,8 @@ class Eio3Test {
 
     @Test
     void aSilentEio3ClientTimesOutAfterIntervalPlusTimeout() throws Exception {
-        try (TestServer server = TestServer.start(o -> o.allowEio3(true).pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(200)))) {
+        try (TestServer server = TestServer.start(
+                o -> o.allowEio3(true).pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(200)))) {
             String sid = sidOf(server.get(V3 + "&b64=1").body());
             await().atMost(Duration.ofSeconds(3)).until(() -> server.closeReasons.containsKey(sid));
             assertThat(server.closeReasons.get(sid)).isEqualTo(CloseReason.PING_TIMEOUT);
@@ -109,7 +118,8 @@ class Eio3Test {
     void onlyAnExplicitEio3SelectsIt() throws Exception {
         try (TestServer server = TestServer.start(o -> o.allowEio3(true))) {
             assertThat(server.get("/socket.io/?transport=polling").statusCode()).isEqualTo(400);
-            assertThat(server.get("/socket.io/?EIO=2&transport=polling").statusCode()).isEqualTo(400);
+            assertThat(server.get("/socket.io/?EIO=2&transport=polling").statusCode())
+                    .isEqualTo(400);
             assertThat(server.get("/socket.io/?EIO=4&transport=polling").body()).startsWith("0{");
         }
     }

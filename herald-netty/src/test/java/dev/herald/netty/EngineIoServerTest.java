@@ -4,15 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineIoOptions;
+import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.EngineSocket;
+import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.Message;
 import dev.herald.engineio.parser.PacketType;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.RawWebSocket;
 import dev.herald.testing.Received;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,7 +37,9 @@ class EngineIoServerTest {
     static final Duration WAIT = Duration.ofSeconds(5);
 
     static EngineIoTestClient connect(TestServer server, String transport) {
-        return EngineIoTestClient.builder(server.endpoint()).transport(transport).connect();
+        return EngineIoTestClient.builder(server.endpoint())
+                .transport(transport)
+                .connect();
     }
 
     @Nested
@@ -33,10 +47,12 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void openPacketHasExactlyTheFiveKeysOfTheSpec(String transport) throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, transport)) {
                 List<String> keys = new ArrayList<>();
                 c.handshake().fieldNames().forEachRemaining(keys::add);
-                assertThat(keys).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+                assertThat(keys)
+                        .containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
                 assertThat(c.handshake().get("pingInterval").asInt()).isEqualTo(25000);
                 assertThat(c.handshake().get("pingTimeout").asInt()).isEqualTo(20000);
                 assertThat(c.handshake().get("maxPayload").asInt()).isEqualTo(1_000_000);
@@ -52,16 +68,17 @@ class EngineIoServerTest {
 
         @Test
         void pollingOnlyServerOffersNoUpgrade() throws Exception {
-            try (TestServer server = TestServer.start(o -> o.transports(dev.herald.engineio.EngineIoOptions.Transport.POLLING));
+            try (TestServer server = TestServer.start(o -> o.transports(EngineIoOptions.Transport.POLLING));
                     EngineIoTestClient c = connect(server, "polling")) {
                 assertThat(c.handshake().get("upgrades").toString()).isEqualTo("[]");
-                assertThat(server.get("/socket.io/?EIO=4&transport=websocket").statusCode()).isEqualTo(400);
+                assertThat(server.get("/socket.io/?EIO=4&transport=websocket").statusCode())
+                        .isEqualTo(400);
             }
         }
 
         @Test
         void websocketOnlyServerRefusesPolling() throws Exception {
-            try (TestServer server = TestServer.start(o -> o.transports(dev.herald.engineio.EngineIoOptions.Transport.WEBSOCKET))) {
+            try (TestServer server = TestServer.start(o -> o.transports(EngineIoOptions.Transport.WEBSOCKET))) {
                 var res = server.get("/socket.io/?EIO=4&transport=polling");
                 assertThat(res.statusCode()).isEqualTo(400);
                 assertThat(res.body()).isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
@@ -78,7 +95,8 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void textAndBinaryMessagesAreEchoedInOrder(String transport) throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, transport)) {
                 c.sendMessage("hello");
                 c.sendBinary(new byte[] {1, 2, 3, 4});
                 c.sendMessage("é ✓ 😀");
@@ -92,7 +110,9 @@ class EngineIoServerTest {
         @Test
         void severalPacketsInOnePostArriveInOrder() throws Exception {
             try (TestServer server = TestServer.start();
-                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                            .autoPoll(false)
+                            .connect()) {
                 assertThat(c.post("4a\u001e4b\u001ebAQID")).isEqualTo(200);
                 var res = server.get("/socket.io/?EIO=4&transport=polling&sid=" + c.sid());
                 assertThat(res.body()).isEqualTo("4a\u001e4b\u001ebAQID");
@@ -109,7 +129,8 @@ class EngineIoServerTest {
         @ValueSource(strings = {"polling", "websocket"})
         @Tag("timing")
         void sendsFromAnotherThreadArriveAsTheyAreMadeNotBatched(String transport) throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, transport)) {
                 EngineSocket s = server.nextOpened();
                 Received previous = null;
                 for (int i = 0; i < 5; i++) {
@@ -118,9 +139,12 @@ class EngineIoServerTest {
                     Thread.ofVirtual().start(() -> s.send(Message.text(tick)));
                     Received r = c.nextMessageReceived(WAIT);
                     assertThat(r.packet().message().orElseThrow().text()).isEqualTo(tick);
-                    assertThat((r.nanoTime() - sentAt) / 1_000_000).as("latency of tick %d", i).isLessThan(500L);
+                    assertThat((r.nanoTime() - sentAt) / 1_000_000)
+                            .as("latency of tick %d", i)
+                            .isLessThan(500L);
                     if (previous != null) {
-                        assertThat(r.response()).as("tick %d came in its own response/frame", i)
+                        assertThat(r.response())
+                                .as("tick %d came in its own response/frame", i)
                                 .isNotEqualTo(previous.response());
                     }
                     previous = r;
@@ -131,7 +155,8 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void aBurstOfSendsIsDeliveredCompleteAndInOrder(String transport) throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, transport)) {
                 EngineSocket s = server.nextOpened();
                 for (int i = 0; i < 200; i++) {
                     s.send(Message.text(Integer.toString(i)));
@@ -152,7 +177,8 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void serverPingsEveryIntervalAndPongsKeepTheSessionOpen(String transport) throws Exception {
-            try (TestServer server = TestServer.start(o -> o.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(150)));
+            try (TestServer server = TestServer.start(
+                            o -> o.pingInterval(Duration.ofMillis(150)).pingTimeout(Duration.ofMillis(150)));
                     EngineIoTestClient c = connect(server, transport)) {
                 EngineSocket s = server.nextOpened();
                 for (int i = 0; i < 4; i++) {
@@ -169,12 +195,15 @@ class EngineIoServerTest {
         @ValueSource(strings = {"polling", "websocket"})
         @Tag("timing")
         void missingPongClosesWithPingTimeoutAfterIntervalPlusTimeout(String transport) throws Exception {
-            try (TestServer server = TestServer.start(o -> o.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)))) {
+            try (TestServer server =
+                    TestServer.start(o -> o.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)))) {
                 // Never early (measured from before the handshake), not much late (measured from
                 // after it, so a slow handshake on a loaded machine does not count).
                 long start = System.nanoTime();
-                try (EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).transport(transport)
-                        .autoPong(false).connect()) {
+                try (EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                        .transport(transport)
+                        .autoPong(false)
+                        .connect()) {
                     long connected = System.nanoTime();
                     Received ping = c.next(WAIT);
                     assertThat(ping.packet().type()).isEqualTo(PacketType.PING);
@@ -185,8 +214,11 @@ class EngineIoServerTest {
                     await().atMost(WAIT).until(() -> server.closeReasons.containsKey(sid));
                     assertThat(server.closeReasons.get(sid)).isEqualTo(CloseReason.PING_TIMEOUT);
                     assertThat((server.closeNanos.get(sid) - start) / 1_000_000).isGreaterThanOrEqualTo(490L);
-                    assertThat((server.closeNanos.get(sid) - connected) / 1_000_000).isLessThan(1200L);
-                    assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + sid).statusCode()).isEqualTo(400);
+                    assertThat((server.closeNanos.get(sid) - connected) / 1_000_000)
+                            .isLessThan(1200L);
+                    assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + sid)
+                                    .statusCode())
+                            .isEqualTo(400);
                 }
             }
         }
@@ -196,7 +228,8 @@ class EngineIoServerTest {
     class Upgrade {
         @Test
         void upgradeSwitchesTransportAndKeepsEchoing() throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, "polling")) {
                 EngineSocket s = server.nextOpened();
                 c.sendMessage("before");
                 assertThat(c.nextMessage(WAIT).text()).isEqualTo("before");
@@ -206,16 +239,19 @@ class EngineIoServerTest {
                 Received r = c.nextMessageReceived(WAIT);
                 assertThat(r.packet().message().orElseThrow().text()).isEqualTo("after");
                 assertThat(r.transport()).isEqualTo("websocket");
-                assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + c.sid()).statusCode()).isEqualTo(400);
+                assertThat(server.get("/socket.io/?EIO=4&transport=polling&sid=" + c.sid())
+                                .statusCode())
+                        .isEqualTo(400);
             }
         }
 
         @Test
         void aNumberedStreamCrossesTheUpgradeWithoutLossOrReordering() throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, "polling")) {
                 EngineSocket s = server.nextOpened();
-                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicInteger sent = new AtomicInteger();
                 // Keep sending until well after the switch, however long the upgrade takes, paced by
                 // delivery: a batch waits until the server holds little, so the stream stays long
                 // enough to cross the switch and short enough to read back.
@@ -223,12 +259,15 @@ class EngineIoServerTest {
                     while (!stop.get()) {
                         s.send(Message.text(Integer.toString(sent.getAndIncrement())));
                         if (sent.get() % 20 == 0) {
-                            await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
+                            await().atMost(WAIT)
+                                    .pollInterval(Duration.ofMillis(1))
                                     .until(() -> stop.get() || server.engine.bufferedBytes() < 200);
                         }
                     }
                 });
-                await().atMost(WAIT).until(() -> c.pending().stream().anyMatch(r -> r.packet().type() == PacketType.MESSAGE));
+                await().atMost(WAIT)
+                        .until(() ->
+                                c.pending().stream().anyMatch(r -> r.packet().type() == PacketType.MESSAGE));
                 c.upgrade();
                 await().atMost(WAIT).until(() -> s.transport().equals("websocket"));
                 int atSwitch = sent.get();
@@ -244,7 +283,9 @@ class EngineIoServerTest {
                     sawPolling |= r.transport().equals("polling");
                     sawWebSocket |= r.transport().equals("websocket");
                     if (r.transport().equals("polling")) {
-                        assertThat(sawWebSocket).as("no polling packet after a websocket one").isFalse();
+                        assertThat(sawWebSocket)
+                                .as("no polling packet after a websocket one")
+                                .isFalse();
                     }
                 }
                 assertThat(sawPolling).isTrue();
@@ -255,10 +296,11 @@ class EngineIoServerTest {
 
         @Test
         void aSecondWebSocketForAnUpgradedSessionIsClosedAndTheFirstKeepsWorking() throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, "polling")) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, "polling")) {
                 c.upgrade();
-                try (RawWebSocket second = new RawWebSocket(server.server.port(),
-                        "/socket.io/?EIO=4&transport=websocket&sid=" + c.sid())) {
+                try (RawWebSocket second = new RawWebSocket(
+                        server.server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + c.sid())) {
                     if (second.status == 101) {
                         assertThat(second.readUntilClosed()).isNotEqualTo(0);
                     } else {
@@ -289,7 +331,8 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void serverCloseDeliversQueuedMessagesThenEndsTheSession(String transport) throws Exception {
-            try (TestServer server = TestServer.start(); EngineIoTestClient c = connect(server, transport)) {
+            try (TestServer server = TestServer.start();
+                    EngineIoTestClient c = connect(server, transport)) {
                 EngineSocket s = server.nextOpened();
                 s.send(Message.text("last words"));
                 s.close();
@@ -318,10 +361,14 @@ class EngineIoServerTest {
         @Test
         void aParkedPollWhoseConnectionDropsClosesTheSessionWithTransportError() throws Exception {
             try (TestServer server = TestServer.start();
-                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
-                try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
-                    raw.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling&sid=" + c.sid()
-                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                            .autoPoll(false)
+                            .connect()) {
+                try (Socket raw = new Socket("127.0.0.1", server.server.port())) {
+                    raw.getOutputStream()
+                            .write(("GET /socket.io/?EIO=4&transport=polling&sid=" + c.sid()
+                                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     raw.getOutputStream().flush();
                     // Netty reads the request before it sees the connection end, so the poll is
                     // parked first. That a parked poll alone does not close the session is
@@ -335,24 +382,30 @@ class EngineIoServerTest {
         @ParameterizedTest
         @ValueSource(strings = {"polling", "websocket"})
         void aHandlerThatClosesInOnOpenIsToldOfTheCloseExactlyOnce(String transport) throws Exception {
-            java.util.List<CloseReason> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-            dev.herald.engineio.EngineIoServer engine = dev.herald.engineio.EngineIoServer.create(
-                    dev.herald.engineio.EngineIoOptions.defaults(), socket -> {
-                        socket.send(Message.text("bye"));
-                        socket.close();
-                        return new dev.herald.engineio.EngineSocketListener() {
-                            @Override
-                            public void onMessage(EngineSocket s, Message m) {}
+            List<CloseReason> told = new CopyOnWriteArrayList<>();
+            EngineIoServer engine = EngineIoServer.create(EngineIoOptions.defaults(), socket -> {
+                socket.send(Message.text("bye"));
+                socket.close();
+                return new EngineSocketListener() {
+                    @Override
+                    public void onMessage(EngineSocket s, Message m) {}
 
-                            @Override
-                            public void onClose(EngineSocket s, CloseReason reason, String d) {
-                                told.add(reason);
-                            }
-                        };
-                    });
-            try (NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine).build().start();
+                    @Override
+                    public void onClose(EngineSocket s, CloseReason reason, String d) {
+                        told.add(reason);
+                    }
+                };
+            });
+            try (NettyServer server = NettyServer.builder()
+                            .host("127.0.0.1")
+                            .port(0)
+                            .engine(engine)
+                            .build()
+                            .start();
                     EngineIoTestClient c = EngineIoTestClient.builder(
-                            java.net.URI.create("http://127.0.0.1:" + server.port() + "/socket.io/")).transport(transport).connect()) {
+                                    URI.create("http://127.0.0.1:" + server.port() + "/socket.io/"))
+                            .transport(transport)
+                            .connect()) {
                 assertThat(c.nextMessage(WAIT).text()).isEqualTo("bye");
                 c.awaitClosed(WAIT);
                 // Once the session is gone nothing can tell the handler again.
@@ -364,14 +417,18 @@ class EngineIoServerTest {
         @Test
         void clientClosePostAnswersTheParkedPollWithNoop() throws Exception {
             try (TestServer server = TestServer.start();
-                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).autoPoll(false).connect()) {
-                var poll = server.http.sendAsync(java.net.http.HttpRequest.newBuilder(
-                        server.uri("/socket.io/?EIO=4&transport=polling&sid=" + c.sid())).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                    EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                            .autoPoll(false)
+                            .connect()) {
+                var poll = server.http.sendAsync(
+                        HttpRequest.newBuilder(server.uri("/socket.io/?EIO=4&transport=polling&sid=" + c.sid()))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 // The poll may reach the server before or after the close: either way it is
                 // answered noop (the parked order is pinned in EngineSessionTest).
                 assertThat(c.post("1")).isEqualTo(200);
-                var res = poll.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                var res = poll.get(5, TimeUnit.SECONDS);
                 assertThat(res.statusCode()).isEqualTo(200);
                 assertThat(res.body()).isEqualTo("6");
             }

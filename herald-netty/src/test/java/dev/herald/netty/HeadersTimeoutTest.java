@@ -51,7 +51,8 @@ class HeadersTimeoutTest {
     void aKeepAliveConnectionIsNotTimedAfterItsFirstRequest() {
         EmbeddedChannel ch = channel();
         advance(ch, TIMEOUT.minusMillis(10));
-        var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/socket.io/?EIO=4&transport=polling");
+        var req =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/socket.io/?EIO=4&transport=polling");
         assertThat(ch.writeInbound(req)).isTrue();
         ReferenceCountUtil.release(ch.readInbound());
         assertThat(ch.pipeline().get("headers-timeout")).isNull();

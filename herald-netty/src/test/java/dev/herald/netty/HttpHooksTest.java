@@ -13,7 +13,6 @@ import dev.herald.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -104,7 +103,8 @@ class HttpHooksTest {
                 assertThat(polling.method()).isEqualTo("GET");
                 assertThat(polling.query()).containsEntry("token", "good").containsEntry("transport", "polling");
                 assertThat(polling.url()).startsWith(POLL);
-                assertThat(polling.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
+                assertThat(polling.remoteAddress().getAddress().isLoopbackAddress())
+                        .isTrue();
                 assertThat(seen.get(1).header("X-TOKEN")).hasValue("good");
                 assertThat(seen.get(1).query("transport")).hasValue("websocket");
             }
@@ -113,8 +113,10 @@ class HttpHooksTest {
         @Test
         void onlyHandshakesAreChecked() throws Exception {
             try (TestServer s = server()) {
-                EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint()).transport("polling")
-                        .header("X-Token", "good").connect();
+                EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint())
+                        .transport("polling")
+                        .header("X-Token", "good")
+                        .connect();
                 int before = seen.size();
                 c.upgrade();
                 c.sendMessage("hi");
@@ -156,8 +158,7 @@ class HttpHooksTest {
         @Test
         void aThrowingMiddlewareAnswers400AndReportsMiddlewareFailure() throws Exception {
             List<ConnectionError> errors = new CopyOnWriteArrayList<>();
-            try (TestServer s = TestServer.start(o -> o
-                    .use((req, headers) -> {
+            try (TestServer s = TestServer.start(o -> o.use((req, headers) -> {
                         if (req.header("x-bad").isPresent()) {
                             throw new IllegalArgumentException("nope");
                         }
@@ -183,8 +184,7 @@ class HttpHooksTest {
 
         @Test
         void initialHeadersGoOnHandshakesOnlyAndHeadersOnEveryAnswer() throws Exception {
-            try (TestServer s = TestServer.start(o -> o
-                    .onInitialHeaders((req, h) -> h.set("X-Initial", "1"))
+            try (TestServer s = TestServer.start(o -> o.onInitialHeaders((req, h) -> h.set("X-Initial", "1"))
                     .onHeaders((req, h) -> h.set("X-Trace-Id", "t-" + req.method())))) {
                 HttpResponse<String> hs = s.get(POLL);
                 assertThat(hs.headers().firstValue("x-initial")).hasValue("1");
@@ -225,19 +225,27 @@ class HttpHooksTest {
         @Test
         void everyRefusalIsReportedWithNodesCode() throws Exception {
             List<ConnectionError> errors = new CopyOnWriteArrayList<>();
-            try (TestServer s = TestServer.start(o -> o.onConnectionError(e -> {
-                errors.add(e);
-                throw new IllegalStateException("a broken listener changes nothing");
-            }), b -> b.corsAllowedOrigins("https://app.test"))) {
+            try (TestServer s = TestServer.start(
+                    o -> o.onConnectionError(e -> {
+                        errors.add(e);
+                        throw new IllegalStateException("a broken listener changes nothing");
+                    }),
+                    b -> b.corsAllowedOrigins("https://app.test"))) {
                 String sid = sidOf(s.get(POLL));
-                assertThat(s.get("/socket.io/?EIO=4&transport=carrier-pigeon").statusCode()).isEqualTo(400);
-                assertThat(s.get(POLL + "&sid=nope").body()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
-                assertThat(s.send("POST", POLL, "4x").body()).isEqualTo("{\"code\":2,\"message\":\"Bad handshake method\"}");
+                assertThat(s.get("/socket.io/?EIO=4&transport=carrier-pigeon").statusCode())
+                        .isEqualTo(400);
+                assertThat(s.get(POLL + "&sid=nope").body())
+                        .isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+                assertThat(s.send("POST", POLL, "4x").body())
+                        .isEqualTo("{\"code\":2,\"message\":\"Bad handshake method\"}");
                 try (RawWebSocket w = ws(s, WS + "&sid=" + sid)) {
                     assertThat(w.status).isEqualTo(101);
                 }
-                assertThat(s.get("/socket.io/?EIO=4&transport=websocket&sid=" + sid).statusCode()).isEqualTo(400);
-                assertThat(s.get(POLL, "Origin", "https://evil.test").statusCode()).isEqualTo(403);
+                assertThat(s.get("/socket.io/?EIO=4&transport=websocket&sid=" + sid)
+                                .statusCode())
+                        .isEqualTo(400);
+                assertThat(s.get(POLL, "Origin", "https://evil.test").statusCode())
+                        .isEqualTo(403);
                 assertThat(s.get("/socket.io/?EIO=9&transport=polling").body())
                         .isEqualTo("{\"code\":5,\"message\":\"Unsupported protocol version\"}");
                 assertThat(errors).extracting(e -> e.code().code()).containsExactly(0, 1, 2, 3, 4, 5);
@@ -258,9 +266,12 @@ class HttpHooksTest {
             try (TestServer s = TestServer.start(o -> o.cookie(CookieOptions.defaults()))) {
                 HttpResponse<String> hs = s.get(POLL);
                 String sid = sidOf(hs);
-                assertThat(hs.headers().allValues("set-cookie")).containsExactly("io=" + sid + "; Path=/; HttpOnly; SameSite=Lax");
-                assertThat(s.send("POST", POLL + "&sid=" + sid, "4x").headers().firstValue("set-cookie")).isEmpty();
-                assertThat(s.get(POLL + "&sid=" + sid).headers().firstValue("set-cookie")).isEmpty();
+                assertThat(hs.headers().allValues("set-cookie"))
+                        .containsExactly("io=" + sid + "; Path=/; HttpOnly; SameSite=Lax");
+                assertThat(s.send("POST", POLL + "&sid=" + sid, "4x").headers().firstValue("set-cookie"))
+                        .isEmpty();
+                assertThat(s.get(POLL + "&sid=" + sid).headers().firstValue("set-cookie"))
+                        .isEmpty();
                 try (RawWebSocket w = ws(s, WS)) {
                     assertThat(w.status).isEqualTo(101);
                     assertThat(w.responseHead.toLowerCase()).doesNotContain("set-cookie");
@@ -270,19 +281,28 @@ class HttpHooksTest {
 
         @Test
         void everyAttributeIsWrittenInNodesOrder() throws Exception {
-            CookieOptions cookie = CookieOptions.builder().name("lb").path("/app").domain("example.test")
-                    .secure(true).sameSite(CookieOptions.SameSite.NONE).maxAge(Duration.ofMinutes(90)).httpOnly(false).build();
+            CookieOptions cookie = CookieOptions.builder()
+                    .name("lb")
+                    .path("/app")
+                    .domain("example.test")
+                    .secure(true)
+                    .sameSite(CookieOptions.SameSite.NONE)
+                    .maxAge(Duration.ofMinutes(90))
+                    .httpOnly(false)
+                    .build();
             try (TestServer s = TestServer.start(o -> o.cookie(cookie))) {
                 HttpResponse<String> hs = s.get(POLL);
-                assertThat(hs.headers().allValues("set-cookie")).containsExactly(
-                        "lb=" + sidOf(hs) + "; Max-Age=5400; Domain=example.test; Path=/app; Secure; SameSite=None");
+                assertThat(hs.headers().allValues("set-cookie"))
+                        .containsExactly("lb=" + sidOf(hs)
+                                + "; Max-Age=5400; Domain=example.test; Path=/app; Secure; SameSite=None");
             }
         }
 
         @Test
         void aHookMaySetAnotherCookieBesideTheStickyOne() throws Exception {
-            try (TestServer s = TestServer.start(o -> o.cookie(CookieOptions.builder().noSameSite().build())
-                    .onInitialHeaders((req, h) -> h.add("Set-Cookie", "theme=dark")))) {
+            try (TestServer s = TestServer.start(
+                    o -> o.cookie(CookieOptions.builder().noSameSite().build())
+                            .onInitialHeaders((req, h) -> h.add("Set-Cookie", "theme=dark")))) {
                 HttpResponse<String> hs = s.get(POLL);
                 assertThat(hs.headers().allValues("set-cookie"))
                         .containsExactlyInAnyOrder("theme=dark", "io=" + sidOf(hs) + "; Path=/; HttpOnly");

@@ -2,6 +2,7 @@ package dev.herald.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.engineio.CloseReason;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.RawWebSocket;
 import java.io.ByteArrayOutputStream;
@@ -9,8 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -33,7 +36,8 @@ class LimitsTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(o -> o.maxSessionsPerAddress(3),
+        server = TestServer.start(
+                o -> o.maxSessionsPerAddress(3),
                 s -> s.maxInitialLineLength(2048).maxHeaderSize(4096).headersTimeout(Duration.ofMillis(300)));
         bystanderPolling = EngineIoTestClient.polling(server.endpoint());
         bystanderWs = EngineIoTestClient.websocket(server.endpoint());
@@ -66,12 +70,14 @@ class LimitsTest {
             try {
                 in.transferTo(out);
                 closed = true;
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 closed = false;
             } catch (SocketException e) {
                 closed = true;
             }
-            return new Answer(out.toString(StandardCharsets.US_ASCII), closed,
+            return new Answer(
+                    out.toString(StandardCharsets.US_ASCII),
+                    closed,
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
         }
     }
@@ -90,7 +96,8 @@ class LimitsTest {
 
     @Test
     void aTooLongUrlIsAnswered414AndTheConnectionClosedOnTheWebSocketUpgrade() throws Exception {
-        Answer a = raw("GET " + WS + "&pad=" + "a".repeat(3000) + " HTTP/1.1\r\nHost: x\r\n" + upgradeHeaders() + "\r\n");
+        Answer a =
+                raw("GET " + WS + "&pad=" + "a".repeat(3000) + " HTTP/1.1\r\nHost: x\r\n" + upgradeHeaders() + "\r\n");
         assertThat(a.status()).isEqualTo(414);
         assertThat(a.closed()).isTrue();
     }
@@ -134,20 +141,25 @@ class LimitsTest {
     @Test
     void anOversizedChunkedPollingBodyIsAnswered413AndClosesTheSession() throws Exception {
         // No Content-Length to check up front: the limit must hold while the chunks add up.
-        EngineIoTestClient victim = EngineIoTestClient.builder(server.endpoint()).transport("polling")
-                .autoPoll(false).connect();
+        EngineIoTestClient victim = EngineIoTestClient.builder(server.endpoint())
+                .transport("polling")
+                .autoPoll(false)
+                .connect();
         try {
             String chunk = "4" + "x".repeat(65_535);
             StringBuilder req = new StringBuilder("POST " + POLL + "&sid=" + victim.sid() + " HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int i = 0; i < 20; i++) {
-                req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+                req.append(Integer.toHexString(chunk.length()))
+                        .append("\r\n")
+                        .append(chunk)
+                        .append("\r\n");
             }
             req.append("0\r\n\r\n");
             Answer a = raw(req.toString());
             assertThat(a.status()).isEqualTo(413);
-            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> server.closeReasons.containsKey(victim.sid()));
-            assertThat(server.closeReasons.get(victim.sid())).isEqualTo(dev.herald.engineio.CloseReason.MESSAGE_TOO_LARGE);
+            Awaitility.await().atMost(WAIT).until(() -> server.closeReasons.containsKey(victim.sid()));
+            assertThat(server.closeReasons.get(victim.sid())).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
         } finally {
             victim.abort();
         }
@@ -166,7 +178,7 @@ class LimitsTest {
             third.close();
         }
         // Once the third session is gone its slot is free again.
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> server.engine.sessionCount() == 2);
+        Awaitility.await().atMost(WAIT).until(() -> server.engine.sessionCount() == 2);
         EngineIoTestClient again = EngineIoTestClient.websocket(server.endpoint());
         again.sendMessage("in");
         assertThat(again.nextMessage(WAIT).text()).isEqualTo("in");

@@ -3,17 +3,30 @@ package dev.herald.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
+import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
+import dev.herald.engineio.Message;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +36,10 @@ class NettyServerTest {
     static EngineIoServer engine() {
         return EngineIoServer.create(EngineIoOptions.defaults(), s -> new EngineSocketListener() {
             @Override
-            public void onMessage(dev.herald.engineio.EngineSocket socket, dev.herald.engineio.Message message) {}
+            public void onMessage(EngineSocket socket, Message message) {}
 
             @Override
-            public void onClose(dev.herald.engineio.EngineSocket socket, dev.herald.engineio.CloseReason reason, String d) {}
+            public void onClose(EngineSocket socket, CloseReason reason, String d) {}
         });
     }
 
@@ -34,29 +47,43 @@ class NettyServerTest {
     class Lifecycle {
         @Test
         void portZeroBindsAFreePortAndCloseReleasesIt() throws IOException {
-            NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine()).build().start();
+            NettyServer server = NettyServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .engine(engine())
+                    .build()
+                    .start();
             int port = server.port();
             assertThat(port).isPositive();
             server.close();
             assertThat(server.port()).isEqualTo(-1);
-            try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 assertThat(again.getLocalPort()).isEqualTo(port);
             }
         }
 
         @Test
         void closeStopsTheEventLoopThreads() throws Exception {
-            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-            NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(engine()).build().start();
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            NettyServer server = NettyServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .engine(engine())
+                    .build()
+                    .start();
             // make the loops start their threads
             {
-                java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/nothing")).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/nothing"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
             }
-            java.util.Set<Thread> started = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+            Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
             started.removeAll(before);
-            java.util.List<Thread> loops = started.stream().filter(t -> t.getName().contains("EventLoopGroup")).toList();
+            List<Thread> loops = started.stream()
+                    .filter(t -> t.getName().contains("EventLoopGroup"))
+                    .toList();
             assertThat(loops).isNotEmpty();
             server.close();
             for (Thread t : loops) {
@@ -67,20 +94,33 @@ class NettyServerTest {
 
         @Test
         void bindingABusyPortFailsWithTheAddressInTheMessage() throws IOException {
-            try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                assertThatThrownBy(() -> NettyServer.builder().host("127.0.0.1").port(busy.getLocalPort())
-                        .engine(engine()).build().start()).hasMessageContaining("127.0.0.1:" + busy.getLocalPort());
+            try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(() -> NettyServer.builder()
+                                .host("127.0.0.1")
+                                .port(busy.getLocalPort())
+                                .engine(engine())
+                                .build()
+                                .start())
+                        .hasMessageContaining("127.0.0.1:" + busy.getLocalPort());
             }
         }
 
         @Test
         void builderValidatesItsSettings() {
             assertThatThrownBy(() -> NettyServer.builder().build()).hasMessageContaining("engine");
-            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).port(70000).build()).hasMessageContaining("port");
-            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).path("/").build()).hasMessageContaining("path");
-            assertThatThrownBy(() -> NettyServer.builder().engine(engine()).corsAllowedOrigins("example.com").build())
+            assertThatThrownBy(() ->
+                            NettyServer.builder().engine(engine()).port(70000).build())
+                    .hasMessageContaining("port");
+            assertThatThrownBy(() ->
+                            NettyServer.builder().engine(engine()).path("/").build())
+                    .hasMessageContaining("path");
+            assertThatThrownBy(() -> NettyServer.builder()
+                            .engine(engine())
+                            .corsAllowedOrigins("example.com")
+                            .build())
                     .hasMessageContaining("corsAllowedOrigins");
-            assertThat(NettyServer.builder().engine(engine()).path("io").build().path()).isEqualTo("/io/");
+            assertThat(NettyServer.builder().engine(engine()).path("io").build().path())
+                    .isEqualTo("/io/");
             assertThat(NettyServer.builder().engine(engine()).build().path()).isEqualTo("/socket.io/");
             assertThat(NettyServer.builder().engine(engine()).build().host()).isEqualTo("0.0.0.0");
         }
@@ -105,7 +145,8 @@ class NettyServerTest {
                 assertContent(server, "/app.js", "text/javascript; charset=UTF-8", "let a;");
                 assertContent(server, "/app.css", "text/css; charset=UTF-8", "a{}");
                 assertContent(server, "/data.json", "application/json", "{}");
-                assertThat(server.get("/logo.png").headers().firstValue("content-type")).hasValue("image/png");
+                assertThat(server.get("/logo.png").headers().firstValue("content-type"))
+                        .hasValue("image/png");
                 assertContent(server, "/logo.svg", "image/svg+xml", "<svg/>");
                 assertContent(server, "/notes.txt", "text/plain; charset=UTF-8", "n");
                 assertThat(server.get("/missing.js").statusCode()).isEqualTo(404);
@@ -117,10 +158,11 @@ class NettyServerTest {
             Path inner = Files.createDirectory(dir.resolve("public"));
             Files.writeString(dir.resolve("secret.txt"), "secret");
             try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(inner))) {
-                try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.server.port())) {
-                    raw.getOutputStream().write(("GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                    String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                try (Socket raw = new Socket("127.0.0.1", server.server.port())) {
+                    raw.getOutputStream()
+                            .write(("GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                     assertThat(answer).startsWith("HTTP/1.1 404").doesNotContain("secret");
                 }
                 assertThat(server.get("/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
@@ -131,8 +173,10 @@ class NettyServerTest {
         void servesClasspathFilesUnderAPrefix() throws Exception {
             Path web = Files.createDirectories(dir.resolve("web"));
             Files.writeString(web.resolve("page.html"), "<p>cp</p>");
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
-                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server =
+                            TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
                 assertContent(server, "/page.html", "text/html; charset=UTF-8", "<p>cp</p>");
             }
         }
@@ -142,14 +186,17 @@ class NettyServerTest {
             Path pub = Files.createDirectories(dir.resolve("public"));
             Files.writeString(pub.resolve("index.html"), "<p>public</p>");
             Files.writeString(dir.resolve("other.html"), "<p>outside</p>");
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
                     TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader))) {
                 assertContent(server, "/", "text/html; charset=UTF-8", "<p>public</p>");
                 assertThat(server.get("/other.html").statusCode()).isEqualTo(404);
             }
             // A folder of the app's own replaces the default one.
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
-                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticDirectory(dir))) {
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server =
+                            TestServer.start(o -> o, s -> s.classLoader(loader).staticDirectory(dir))) {
                 assertContent(server, "/other.html", "text/html; charset=UTF-8", "<p>outside</p>");
                 assertThat(server.get("/").statusCode()).isEqualTo(404);
             }
@@ -158,7 +205,8 @@ class NettyServerTest {
         @Test
         void servesAnInlinePageAtItsExactPathBeforeAnyFile() throws Exception {
             Files.writeString(dir.resolve("index.html"), "<p>file</p>");
-            try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(dir).page("/", "<p>inline é</p>"))) {
+            try (TestServer server =
+                    TestServer.start(o -> o, s -> s.staticDirectory(dir).page("/", "<p>inline é</p>"))) {
                 assertContent(server, "/", "text/html; charset=UTF-8", "<p>inline é</p>");
                 assertContent(server, "/index.html", "text/html; charset=UTF-8", "<p>file</p>");
             }
@@ -171,16 +219,20 @@ class NettyServerTest {
             Path client = Files.createDirectories(dir.resolve("dev/herald/client"));
             Files.writeString(client.resolve("socket.io.min.js"), "/* client */");
             Files.writeString(client.resolve("socket.io.min.js.map"), "{}");
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
                     TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader))) {
                 assertContent(server, "/socket.io/socket.io.min.js", "text/javascript; charset=UTF-8", "/* client */");
                 assertContent(server, "/socket.io/socket.io.min.js.map", "application/json", "{}");
                 assertThat(server.get("/socket.io/socket.io.js").statusCode()).isEqualTo(404);
                 assertThat(server.get("/socket.io/other.js").statusCode()).isEqualTo(404);
             }
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
-                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).serveClient(false))) {
-                assertThat(server.get("/socket.io/socket.io.min.js").statusCode()).isEqualTo(404);
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server =
+                            TestServer.start(o -> o, s -> s.classLoader(loader).serveClient(false))) {
+                assertThat(server.get("/socket.io/socket.io.min.js").statusCode())
+                        .isEqualTo(404);
             }
         }
 
@@ -191,11 +243,15 @@ class NettyServerTest {
                 for (String file : List.of("socket.io.min.js", "socket.io.msgpack.min.js", "socket.io.esm.min.js")) {
                     var response = server.get("/socket.io/" + file);
                     assertThat(response.statusCode()).as(file).isEqualTo(200);
-                    assertThat(response.headers().firstValue("content-type")).contains("text/javascript; charset=UTF-8");
+                    assertThat(response.headers().firstValue("content-type"))
+                            .contains("text/javascript; charset=UTF-8");
                     assertThat(response.body()).as(file).isEqualTo(Files.readString(dist.resolve(file)));
-                    assertThat(server.get("/socket.io/" + file + ".map").statusCode()).as(file + ".map").isEqualTo(200);
+                    assertThat(server.get("/socket.io/" + file + ".map").statusCode())
+                            .as(file + ".map")
+                            .isEqualTo(200);
                 }
-                assertThat(server.get("/socket.io/socket.io.msgpack.js").statusCode()).isEqualTo(404);
+                assertThat(server.get("/socket.io/socket.io.msgpack.js").statusCode())
+                        .isEqualTo(404);
             }
         }
 
@@ -204,11 +260,11 @@ class NettyServerTest {
             Path site = Files.createDirectories(dir.resolve("site/docs"));
             Files.writeString(site.resolve("index.html"), "<p>docs</p>");
             Path jar = dir.resolve("web.jar");
-            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-                out.putNextEntry(new java.util.jar.JarEntry("web/"));
-                out.putNextEntry(new java.util.jar.JarEntry("web/docs/"));
-                out.putNextEntry(new java.util.jar.JarEntry("web/docs/index.html"));
-                out.write("<p>jar docs</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try (var out = new JarOutputStream(Files.newOutputStream(jar))) {
+                out.putNextEntry(new JarEntry("web/"));
+                out.putNextEntry(new JarEntry("web/docs/"));
+                out.putNextEntry(new JarEntry("web/docs/index.html"));
+                out.write("<p>jar docs</p>".getBytes(StandardCharsets.UTF_8));
             }
             try (TestServer server = TestServer.start(o -> o, s -> s.staticDirectory(dir.resolve("site")))) {
                 assertRedirect(server, "/docs", "/docs/");
@@ -216,8 +272,10 @@ class NettyServerTest {
                 assertContent(server, "/docs/", "text/html; charset=UTF-8", "<p>docs</p>");
             }
             // From a jar, a folder entry used to read as an empty 200 "file".
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
-                    TestServer server = TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+                    TestServer server =
+                            TestServer.start(o -> o, s -> s.classLoader(loader).staticClasspath("web"))) {
                 assertRedirect(server, "/docs", "/docs/");
                 assertContent(server, "/docs/", "text/html; charset=UTF-8", "<p>jar docs</p>");
                 assertThat(server.get("/nothing").statusCode()).isEqualTo(404);

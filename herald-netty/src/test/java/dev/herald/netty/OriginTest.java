@@ -29,10 +29,14 @@ class OriginTest {
     @BeforeEach
     void start() {
         server = TestServer.start(o -> o, s -> s.corsAllowedOrigins("https://app.exact.test", "https://*.example.com"));
-        bystanderPolling = EngineIoTestClient.builder(server.endpoint()).transport("polling")
-                .header("Origin", "https://app.exact.test").connect();
-        bystanderWs = EngineIoTestClient.builder(server.endpoint()).transport("websocket")
-                .header("Origin", "https://chat.example.com").connect();
+        bystanderPolling = EngineIoTestClient.builder(server.endpoint())
+                .transport("polling")
+                .header("Origin", "https://app.exact.test")
+                .connect();
+        bystanderWs = EngineIoTestClient.builder(server.endpoint())
+                .transport("websocket")
+                .header("Origin", "https://chat.example.com")
+                .connect();
     }
 
     @AfterEach
@@ -63,11 +67,13 @@ class OriginTest {
 
     @Test
     void aPatternAllowsAnySubdomainOnPollingAndWebSocket() throws Exception {
-        for (String origin : new String[] {"https://app.example.com", "https://a.b.example.com", "https://APP.Example.com"}) {
+        for (String origin :
+                new String[] {"https://app.example.com", "https://a.b.example.com", "https://APP.Example.com"}) {
             HttpResponse<String> res = preflight(origin);
             assertThat(res.statusCode()).as(origin).isEqualTo(204);
             assertThat(res.headers().firstValue("access-control-allow-origin")).hasValue(origin);
-            assertThat(res.headers().firstValue("access-control-allow-credentials")).isEmpty();
+            assertThat(res.headers().firstValue("access-control-allow-credentials"))
+                    .isEmpty();
             assertThat(server.get(POLL, "Origin", origin).statusCode()).isEqualTo(200);
             assertThat(upgradeStatus(WS, origin)).as(origin).isEqualTo(101);
         }
@@ -75,38 +81,63 @@ class OriginTest {
 
     @Test
     void aPatternDoesNotMatchLookalikesTheBareDomainOrAnotherScheme() throws Exception {
-        for (String origin : new String[] {"https://example.com", "https://evilexample.com",
-                "https://app.example.com.evil.test", "http://app.example.com", "https://app.example.com:8443",
-                "https://x@app.example.com", "https://app.exact.test.evil.test"}) {
+        for (String origin : new String[] {
+            "https://example.com",
+            "https://evilexample.com",
+            "https://app.example.com.evil.test",
+            "http://app.example.com",
+            "https://app.example.com:8443",
+            "https://x@app.example.com",
+            "https://app.exact.test.evil.test"
+        }) {
             HttpResponse<String> res = preflight(origin);
             assertThat(res.statusCode()).as(origin).isEqualTo(403);
-            assertThat(res.headers().firstValue("access-control-allow-origin")).as(origin).isEmpty();
-            assertThat(server.get(POLL, "Origin", origin).statusCode()).as(origin).isEqualTo(403);
+            assertThat(res.headers().firstValue("access-control-allow-origin"))
+                    .as(origin)
+                    .isEmpty();
+            assertThat(server.get(POLL, "Origin", origin).statusCode())
+                    .as(origin)
+                    .isEqualTo(403);
             assertThat(upgradeStatus(WS, origin)).as(origin).isEqualTo(403);
         }
     }
 
     @Test
     void credentialsAreAllowedOnlyWhenConfiguredAndOnlyForListedOrigins() throws Exception {
-        assertThat(server.get(POLL, "Origin", "https://app.exact.test").headers()
-                .firstValue("access-control-allow-credentials")).isEmpty();
-        try (TestServer creds = TestServer.start(o -> o,
-                s -> s.corsAllowedOrigins("https://*.example.com").corsAllowCredentials(true))) {
-            HttpResponse<String> pre = creds.send("OPTIONS", POLL, null,
-                    "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST");
-            assertThat(pre.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+        assertThat(server.get(POLL, "Origin", "https://app.exact.test")
+                        .headers()
+                        .firstValue("access-control-allow-credentials"))
+                .isEmpty();
+        try (TestServer creds = TestServer.start(
+                o -> o, s -> s.corsAllowedOrigins("https://*.example.com").corsAllowCredentials(true))) {
+            HttpResponse<String> pre = creds.send(
+                    "OPTIONS",
+                    POLL,
+                    null,
+                    "Origin",
+                    "https://app.example.com",
+                    "Access-Control-Request-Method",
+                    "POST");
+            assertThat(pre.headers().firstValue("access-control-allow-credentials"))
+                    .hasValue("true");
             assertThat(pre.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
             HttpResponse<String> foreign = creds.get(POLL, "Origin", "https://evil.test");
             assertThat(foreign.statusCode()).isEqualTo(403);
-            assertThat(foreign.headers().firstValue("access-control-allow-credentials")).isEmpty();
+            assertThat(foreign.headers().firstValue("access-control-allow-credentials"))
+                    .isEmpty();
         }
     }
 
     @Test
     void malformedPatternsAreRefusedAtBuild() {
         for (String bad : new String[] {"https://app.*.com", "https://*example.com", "https://*.", "https://a.*"}) {
-            assertThatThrownBy(() -> NettyServer.builder().engine(server.engine).corsAllowedOrigins(bad).build())
-                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corsAllowedOrigins");
+            assertThatThrownBy(() -> NettyServer.builder()
+                            .engine(server.engine)
+                            .corsAllowedOrigins(bad)
+                            .build())
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("corsAllowedOrigins");
         }
     }
 }

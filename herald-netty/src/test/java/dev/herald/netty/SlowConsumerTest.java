@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.Message;
 import dev.herald.testing.EngineIoTestClient;
@@ -35,7 +36,7 @@ class SlowConsumerTest {
     final List<AutoCloseable> stalled = new ArrayList<>();
     int sent;
 
-    void start(UnaryOperator<dev.herald.engineio.EngineIoOptions.Builder> options) {
+    void start(UnaryOperator<EngineIoOptions.Builder> options) {
         server = TestServer.start(o -> options.apply(o.writeBufferWaterMark(LOW, HIGH)));
         bystanderPolling = EngineIoTestClient.polling(server.endpoint());
         bystanderWs = EngineIoTestClient.websocket(server.endpoint());
@@ -62,14 +63,17 @@ class SlowConsumerTest {
     /** Opens a session whose client never reads again, over the given transport; returns its sid. */
     String stalledClient(String transport) throws Exception {
         if (transport.equals("websocket")) {
-            RawWebSocket ws = RawWebSocket.withReceiveBuffer(4096, server.server.port(),
-                    "/socket.io/?EIO=4&transport=websocket");
+            RawWebSocket ws =
+                    RawWebSocket.withReceiveBuffer(4096, server.server.port(), "/socket.io/?EIO=4&transport=websocket");
             stalled.add(ws);
             String open = ws.readFrame().text();
             assertThat(open).startsWith("0{\"sid\":\"");
             return open.substring(9, open.indexOf('"', 9));
         }
-        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint()).transport("polling").autoPoll(false).connect();
+        EngineIoTestClient c = EngineIoTestClient.builder(server.endpoint())
+                .transport("polling")
+                .autoPoll(false)
+                .connect();
         stalled.add(c::abort);
         return c.sid();
     }
@@ -111,12 +115,15 @@ class SlowConsumerTest {
      */
     long settledBufferedBytes() {
         long[] last = {-1};
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> {
-            long now = server.engine.bufferedBytes();
-            boolean settled = now == last[0];
-            last[0] = now;
-            return settled;
-        });
+        await().atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    long now = server.engine.bufferedBytes();
+                    boolean settled = now == last[0];
+                    last[0] = now;
+                    return settled;
+                });
         return last[0];
     }
 
@@ -164,7 +171,8 @@ class SlowConsumerTest {
         overSince.set(System.nanoTime());
         assertThat(server.engine.bufferedBytes()).isGreaterThan(HIGH);
         assertThat(server.awaitClose(sid)).isEqualTo(CloseReason.SLOW_CONSUMER);
-        long after = Duration.ofNanos(server.closeNanos.get(sid) - overSince.get()).toMillis();
+        long after =
+                Duration.ofNanos(server.closeNanos.get(sid) - overSince.get()).toMillis();
         assertThat(after).isLessThan(5000);
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.awaitility.Awaitility;
 
 /** A NettyServer on 127.0.0.1:0 with an echo engine that records opens and closes. */
 final class TestServer implements AutoCloseable {
@@ -29,7 +30,8 @@ final class TestServer implements AutoCloseable {
     final BlockingQueue<EngineSocket> opened = new LinkedBlockingQueue<>();
     final Map<String, CloseReason> closeReasons = new ConcurrentHashMap<>();
     final Map<String, Long> closeNanos = new ConcurrentHashMap<>();
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private TestServer(EngineIoOptions options, UnaryOperator<NettyServer.Builder> customize) {
         engine = EngineIoServer.create(options, socket -> {
@@ -47,7 +49,10 @@ final class TestServer implements AutoCloseable {
                 }
             };
         });
-        server = customize.apply(NettyServer.builder().host("127.0.0.1").port(0).engine(engine)).build().start();
+        server = customize
+                .apply(NettyServer.builder().host("127.0.0.1").port(0).engine(engine))
+                .build()
+                .start();
     }
 
     static TestServer start() {
@@ -100,12 +105,14 @@ final class TestServer implements AutoCloseable {
     }
 
     CloseReason awaitClose(String sid) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closeReasons.containsKey(sid));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closeReasons.containsKey(sid));
         return closeReasons.get(sid);
     }
 
     HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -113,8 +120,11 @@ final class TestServer implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String pathAndQuery, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

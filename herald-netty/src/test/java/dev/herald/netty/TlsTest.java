@@ -2,6 +2,7 @@ package dev.herald.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.engineio.CloseReason;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.EngineSocket;
@@ -10,6 +11,7 @@ import dev.herald.engineio.Message;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.SelfSignedCertificate;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +37,7 @@ class TlsTest {
 
     @TempDir
     static Path dir;
+
     static Path keyStoreFile;
     static Path certPem;
     static Path keyPem;
@@ -65,10 +69,12 @@ class TlsTest {
                     }
 
                     @Override
-                    public void onClose(EngineSocket s, dev.herald.engineio.CloseReason reason, String description) {}
+                    public void onClose(EngineSocket s, CloseReason reason, String description) {}
                 };
             });
-            server = tls.apply(NettyServer.builder().host("127.0.0.1").port(0).engine(engine)).build().start();
+            server = tls.apply(NettyServer.builder().host("127.0.0.1").port(0).engine(engine))
+                    .build()
+                    .start();
         }
 
         URI endpoint() {
@@ -83,8 +89,10 @@ class TlsTest {
 
     void echoesOverBothTransports(EchoServer s) throws Exception {
         for (String transport : new String[] {"polling", "websocket"}) {
-            try (EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint()).transport(transport)
-                    .sslContext(trusting).connect()) {
+            try (EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint())
+                    .transport(transport)
+                    .sslContext(trusting)
+                    .connect()) {
                 c.sendMessage("secret over " + transport);
                 assertThat(c.nextMessage(WAIT).text()).isEqualTo("secret over " + transport);
                 EngineSocket session = s.opened.poll(5, TimeUnit.SECONDS);
@@ -111,8 +119,10 @@ class TlsTest {
     @Test
     void anUpgradeFromHttpsPollingToWssKeepsTheSession() throws Exception {
         try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password));
-                EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint()).transport("polling")
-                        .sslContext(trusting).connect()) {
+                EngineIoTestClient c = EngineIoTestClient.builder(s.endpoint())
+                        .transport("polling")
+                        .sslContext(trusting)
+                        .connect()) {
             c.upgrade();
             assertThat(c.transport()).isEqualTo("websocket");
             c.sendMessage("after upgrade");
@@ -123,15 +133,18 @@ class TlsTest {
     @Test
     void aPlainHttpClientOnTheTlsPortIsDroppedAndATlsClientIsNotDisturbed() throws Exception {
         try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password));
-                EngineIoTestClient good = EngineIoTestClient.builder(s.endpoint()).transport("websocket")
-                        .sslContext(trusting).connect()) {
+                EngineIoTestClient good = EngineIoTestClient.builder(s.endpoint())
+                        .transport("websocket")
+                        .sslContext(trusting)
+                        .connect()) {
             try (Socket plain = new Socket("127.0.0.1", s.server.port())) {
                 plain.setSoTimeout(5000);
-                plain.getOutputStream().write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                plain.getOutputStream()
+                        .write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 byte[] answer = plain.getInputStream().readAllBytes();
                 assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 200");
-            } catch (java.net.SocketException expected) {
+            } catch (SocketException expected) {
                 // reset by the server: also a refusal
             }
             good.sendMessage("fine");
@@ -142,8 +155,9 @@ class TlsTest {
     @Test
     void aClientThatDoesNotTrustTheCertificateCannotConnect() {
         try (EchoServer s = new EchoServer(b -> b.tls(keyStoreFile, password))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> EngineIoTestClient.builder(s.endpoint()).transport("polling").connect())
+            Assertions.assertThatThrownBy(() -> EngineIoTestClient.builder(s.endpoint())
+                            .transport("polling")
+                            .connect())
                     .isNotNull();
         }
     }

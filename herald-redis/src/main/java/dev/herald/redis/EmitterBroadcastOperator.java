@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The target of an emit from a {@link RedisEmitter}: rooms to reach, rooms to skip, and flags.
@@ -97,16 +98,19 @@ public final class EmitterBroadcastOperator {
         }
         var sharded = shardedPublish(opts -> {
             var data = Wire.NODES.arrayNode().add(event).addAll(Values.trees(args));
-            return new ClusterMessage.Broadcast(BroadcastMessage.EMITTER_UID, channels.nsp(),
-                    new Packet(PacketType.EVENT, channels.nsp(), data), opts, Optional.empty());
+            return new ClusterMessage.Broadcast(
+                    BroadcastMessage.EMITTER_UID,
+                    channels.nsp(),
+                    new Packet(PacketType.EVENT, channels.nsp(), data),
+                    opts,
+                    Optional.empty());
         });
         if (sharded.isPresent()) {
             return sharded.get();
         }
         var packet = Wire.eventPacket(channels.nsp(), event, Values.trees(args));
-        var message =
-                new BroadcastMessage(
-                        BroadcastMessage.EMITTER_UID, packet, List.copyOf(rooms), List.copyOf(except), flags);
+        var message = new BroadcastMessage(
+                BroadcastMessage.EMITTER_UID, packet, List.copyOf(rooms), List.copyOf(except), flags);
         return publisher.publish(channels.broadcastTo(rooms), message.encodeAsEmitter());
     }
 
@@ -146,8 +150,12 @@ public final class EmitterBroadcastOperator {
     /** Sends an event to the servers of the cluster; acknowledgements are not supported. */
     public CompletableFuture<Long> serverSideEmit(String event, Object... args) {
         Objects.requireNonNull(event, "event");
-        var sharded = shardedPublish(opts -> new ClusterMessage.ServerSideEmit(BroadcastMessage.EMITTER_UID,
-                channels.nsp(), event, Wire.NODES.arrayNode().addAll(Values.trees(args)), Optional.empty()));
+        var sharded = shardedPublish(opts -> new ClusterMessage.ServerSideEmit(
+                BroadcastMessage.EMITTER_UID,
+                channels.nsp(),
+                event,
+                Wire.NODES.arrayNode().addAll(Values.trees(args)),
+                Optional.empty()));
         if (sharded.isPresent()) {
             return sharded.get();
         }
@@ -180,8 +188,7 @@ public final class EmitterBroadcastOperator {
      * Publishes the message in the sharded adapter's format, on the channel its subscription mode
      * reads, when this emitter speaks it; empty for the classic format.
      */
-    private Optional<CompletableFuture<Long>> shardedPublish(
-            java.util.function.Function<BroadcastOptions, ClusterMessage> message) {
+    private Optional<CompletableFuture<Long>> shardedPublish(Function<BroadcastOptions, ClusterMessage> message) {
         return publisher.sharded(channels).map(codec -> {
             var built = message.apply(new BroadcastOptions(rooms, except, ClassicCodec.flags(flags)));
             return publisher.publish(codec.channelOf(built), codec.encode(built));

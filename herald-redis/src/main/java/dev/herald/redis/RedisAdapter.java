@@ -3,12 +3,14 @@ package dev.herald.redis;
 import dev.herald.redis.internal.Channels;
 import dev.herald.redis.internal.ClassicCodec;
 import dev.herald.redis.internal.RedisLink;
-import dev.herald.socketio.adapter.AdapterFactory;
+import dev.herald.socketio.Namespace;
 import dev.herald.socketio.adapter.ClusterAdapter;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.Namespace;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +39,16 @@ public final class RedisAdapter extends ClusterAdapter {
      * request timeout: a burst on a loaded machine must not be reported as lost, and an outage
      * fails commands at once anyway (they are rejected while disconnected).
      */
-    private static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(10);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     /** How often a cluster's topology is read again, besides the refreshes that failures trigger. */
-    private static final java.time.Duration CLUSTER_TOPOLOGY_REFRESH = java.time.Duration.ofSeconds(10);
+    private static final Duration CLUSTER_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
 
     private final RedisLink link;
     private final ClassicCodec codec;
     private final boolean specificResponseChannel;
     private final Runnable onClose;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisAdapter(Namespace nsp, RedisLink link, RedisAdapterOptions options, Runnable onClose) {
         super(nsp, options.requestsTimeout());
@@ -145,10 +147,13 @@ public final class RedisAdapter extends ClusterAdapter {
             super("RedisAdapter");
             this.options = options;
             this.link = options.cluster()
-                    ? RedisLink.cluster(java.util.List.of(options.uri()), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
+                    ? RedisLink.cluster(
+                            List.of(options.uri()),
+                            options.reconnectMaxDelay(),
+                            COMMAND_TIMEOUT,
                             CLUSTER_TOPOLOGY_REFRESH)
-                    : new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
-                            options.trustedCertificates());
+                    : new RedisLink(
+                            options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.trustedCertificates());
         }
 
         @Override

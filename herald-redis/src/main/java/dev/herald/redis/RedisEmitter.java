@@ -70,13 +70,16 @@ public final class RedisEmitter implements AutoCloseable {
         var client = RedisClient.create(RedisURI.create(redisUri));
         try {
             var connection = client.connect(CODEC);
-            return new RedisEmitter(new Publisher(
-                    (channel, message) -> connection.async().publish(channel, message).toCompletableFuture(),
-                    Optional.empty(),
-                    () -> {
-                        connection.close();
-                        client.shutdown();
-                    }), new Channels(key, "/"));
+            return new RedisEmitter(
+                    new Publisher(
+                            (channel, message) ->
+                                    connection.async().publish(channel, message).toCompletableFuture(),
+                            Optional.empty(),
+                            () -> {
+                                connection.close();
+                                client.shutdown();
+                            }),
+                    new Channels(key, "/"));
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -91,8 +94,8 @@ public final class RedisEmitter implements AutoCloseable {
      */
     public static RedisEmitter cluster(String clusterUri, String key) {
         Objects.requireNonNull(key, "key");
-        return onCluster(List.of(Objects.requireNonNull(clusterUri, "clusterUri")), Optional.empty(),
-                new Channels(key, "/"));
+        return onCluster(
+                List.of(Objects.requireNonNull(clusterUri, "clusterUri")), Optional.empty(), new Channels(key, "/"));
     }
 
     /**
@@ -109,8 +112,14 @@ public final class RedisEmitter implements AutoCloseable {
 
     private static RedisEmitter onCluster(
             List<String> uris, Optional<ShardedRedisAdapterOptions> sharded, Channels channels) {
-        var resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        var client = ShardedLink.clusterClient(resources, uris, Duration.ofSeconds(10),
+        var resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .build();
+        var client = ShardedLink.clusterClient(
+                resources,
+                uris,
+                Duration.ofSeconds(10),
                 sharded.map(ShardedRedisAdapterOptions::topologyRefreshPeriod).orElse(Duration.ofSeconds(10)));
         Runnable shutdown = () -> {
             client.shutdown();
@@ -121,13 +130,16 @@ public final class RedisEmitter implements AutoCloseable {
             // the first command to a master whose connection is still opening would be rejected
             ShardedLink.awaitMasterConnections(connection);
             BiFunction<String, byte[], CompletableFuture<Long>> publish = sharded.isPresent()
-                    ? (channel, message) -> connection.async().spublish(channel, message).toCompletableFuture()
-                    : (channel, message) -> connection.async().publish(channel, message).toCompletableFuture();
-            return new RedisEmitter(new Publisher(publish, sharded.map(ShardedRedisAdapterOptions::subscriptionMode),
-                    () -> {
+                    ? (channel, message) ->
+                            connection.async().spublish(channel, message).toCompletableFuture()
+                    : (channel, message) ->
+                            connection.async().publish(channel, message).toCompletableFuture();
+            return new RedisEmitter(
+                    new Publisher(publish, sharded.map(ShardedRedisAdapterOptions::subscriptionMode), () -> {
                         connection.close();
                         shutdown.run();
-                    }), channels);
+                    }),
+                    channels);
         } catch (RuntimeException e) {
             shutdown.run();
             throw e;
@@ -224,7 +236,9 @@ public final class RedisEmitter implements AutoCloseable {
         private final Optional<SubscriptionMode> sharded;
         private final Runnable close;
 
-        Publisher(BiFunction<String, byte[], CompletableFuture<Long>> publish, Optional<SubscriptionMode> sharded,
+        Publisher(
+                BiFunction<String, byte[], CompletableFuture<Long>> publish,
+                Optional<SubscriptionMode> sharded,
                 Runnable close) {
             this.publish = publish;
             this.sharded = sharded;

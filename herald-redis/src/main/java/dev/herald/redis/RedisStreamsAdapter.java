@@ -3,18 +3,19 @@ package dev.herald.redis;
 import dev.herald.redis.internal.ClusterCodec;
 import dev.herald.redis.internal.RedisLink;
 import dev.herald.redis.internal.StreamCodec;
+import dev.herald.socketio.ConnectionStateRecovery;
+import dev.herald.socketio.Namespace;
+import dev.herald.socketio.RecoveryFailure;
+import dev.herald.socketio.adapter.AdapterFactory;
 import dev.herald.socketio.adapter.Admission;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterAdapter;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.ConnectionStateRecovery;
-import dev.herald.socketio.Namespace;
-import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.adapter.PersistedSession;
-import dev.herald.socketio.RecoveryFailure;
 import dev.herald.socketio.adapter.SessionRestore;
 import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.parser.Packet;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -81,7 +85,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private static final Logger log = LoggerFactory.getLogger(RedisStreamsAdapter.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern OFFSET = Pattern.compile("[0-9]+-[0-9]+");
-    private static final Executor OFF_IO = task -> Thread.ofVirtual().name("herald-streams").start(task);
+    private static final Executor OFF_IO =
+            task -> Thread.ofVirtual().name("herald-streams").start(task);
 
     private final RedisLink link;
     private final RedisStreamsAdapterOptions options;
@@ -90,7 +95,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private final String privateChannel;
     private final Optional<ConnectionStateRecovery> recovery;
     private final Runnable onClose;
-    private final java.util.concurrent.ScheduledExecutorService timer;
+    private final ScheduledExecutorService timer;
 
     // Owned by this adapter's serial executor: the newest entry of this namespace applied here
     // (the stream's newest when the node started).
@@ -103,10 +108,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private final AtomicLong sessionWritesFailed = new AtomicLong();
     // Set by init(), cancelled by close().
     private volatile ScheduledFuture<?> refresher;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisStreamsAdapter(Namespace nsp, RedisLink link, RedisStreamsAdapterOptions options, StreamEntryId start,
-            java.util.concurrent.ScheduledExecutorService timer, Runnable onClose) {
+    private RedisStreamsAdapter(
+            Namespace nsp,
+            RedisLink link,
+            RedisStreamsAdapterOptions options,
+            StreamEntryId start,
+            ScheduledExecutorService timer,
+            Runnable onClose) {
         super(nsp, options.requestsTimeout(), false);
         this.link = link;
         this.options = options;
@@ -144,8 +154,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         link.subscribeChannels(this::receive, publicChannel, privateChannel);
         recovery.ifPresent(r -> {
             long period = sessionRefreshPeriod(r.maxDisconnectionDuration()).toMillis();
-            refresher = timer.scheduleAtFixedRate(
-                    this::refreshSessions, period, period, TimeUnit.MILLISECONDS);
+            refresher = timer.scheduleAtFixedRate(this::refreshSessions, period, period, TimeUnit.MILLISECONDS);
         });
     }
 
@@ -180,7 +189,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     @Override
     protected CompletableFuture<?> doPublishResponse(String requesterUid, ClusterResponse response) {
-        return link.publish(options.channelPrefix() + "#" + namespace().name() + "#" + requesterUid + "#",
+        return link.publish(
+                options.channelPrefix() + "#" + namespace().name() + "#" + requesterUid + "#",
                 codec.response(uid(), response));
     }
 
@@ -255,7 +265,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
         // the reference protocol has no such request: ask for the sockets themselves
         return fetchSockets(BroadcastOptions.rooms(rooms))
-                .thenApply(list -> Set.copyOf(list.stream().map(SocketDetails::id).toList()));
+                .thenApply(
+                        list -> Set.copyOf(list.stream().map(SocketDetails::id).toList()));
     }
 
     @Override
@@ -274,7 +285,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
      * comment for the guarantee). Blocks the calling (virtual) thread until the greeting is written.
      */
     @Override
-    public void admit(String socketId, Set<String> rooms, Optional<SessionRestore.Restored> restored,
+    public void admit(
+            String socketId,
+            Set<String> rooms,
+            Optional<SessionRestore.Restored> restored,
             Consumer<Admission> greeting) {
         if (recovery.isEmpty()) {
             super.admit(socketId, rooms, restored, greeting);
@@ -283,10 +297,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         var done = new CompletableFuture<Void>();
         execute(() -> {
             try {
-                List<Packet> missed = restored.map(r -> missed(r.replayFrom(), r.session().rooms())).orElse(List.of());
+                List<Packet> missed = restored.map(
+                                r -> missed(r.replayFrom(), r.session().rooms()))
+                        .orElse(List.of());
                 addAll(socketId, rooms);
-                Optional<String> start = restored.isPresent() ? restored.get().session().startOffset()
-                        : appliedThrough.equals(StreamEntryId.ZERO) ? Optional.empty() : Optional.of(appliedThrough.toString());
+                Optional<String> start = restored.isPresent()
+                        ? restored.get().session().startOffset()
+                        : appliedThrough.equals(StreamEntryId.ZERO)
+                                ? Optional.empty()
+                                : Optional.of(appliedThrough.toString());
                 greeting.accept(new Admission(missed, start));
                 done.complete(null);
             } catch (Throwable t) {
@@ -307,14 +326,19 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
                 entries = link.xrange(options.streamName(), from.next().toString(), appliedThrough.toString())
                         .get(options.requestsTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                log.warn("cannot read the missed packets from the stream, nsp={}: {}", namespace().name(), e.toString());
+                log.warn(
+                        "cannot read the missed packets from the stream, nsp={}: {}",
+                        namespace().name(),
+                        e.toString());
                 entries = List.of();
             }
             for (var entry : entries) {
                 try {
                     codec.decodeEntry(entry.getBody()).ifPresent(in -> {
                         if (in instanceof ClusterCodec.Incoming.Message(ClusterMessage.Broadcast b)
-                                && b.requestId().isEmpty() && recoverable(b) && b.opts().reaches(rooms)) {
+                                && b.requestId().isEmpty()
+                                && recoverable(b)
+                                && b.opts().reaches(rooms)) {
                             out.add(StreamCodec.withOffset(b.packet(), entry.getId()));
                         }
                     });
@@ -330,7 +354,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     public void persistSession(PersistedSession session) {
         synchronized (sessionLock) {
             persisted.add(session.sid());
-            write(session, recovery.map(ConnectionStateRecovery::maxDisconnectionDuration).orElseThrow());
+            write(
+                    session,
+                    recovery.map(ConnectionStateRecovery::maxDisconnectionDuration)
+                            .orElseThrow());
         }
     }
 
@@ -339,22 +366,29 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         if (offset.isPresent() && !OFFSET.matcher(offset.get()).matches()) {
             return CompletableFuture.completedFuture(SessionRestore.failed(RecoveryFailure.UNKNOWN_OFFSET));
         }
-        return link.getdel(options.sessionKeyPrefix() + pid).thenCompose(stored -> {
-            if (stored.isEmpty()) {
-                return CompletableFuture.completedFuture(SessionRestore.failed(RecoveryFailure.UNKNOWN_SESSION));
-            }
-            PersistedSession session = StreamCodec.session(stored.get());
-            Optional<String> from = offset.isPresent() ? offset
-                    : session.startOffset().filter(o -> OFFSET.matcher(o).matches());
-            if (from.isEmpty()) {
-                // the stream was empty when the session began: everything in it is after
-                return CompletableFuture.completedFuture(new SessionRestore.Restored(session, Optional.empty()));
-            }
-            // as the reference: the offset's own entry must still be there, or packets were trimmed
-            return link.xrange(options.streamName(), from.get(), from.get()).thenApply(found -> found.isEmpty()
-                    ? SessionRestore.failed(RecoveryFailure.PACKETS_LOST)
-                    : (SessionRestore) new SessionRestore.Restored(session, from));
-        }).thenApplyAsync(r -> r, OFF_IO);
+        return link.getdel(options.sessionKeyPrefix() + pid)
+                .thenCompose(stored -> {
+                    if (stored.isEmpty()) {
+                        return CompletableFuture.completedFuture(
+                                SessionRestore.failed(RecoveryFailure.UNKNOWN_SESSION));
+                    }
+                    PersistedSession session = StreamCodec.session(stored.get());
+                    Optional<String> from = offset.isPresent()
+                            ? offset
+                            : session.startOffset()
+                                    .filter(o -> OFFSET.matcher(o).matches());
+                    if (from.isEmpty()) {
+                        // the stream was empty when the session began: everything in it is after
+                        return CompletableFuture.completedFuture(
+                                new SessionRestore.Restored(session, Optional.empty()));
+                    }
+                    // as the reference: the offset's own entry must still be there, or packets were trimmed
+                    return link.xrange(options.streamName(), from.get(), from.get())
+                            .thenApply(found -> found.isEmpty()
+                                    ? SessionRestore.failed(RecoveryFailure.PACKETS_LOST)
+                                    : (SessionRestore) new SessionRestore.Restored(session, from));
+                })
+                .thenApplyAsync(r -> r, OFF_IO);
     }
 
     // ---------------------------------------------------------------- live sessions
@@ -409,8 +443,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     private void countFailure(Throwable e) {
         if (e != null && sessionWritesFailed.getAndIncrement() == 0) {
-            log.warn("cannot write a session to Redis on {} (counted in sessionWritesFailed): {}",
-                    namespace().name(), e.toString());
+            log.warn(
+                    "cannot write a session to Redis on {} (counted in sessionWritesFailed): {}",
+                    namespace().name(),
+                    e.toString());
         }
     }
 
@@ -419,14 +455,13 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
      * one reader of the stream. The connections close when the last adapter closes, or with
      * {@link #close()}.
      */
-    public static final class Factory implements dev.herald.socketio.adapter.AdapterFactory, AutoCloseable {
+    public static final class Factory implements AdapterFactory, AutoCloseable {
         private final RedisStreamsAdapterOptions options;
         private final RedisLink link;
         private final StreamEntryId start;
         // One daemon thread that only issues the periodic session rewrites (asynchronous commands).
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                        Thread.ofPlatform().daemon().name("herald-streams-sessions").factory());
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("herald-streams-sessions").factory());
         // Any thread: the adapter of each namespace, for the reader to route entries.
         private final Map<String, RedisStreamsAdapter> adapters = new ConcurrentHashMap<>();
         private final StreamReader reader;
@@ -436,12 +471,14 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
         private Factory(RedisStreamsAdapterOptions options) {
             this.options = options;
-            this.link = new RedisLink(options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
-                    options.trustedCertificates());
+            this.link = new RedisLink(
+                    options.uri(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.trustedCertificates());
             try {
                 // where this node starts reading: entries before it were never delivered here
-                this.start = link.newestId(options.streamName()).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .map(StreamEntryId::parse).orElse(StreamEntryId.ZERO);
+                this.start = link.newestId(options.streamName())
+                        .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .map(StreamEntryId::parse)
+                        .orElse(StreamEntryId.ZERO);
             } catch (Exception e) {
                 timer.shutdownNow();
                 link.close();
@@ -464,7 +501,9 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
         /** How many cluster messages the adapters of this factory could not publish, in total. */
         public long droppedMessages() {
-            return adapters.values().stream().mapToLong(ClusterAdapter::droppedMessages).sum();
+            return adapters.values().stream()
+                    .mapToLong(ClusterAdapter::droppedMessages)
+                    .sum();
         }
 
         /** Whether the Redis connections are up now. */

@@ -3,17 +3,14 @@ package dev.herald.redis;
 import dev.herald.redis.internal.ClusterCodec;
 import dev.herald.redis.internal.ShardedCodec;
 import dev.herald.redis.internal.ShardedLink;
-import dev.herald.socketio.adapter.AdapterFactory;
+import dev.herald.socketio.Namespace;
 import dev.herald.socketio.adapter.ClusterAdapter;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.Namespace;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,8 +174,8 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         private Factory(ShardedRedisAdapterOptions options) {
             super("ShardedRedisAdapter");
             this.options = options;
-            this.link = new ShardedLink(options.uris(), options.reconnectMaxDelay(), COMMAND_TIMEOUT,
-                    options.topologyRefreshPeriod());
+            this.link = new ShardedLink(
+                    options.uris(), options.reconnectMaxDelay(), COMMAND_TIMEOUT, options.topologyRefreshPeriod());
         }
 
         @Override

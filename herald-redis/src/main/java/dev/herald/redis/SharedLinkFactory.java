@@ -1,8 +1,8 @@
 package dev.herald.redis;
 
+import dev.herald.socketio.Namespace;
 import dev.herald.socketio.adapter.AdapterFactory;
 import dev.herald.socketio.adapter.ClusterAdapter;
-import dev.herald.socketio.Namespace;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -6,7 +6,8 @@ record StreamEntryId(long ms, long seq) implements Comparable<StreamEntryId> {
 
     static StreamEntryId parse(String id) {
         int dash = id.indexOf('-');
-        return new StreamEntryId(Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1)));
+        return new StreamEntryId(
+                Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1)));
     }
 
     StreamEntryId next() {

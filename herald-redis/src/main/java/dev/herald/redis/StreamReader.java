@@ -28,8 +28,12 @@ final class StreamReader {
     private String lastId;
     private int failures;
 
-    StreamReader(RedisLink link, RedisStreamsAdapterOptions options, StreamEntryId start,
-            Function<String, RedisStreamsAdapter> adapters, BooleanSupplier closed) {
+    StreamReader(
+            RedisLink link,
+            RedisStreamsAdapterOptions options,
+            StreamEntryId start,
+            Function<String, RedisStreamsAdapter> adapters,
+            BooleanSupplier closed) {
         this.link = link;
         this.options = options;
         this.lastId = start.toString();
@@ -48,7 +52,8 @@ final class StreamReader {
                             log.warn("cannot read the stream {}, retrying: {}", options.streamName(), e.toString());
                         }
                         long delay = Math.min(options.reconnectMaxDelay().toMillis(), 50L << Math.min(failures, 10));
-                        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::read);
+                        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                                .execute(this::read);
                         return;
                     }
                     if (failures > 0) {

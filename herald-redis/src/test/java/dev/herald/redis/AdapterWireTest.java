@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.redis.RedisCapture.Published;
 import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class AdapterWireTest {
         node = NodePeer.server(redis.uri());
         herald = RedisAdapterTest.node(redis.uri());
         heraldUid = ((RedisAdapter) herald.sockets().adapter()).uid();
-        await().atMost(Duration.ofSeconds(10)).until(() -> herald.sockets().adapter().serverCount() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> herald.sockets().adapter().serverCount() == 2);
         capture = new RedisCapture(redis.uri(), "socket.io*");
     }
 
@@ -77,6 +79,6 @@ class AdapterWireTest {
     }
 
     private Published same(String channel, WireCases.Case operation) {
-        return WireCases.same(capture, node, herald, heraldUid, java.util.Set.of(heraldUid), channel, operation);
+        return WireCases.same(capture, node, herald, heraldUid, Set.of(heraldUid), channel, operation);
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.EventArgs;
-import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.testing.SocketIoTestClient;
 import java.time.Duration;
@@ -55,12 +54,19 @@ class ClusterEndToEndTest {
         redis = RedisServer.launch();
         for (int i = 0; i < 3; i++) {
             var io = RedisAdapterTest.node(redis.uri());
-            var http = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false)
-                    .build().start();
+            var http = NettyServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .engine(io.engine())
+                    .serveClient(false)
+                    .build()
+                    .start();
             herald.add(new HeraldNode(io, http));
         }
         node = NodePeer.server(redis.uri());
-        await().atMost(WAIT).until(() -> herald.stream().allMatch(h -> h.io().sockets().adapter().serverCount() == 4));
+        await().atMost(WAIT)
+                .until(() ->
+                        herald.stream().allMatch(h -> h.io().sockets().adapter().serverCount() == 4));
     }
 
     @AfterAll
@@ -91,8 +97,14 @@ class ClusterEndToEndTest {
 
     /** Waits until the rooms of every client are visible cluster-wide. */
     void awaitMembers(String room, int count) {
-        await().atMost(WAIT).until(
-                () -> herald.get(0).io().to(room).fetchSockets().get(5, TimeUnit.SECONDS).size() == count);
+        await().atMost(WAIT)
+                .until(() -> herald.get(0)
+                                .io()
+                                .to(room)
+                                .fetchSockets()
+                                .get(5, TimeUnit.SECONDS)
+                                .size()
+                        == count);
     }
 
     /** Emits a marker to every client from node 0 and waits for it everywhere. */
@@ -166,8 +178,11 @@ class ClusterEndToEndTest {
         awaitMembers("base", 3);
 
         var sockets = herald.get(2).io().to("base").fetchSockets().get(5, TimeUnit.SECONDS);
-        assertThat(sockets).extracting(s -> s.handshake().query("EIO").orElse("?")).containsOnly("4");
-        assertThat(sockets).extracting(s -> String.valueOf(s.data().get("name")))
+        assertThat(sockets)
+                .extracting(s -> s.handshake().query("EIO").orElse("?"))
+                .containsOnly("4");
+        assertThat(sockets)
+                .extracting(s -> String.valueOf(s.data().get("name")))
                 .contains(a, b);
 
         herald.get(2).io().to("base").socketsJoin("joined");
@@ -179,7 +194,8 @@ class ClusterEndToEndTest {
 
         herald.get(1).io().to("joined").disconnectSockets(true);
         for (var c : List.of(a, b, n)) {
-            node.awaitLine(l -> l.path("ev").asText().equals("disconnected") && l.path("client").asText().equals(c));
+            node.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                    && l.path("client").asText().equals(c));
         }
         clients.removeAll(List.of(a, b, n));
     }
@@ -192,7 +208,11 @@ class ClusterEndToEndTest {
         client(3, "ack");
         awaitMembers("ack", 4);
 
-        List<EventArgs> replies = herald.get(0).io().to("ack").timeout(Duration.ofSeconds(5)).emitWithAck("poll")
+        List<EventArgs> replies = herald.get(0)
+                .io()
+                .to("ack")
+                .timeout(Duration.ofSeconds(5))
+                .emitWithAck("poll")
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(replies).extracting(r -> r.string(0)).containsExactlyInAnyOrderElementsOf(clients);
@@ -204,10 +224,17 @@ class ClusterEndToEndTest {
         auth.set("rooms", array("java"));
         var outsiderAuth = JSON.createObjectNode();
         outsiderAuth.put("name", "outsider");
-        try (var ws = SocketIoTestClient.builder(herald.get(0).http().port()).transport("websocket").auth(auth).connect();
-                var polling = SocketIoTestClient.builder(herald.get(2).http().port()).transport("polling").auth(auth)
+        try (var ws = SocketIoTestClient.builder(herald.get(0).http().port())
+                        .transport("websocket")
+                        .auth(auth)
                         .connect();
-                var outsider = SocketIoTestClient.builder(herald.get(1).http().port()).auth(outsiderAuth).connect()) {
+                var polling = SocketIoTestClient.builder(herald.get(2).http().port())
+                        .transport("polling")
+                        .auth(auth)
+                        .connect();
+                var outsider = SocketIoTestClient.builder(herald.get(1).http().port())
+                        .auth(outsiderAuth)
+                        .connect()) {
             awaitMembers("java", 2);
 
             var emit = command("emit");

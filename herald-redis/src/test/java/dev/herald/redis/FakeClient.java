@@ -45,8 +45,11 @@ final class FakeClient implements EngineSocket {
     private FakeClient(String nsp) {
         this.nsp = nsp;
         this.request = new HandshakeRequest(
-                Map.of("user-agent", List.of("fake")), Map.of("EIO", "4", "transport", "websocket"),
-                "/socket.io/?EIO=4&transport=websocket", new InetSocketAddress("127.0.0.1", 40000), false,
+                Map.of("user-agent", List.of("fake")),
+                Map.of("EIO", "4", "transport", "websocket"),
+                "/socket.io/?EIO=4&transport=websocket",
+                new InetSocketAddress("127.0.0.1", 40000),
+                false,
                 Instant.now());
     }
 
@@ -72,8 +75,12 @@ final class FakeClient implements EngineSocket {
         }
         var client = connect(server, "/", auth);
         // the connect handler joins the rooms on a handler thread: wait until they are visible
-        await().atMost(TIMEOUT).until(() -> server.sockets().adapter().socketRooms(client.sid())
-                .map(r -> r.containsAll(List.of(rooms))).orElse(false));
+        await().atMost(TIMEOUT)
+                .until(() -> server.sockets()
+                        .adapter()
+                        .socketRooms(client.sid())
+                        .map(r -> r.containsAll(List.of(rooms)))
+                        .orElse(false));
         return client;
     }
 
@@ -126,8 +133,7 @@ final class FakeClient implements EngineSocket {
         int start;
         if (text.startsWith("2" + prefix())) {
             start = 1 + prefix().length();
-        } else if (text.startsWith("5") && text.indexOf('-') > 1
-                && text.startsWith(prefix(), text.indexOf('-') + 1)) {
+        } else if (text.startsWith("5") && text.indexOf('-') > 1 && text.startsWith(prefix(), text.indexOf('-') + 1)) {
             start = text.indexOf('-') + 1 + prefix().length();
         } else {
             return null;
@@ -181,7 +187,9 @@ final class FakeClient implements EngineSocket {
         written.add(message);
         if (!message.isBinary() && message.text().startsWith("0" + prefix()) && sid == null) {
             try {
-                sid = JSON.readTree(message.text().substring(1 + prefix().length())).path("sid").asText();
+                sid = JSON.readTree(message.text().substring(1 + prefix().length()))
+                        .path("sid")
+                        .asText();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -1,7 +1,5 @@
 package dev.herald.redis;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -165,7 +165,8 @@ final class Nginx implements AutoCloseable {
             process = null;
         }
         try (var files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }
@@ -186,14 +187,22 @@ final class Nginx implements AutoCloseable {
     }
 
     private boolean tryStart(String site, int candidate) throws IOException {
-        Files.writeString(dir.resolve("herald-cluster.conf"),
+        Files.writeString(
+                dir.resolve("herald-cluster.conf"),
                 replaceOnce(site, EXAMPLE_LISTEN, "listen 127.0.0.1:" + candidate + ";"));
         Files.writeString(dir.resolve("nginx.conf"), mainConfig());
         Files.deleteIfExists(dir.resolve("error.log"));
         Files.deleteIfExists(dir.resolve("nginx.pid"));
         var started = new ProcessBuilder(
-                executable(), "-p", dir + "/", "-e", dir.resolve("error.log").toString(),
-                "-c", dir.resolve("nginx.conf").toString(), "-g", "daemon off;")
+                        executable(),
+                        "-p",
+                        dir + "/",
+                        "-e",
+                        dir.resolve("error.log").toString(),
+                        "-c",
+                        dir.resolve("nginx.conf").toString(),
+                        "-g",
+                        "daemon off;")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
@@ -270,8 +279,8 @@ final class Nginx implements AutoCloseable {
     static String replaceOnce(String text, String from, String to) {
         int at = text.indexOf(from);
         if (at < 0 || text.indexOf(from, at + 1) >= 0) {
-            throw new IllegalStateException("expected exactly one '" + from + "' in " + TEMPLATE
-                    + "; the test fills in its ports there");
+            throw new IllegalStateException(
+                    "expected exactly one '" + from + "' in " + TEMPLATE + "; the test fills in its ports there");
         }
         return text.substring(0, at) + to + text.substring(at + from.length());
     }

@@ -13,6 +13,7 @@ import dev.herald.socketio.SocketIoServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -55,7 +56,8 @@ class NodeInteropTest {
     void startHeraldNodes() {
         herald.add(RedisAdapterTest.node(redis.uri()));
         herald.add(RedisAdapterTest.node(redis.uri()));
-        await().atMost(WAIT).until(() -> herald.stream().allMatch(n -> n.sockets().adapter().serverCount() == 3));
+        await().atMost(WAIT)
+                .until(() -> herald.stream().allMatch(n -> n.sockets().adapter().serverCount() == 3));
     }
 
     @AfterEach
@@ -89,7 +91,8 @@ class NodeInteropTest {
         herald.get(0).emit("marker");
         node.awaitLine(l -> isEvent(l, outside, "marker"));
 
-        var args = NodePeer.fromWire(node.received(inRoom, "from-herald").getFirst().get("args"));
+        var args = NodePeer.fromWire(
+                node.received(inRoom, "from-herald").getFirst().get("args"));
         assertThat(args.get(0).asText()).isEqualTo("text");
         assertThat(args.get(1).isBinary()).isTrue();
         assertThat(node.received(outside, "from-herald")).isEmpty();
@@ -124,7 +127,10 @@ class NodeInteropTest {
         List<RemoteSocket> sockets = herald.get(1).to("shared").fetchSockets().get(10, TimeUnit.SECONDS);
 
         assertThat(sockets).hasSize(2);
-        var fromNode = sockets.stream().filter(s -> "fetched".equals(s.data().get("name"))).findFirst().orElseThrow();
+        var fromNode = sockets.stream()
+                .filter(s -> "fetched".equals(s.data().get("name")))
+                .findFirst()
+                .orElseThrow();
         assertThat(fromNode.rooms()).contains("shared");
         assertThat(fromNode.handshake().query("EIO")).contains("4");
         assertThat(name).isNotEmpty();
@@ -142,7 +148,8 @@ class NodeInteropTest {
 
         assertThat(sockets).hasSize(3);
         var names = StreamSupport.stream(sockets.spliterator(), false)
-                .map(s -> s.path("data").path("name").asText()).toList();
+                .map(s -> s.path("data").path("name").asText())
+                .toList();
         assertThat(names).containsExactlyInAnyOrder("n", "h0", "h1");
     }
 
@@ -155,11 +162,18 @@ class NodeInteropTest {
         join.set("rooms", array("lobby"));
         join.set("join", array("vip"));
         node.call(join);
-        await().atMost(WAIT).until(() -> herald.get(1).to("vip").fetchSockets().get(5, TimeUnit.SECONDS).size() == 2);
+        await().atMost(WAIT)
+                .until(() -> herald.get(1)
+                                .to("vip")
+                                .fetchSockets()
+                                .get(5, TimeUnit.SECONDS)
+                                .size()
+                        == 2);
 
         herald.get(1).to("vip").disconnectSockets(true);
         await().atMost(WAIT).until(h::disconnected);
-        node.awaitLine(l -> l.path("ev").asText().equals("disconnected") && l.path("client").asText().equals(n));
+        node.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                && l.path("client").asText().equals(n));
     }
 
     @Test
@@ -186,7 +200,9 @@ class NodeInteropTest {
         reply.put("value", "node-says-yes");
         node.call(reply);
 
-        List<JsonNode> answers = herald.get(0).sockets().adapter()
+        List<JsonNode> answers = herald.get(0)
+                .sockets()
+                .adapter()
                 .serverSideEmitWithAck("question", JSON.createArrayNode(), Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS);
 
@@ -208,8 +224,8 @@ class NodeInteropTest {
         nodeClient("nc");
         var answering = Thread.ofVirtual().start(() -> hc.ack(hc.awaitEvent("poll"), "herald-reply"));
 
-        List<EventArgs> replies = herald.get(0).timeout(Duration.ofSeconds(5)).emitWithAck("poll")
-                .get(10, TimeUnit.SECONDS);
+        List<EventArgs> replies =
+                herald.get(0).timeout(Duration.ofSeconds(5)).emitWithAck("poll").get(10, TimeUnit.SECONDS);
         answering.join();
 
         assertThat(replies).extracting(r -> r.string(0)).hasSize(2).contains("herald-reply");
@@ -238,12 +254,14 @@ class NodeInteropTest {
 
         var adapter = (RedisAdapter) herald.get(0).sockets().adapter();
         assertThat(adapter.allRooms().get(10, TimeUnit.SECONDS)).contains("node-room", "herald-room");
-        assertThat(adapter.sockets(java.util.Set.of("node-room", "herald-room")).get(10, TimeUnit.SECONDS))
+        assertThat(adapter.sockets(Set.of("node-room", "herald-room")).get(10, TimeUnit.SECONDS))
                 .hasSize(2)
                 .contains(h.sid());
 
         var rooms = node.call(command("rooms")).get("rooms");
-        assertThat(StreamSupport.stream(rooms.spliterator(), false).map(JsonNode::asText).toList())
+        assertThat(StreamSupport.stream(rooms.spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList())
                 .contains("node-room", "herald-room");
     }
 

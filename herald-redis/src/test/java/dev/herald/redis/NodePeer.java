@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +59,7 @@ final class NodePeer implements AutoCloseable {
                     "Node test dependencies are missing: run `npm ci` in herald-redis/src/test/node");
         }
         try {
-            var command = new java.util.ArrayList<String>(List.of("node", script));
+            var command = new ArrayList<String>(List.of("node", script));
             command.addAll(List.of(args));
             var process = new ProcessBuilder(command).directory(DIR.toFile()).start();
             return new NodePeer(process);
@@ -99,7 +101,9 @@ final class NodePeer implements AutoCloseable {
 
     /** The port the server peer listens on. */
     int port() {
-        return awaitLine(l -> l.path("ev").asText().equals("listening")).path("port").asInt();
+        return awaitLine(l -> l.path("ev").asText().equals("listening"))
+                .path("port")
+                .asInt();
     }
 
     /** Sends a command and waits for its {@code done} line, which it returns. */
@@ -107,11 +111,9 @@ final class NodePeer implements AutoCloseable {
         var id = "q" + ids.incrementAndGet();
         command.put("id", id);
         send(command);
-        var reply =
-                awaitLine(
-                        l ->
-                                id.equals(l.path("id").asText())
-                                        && (l.path("ev").asText().equals("done") || l.path("ev").asText().equals("failed")));
+        var reply = awaitLine(l -> id.equals(l.path("id").asText())
+                && (l.path("ev").asText().equals("done")
+                        || l.path("ev").asText().equals("failed")));
         if (reply.path("ev").asText().equals("failed")) {
             throw new AssertionError("node command failed: " + reply);
         }
@@ -141,10 +143,8 @@ final class NodePeer implements AutoCloseable {
         command.put("url", url);
         command.set("auth", auth);
         send(command);
-        return awaitLine(
-                        l ->
-                                name.equals(l.path("client").asText())
-                                        && l.path("ev").asText().equals("connected"))
+        return awaitLine(l -> name.equals(l.path("client").asText())
+                        && l.path("ev").asText().equals("connected"))
                 .path("sid")
                 .asText();
     }
@@ -179,8 +179,7 @@ final class NodePeer implements AutoCloseable {
 
     /** Waits for the first line that matches. */
     JsonNode awaitLine(Predicate<JsonNode> matching) {
-        await()
-                .atMost(TIMEOUT)
+        await().atMost(TIMEOUT)
                 .pollInterval(Duration.ofMillis(20))
                 .failFast("node peer exited; stderr:\n" + stderr, () -> !process.isAlive())
                 .until(() -> lines.stream().anyMatch(matching));
@@ -213,7 +212,8 @@ final class NodePeer implements AutoCloseable {
     /** The peer's JSON with {@code {"$bin"}} objects turned back into binary nodes. */
     static JsonNode fromWire(JsonNode value) {
         if (value.isObject() && value.size() == 1 && value.path("$bin").isTextual()) {
-            return JSON.getNodeFactory().binaryNode(Base64.getDecoder().decode(value.get("$bin").asText()));
+            return JSON.getNodeFactory()
+                    .binaryNode(Base64.getDecoder().decode(value.get("$bin").asText()));
         }
         if (value.isArray()) {
             var copy = JSON.createArrayNode();
@@ -245,25 +245,23 @@ final class NodePeer implements AutoCloseable {
         }
     }
 
-    private void pump(String name, java.io.InputStream stream, boolean json) {
-        var thread =
-                new Thread(
-                        () -> {
-                            try (var reader =
-                                    new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                                String line;
-                                while ((line = reader.readLine()) != null) {
-                                    if (json && line.startsWith("{")) {
-                                        lines.add(JSON.readTree(line));
-                                    } else {
-                                        stderr.append(line).append('\n');
-                                    }
-                                }
-                            } catch (IOException ignored) {
-                                // the process ended
+    private void pump(String name, InputStream stream, boolean json) {
+        var thread = new Thread(
+                () -> {
+                    try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            if (json && line.startsWith("{")) {
+                                lines.add(JSON.readTree(line));
+                            } else {
+                                stderr.append(line).append('\n');
                             }
-                        },
-                        "node-peer-" + name);
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                },
+                "node-peer-" + name);
         thread.setDaemon(true);
         thread.start();
     }

@@ -11,9 +11,11 @@ import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.RemoteSocket;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.adapter.AdapterFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,8 @@ class RedisAdapterTest {
             nodes.add(node(redis.uri()));
         }
         // every node subscribes asynchronously: wait until each sees the other two
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.sockets().adapter().serverCount() == 3));
+        await().atMost(WAIT)
+                .until(() -> nodes.stream().allMatch(n -> n.sockets().adapter().serverCount() == 3));
     }
 
     @AfterEach
@@ -66,10 +69,9 @@ class RedisAdapterTest {
     }
 
     /** A node whose sockets join the rooms of their auth's {@code rooms} and keep its {@code name}. */
-    static SocketIoServer node(dev.herald.socketio.adapter.AdapterFactory adapterFactory) {
-        var server = SocketIoServer.create(SocketIoOptions.builder()
-                .adapterFactory(adapterFactory)
-                .build());
+    static SocketIoServer node(AdapterFactory adapterFactory) {
+        var server = SocketIoServer.create(
+                SocketIoOptions.builder().adapterFactory(adapterFactory).build());
         server.onConnect(socket -> {
             var rooms = socket.handshake().auth().path("rooms");
             rooms.forEach(r -> socket.join(r.asText()));
@@ -89,7 +91,8 @@ class RedisAdapterTest {
     /** Broadcasts a marker from node 0 and waits until every client got it: earlier broadcasts are in. */
     void flush() {
         nodes.get(0).emit("flush");
-        await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> !c.events("flush").isEmpty()));
+        await().atMost(WAIT)
+                .until(() -> clients.stream().allMatch(c -> !c.events("flush").isEmpty()));
     }
 
     @Test
@@ -155,7 +158,10 @@ class RedisAdapterTest {
         assertThat(all).hasSize(3);
         List<RemoteSocket> inRoom = nodes.get(2).to("r").fetchSockets().get(5, TimeUnit.SECONDS);
         assertThat(inRoom).extracting(s -> s.data().get("name")).containsExactlyInAnyOrder("x0", "x1");
-        var remote = inRoom.stream().filter(s -> "x1".equals(s.data().get("name"))).findFirst().orElseThrow();
+        var remote = inRoom.stream()
+                .filter(s -> "x1".equals(s.data().get("name")))
+                .findFirst()
+                .orElseThrow();
         assertThat(remote.rooms()).contains("r", remote.id());
         assertThat(remote.handshake().auth().path("name").asText()).isEqualTo("x1");
         assertThat(remote.handshake().header("user-agent")).contains("fake");
@@ -192,7 +198,9 @@ class RedisAdapterTest {
         var received = new CopyOnWriteArrayList<String>();
         for (int i = 0; i < 3; i++) {
             int index = i;
-            nodes.get(i).sockets().onServerSideEmit("hello", (event, args) -> received.add(index + ":" + args.string(0)));
+            nodes.get(i)
+                    .sockets()
+                    .onServerSideEmit("hello", (event, args) -> received.add(index + ":" + args.string(0)));
         }
 
         nodes.get(0).sockets().serverSideEmit("hello", "world");
@@ -204,8 +212,11 @@ class RedisAdapterTest {
     @Test
     void serverSideEmitWithAckCollectsOneAnswerPerOtherNode() throws Exception {
         var args = JSON.createArrayNode().add("ping");
-        List<JsonNode> answers = nodes.get(2).sockets().adapter()
-                .serverSideEmitWithAck("question", args, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        List<JsonNode> answers = nodes.get(2)
+                .sockets()
+                .adapter()
+                .serverSideEmitWithAck("question", args, Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
         assertThat(answers).hasSize(2);
     }
 
@@ -218,8 +229,8 @@ class RedisAdapterTest {
             }
         });
 
-        List<EventArgs> replies = nodes.get(0).timeout(Duration.ofSeconds(5)).emitWithAck("poll")
-                .get(10, TimeUnit.SECONDS);
+        List<EventArgs> replies =
+                nodes.get(0).timeout(Duration.ofSeconds(5)).emitWithAck("poll").get(10, TimeUnit.SECONDS);
         answering.join();
 
         assertThat(replies).extracting(r -> r.string(0)).containsExactlyInAnyOrder("yes-0", "yes-1", "yes-2");
@@ -259,9 +270,10 @@ class RedisAdapterTest {
         var threads = List.of(
                 solo.allRooms().thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
                 adapter.allRooms().thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
-                adapter.sockets(java.util.Set.of()).thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
+                adapter.sockets(Set.of()).thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS),
                 adapter.serverSideEmitWithAck("x", JSON.createArrayNode(), Duration.ofSeconds(2))
-                        .thenApply(r -> Thread.currentThread()).get(5, TimeUnit.SECONDS));
+                        .thenApply(r -> Thread.currentThread())
+                        .get(5, TimeUnit.SECONDS));
 
         for (var thread : threads) {
             assertThat(thread.getName()).doesNotStartWith("lettuce");
@@ -274,7 +286,7 @@ class RedisAdapterTest {
         var c2 = client(2, "i2", "ids");
         client(1, "i1");
 
-        var ids = nodes.get(1).sockets().adapter().sockets(java.util.Set.of("ids")).get(5, TimeUnit.SECONDS);
+        var ids = nodes.get(1).sockets().adapter().sockets(Set.of("ids")).get(5, TimeUnit.SECONDS);
 
         assertThat(ids).containsExactlyInAnyOrder(c0.sid(), c2.sid());
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /** Records every message published on channels that match a pattern, as raw bytes. */
 final class RedisCapture implements AutoCloseable, WireCases.Capture {
@@ -34,18 +35,17 @@ final class RedisCapture implements AutoCloseable, WireCases.Capture {
     private RedisCapture(String redisUri, String pattern, boolean isPattern) {
         client = RedisClient.create(redisUri);
         connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        connection.addListener(
-                new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(byte[] pattern, byte[] channel, byte[] message) {
-                        published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
-                    }
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] pattern, byte[] channel, byte[] message) {
+                published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
+            }
 
-                    @Override
-                    public void message(byte[] channel, byte[] message) {
-                        published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
-                    }
-                });
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                published.add(new Published(new String(channel, StandardCharsets.UTF_8), message));
+            }
+        });
         if (isPattern) {
             connection.sync().psubscribe(pattern.getBytes(StandardCharsets.UTF_8));
         } else {
@@ -60,10 +60,14 @@ final class RedisCapture implements AutoCloseable, WireCases.Capture {
     }
 
     @Override
-    public Published next(int seen, java.util.function.Predicate<Published> matching) {
-        await().atMost(Duration.ofSeconds(10)).until(
-                () -> published.subList(Math.min(seen, published.size()), published.size()).stream().anyMatch(matching));
-        return published.subList(seen, published.size()).stream().filter(matching).findFirst().orElseThrow();
+    public Published next(int seen, Predicate<Published> matching) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> published.subList(Math.min(seen, published.size()), published.size()).stream()
+                        .anyMatch(matching));
+        return published.subList(seen, published.size()).stream()
+                .filter(matching)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Override

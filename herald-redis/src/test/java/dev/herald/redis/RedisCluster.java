@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A real Redis 7 Cluster for tests: {@code masters} nodes, each with {@code replicasPerMaster}
@@ -84,8 +85,12 @@ public final class RedisCluster implements AutoCloseable {
                     long from = Long.parseLong(range[0]);
                     long to = range.length > 1 ? Long.parseLong(range[1]) : from;
                     if (slot >= from && slot <= to) {
-                        int port = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
-                        return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+                        int port = Integer.parseInt(
+                                fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
+                        return nodes.stream()
+                                .filter(n -> n.port() == port)
+                                .findFirst()
+                                .orElseThrow();
                     }
                 }
             }
@@ -100,7 +105,11 @@ public final class RedisCluster implements AutoCloseable {
         var master = masterOf(channel);
         var client = RedisClient.create(RedisURI.create("127.0.0.1", master.port()));
         try (var connection = client.connect()) {
-            return connection.sync().pubsubShardNumsub(channel).getOrDefault(channel, 0L).intValue();
+            return connection
+                    .sync()
+                    .pubsubShardNumsub(channel)
+                    .getOrDefault(channel, 0L)
+                    .intValue();
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
@@ -111,9 +120,11 @@ public final class RedisCluster implements AutoCloseable {
      * crash: until a replica took over).
      */
     void awaitHealthy() {
-        await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream()
-                .filter(RedisServer::running)
-                .allMatch(n -> info(n).contains("cluster_slots_ok:16384")));
+        await().atMost(READY)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> nodes.stream()
+                        .filter(RedisServer::running)
+                        .allMatch(n -> info(n).contains("cluster_slots_ok:16384")));
     }
 
     private static String info(RedisServer node) {
@@ -134,7 +145,7 @@ public final class RedisCluster implements AutoCloseable {
 
     private static void requireRedis7() {
         String version = run(List.of("redis-server", "--version"));
-        var matcher = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(version);
+        var matcher = Pattern.compile("v=(\\d+)\\.").matcher(version);
         if (!matcher.find() || Integer.parseInt(matcher.group(1)) < 7) {
             throw new IllegalStateException("sharded pub/sub needs redis-server 7 or newer: " + version.trim());
         }

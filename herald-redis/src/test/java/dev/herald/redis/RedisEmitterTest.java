@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.redis.RedisCapture.Published;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,26 +78,22 @@ class RedisEmitterTest {
         void anEmitToTheWholeNamespace() {
             var args = array("world", 42, -7, -200, 70000, 3.5, true, null);
             args.addObject().put("nested", "value").putArray("list").add(1).add(2);
-            sameBytes(
-                    emitCommand("/", "hello", args, List.of(), List.of()),
-                    e -> e.emit("hello", javaArgs(args)));
+            sameBytes(emitCommand("/", "hello", args, List.of(), List.of()), e -> e.emit("hello", javaArgs(args)));
         }
 
         @Test
         void anEmitToOneRoomGoesToTheRoomChannel() {
-            var published =
-                    sameBytes(
-                            emitCommand("/", "progress", array(50), List.of("task-1"), List.of()),
-                            e -> e.to("task-1").emit("progress", 50));
+            var published = sameBytes(
+                    emitCommand("/", "progress", array(50), List.of("task-1"), List.of()),
+                    e -> e.to("task-1").emit("progress", 50));
             assertThat(published.channel()).isEqualTo("socket.io#/#task-1#");
         }
 
         @Test
         void anEmitToSeveralRoomsWithExceptOnANamespace() {
-            var published =
-                    sameBytes(
-                            emitCommand("/chat", "msg", array("hi"), List.of("a", "b"), List.of("x")),
-                            e -> e.of("/chat").to("a").to("b").except("x").emit("msg", "hi"));
+            var published = sameBytes(
+                    emitCommand("/chat", "msg", array("hi"), List.of("a", "b"), List.of("x")),
+                    e -> e.of("/chat").to("a").to("b").except("x").emit("msg", "hi"));
             assertThat(published.channel()).isEqualTo("socket.io#/chat#");
         }
 
@@ -109,13 +106,11 @@ class RedisEmitterTest {
             var args = array(longText, "y".repeat(300));
             args.add(bin(small));
             args.addObject().set("file", bin(large));
-            sameBytes(
-                    emitCommand("/", "file", args, List.of(), List.of()),
-                    e -> {
-                        var data = new LinkedHashMap<String, Object>();
-                        data.put("file", large);
-                        e.emit("file", longText, "y".repeat(300), small, data);
-                    });
+            sameBytes(emitCommand("/", "file", args, List.of(), List.of()), e -> {
+                var data = new LinkedHashMap<String, Object>();
+                data.put("file", large);
+                e.emit("file", longText, "y".repeat(300), small, data);
+            });
         }
 
         @Test
@@ -221,8 +216,10 @@ class RedisEmitterTest {
             server.connectClient("bin", url, rooms("files"));
             byte[] payload = {0, 1, 2, (byte) 200};
             emitter.of("/chat").to("files").emit("file", "name.bin", payload);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !server.received("bin", "file").isEmpty());
-            var args = NodePeer.fromWire(server.received("bin", "file").getFirst().get("args"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !server.received("bin", "file").isEmpty());
+            var args =
+                    NodePeer.fromWire(server.received("bin", "file").getFirst().get("args"));
             assertThat(args.get(0).asText()).isEqualTo("name.bin");
             assertThat(args.get(1).isBinary()).isTrue();
             assertThat(binary(args.get(1))).containsExactly(payload);
@@ -234,13 +231,11 @@ class RedisEmitterTest {
             server.connectClient("joiner", url, rooms("lobby"));
             emitter.to("lobby").socketsJoin("vip");
             // requests and broadcasts travel on different channels: wait until the join is visible
-            await().atMost(Duration.ofSeconds(10))
-                    .until(
-                            () -> {
-                                var fetch = command("fetchSockets");
-                                fetch.set("rooms", array("vip"));
-                                return server.call(fetch).get("sockets").size() == 1;
-                            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var fetch = command("fetchSockets");
+                fetch.set("rooms", array("vip"));
+                return server.call(fetch).get("sockets").size() == 1;
+            });
             emitter.to("vip").emit("welcome");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> !server.received("joiner", "welcome").isEmpty());
@@ -252,20 +247,17 @@ class RedisEmitterTest {
             server.connectClient("leaving", url, rooms("doomed"));
             server.connectClient("staying", url, rooms("safe"));
             emitter.to("doomed").disconnectSockets(true);
-            server.awaitLine(
-                    l -> l.path("ev").asText().equals("disconnected") && l.path("client").asText().equals("leaving"));
-            assertThat(
-                            server.lines(
-                                    l -> l.path("ev").asText().equals("disconnected")
-                                            && l.path("client").asText().equals("staying")))
+            server.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                    && l.path("client").asText().equals("leaving"));
+            assertThat(server.lines(l -> l.path("ev").asText().equals("disconnected")
+                            && l.path("client").asText().equals("staying")))
                     .isEmpty();
         }
     }
 
     record Progress(int percent, String label, double ratio) {}
 
-    static ObjectNode emitCommand(
-            String nsp, String event, JsonNode args, List<String> rooms, List<String> except) {
+    static ObjectNode emitCommand(String nsp, String event, JsonNode args, List<String> rooms, List<String> except) {
         var command = command("emit");
         command.put("nsp", nsp);
         command.put("event", event);
@@ -290,7 +282,7 @@ class RedisEmitterTest {
     static byte[] binary(JsonNode node) {
         try {
             return node.binaryValue();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

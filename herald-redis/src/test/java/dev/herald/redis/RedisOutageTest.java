@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,8 @@ class RedisOutageTest {
                 .reconnectMaxDelay(Duration.ofMillis(500))
                 .build());
         factories.add(factory);
-        var server = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(factory).build());
+        var server = SocketIoServer.create(
+                SocketIoOptions.builder().adapterFactory(factory).build());
         closeables.add(server);
         return server;
     }
@@ -84,7 +87,9 @@ class RedisOutageTest {
             return !onB.events("after-outage").isEmpty();
         });
         assertThat(adapter(a).droppedMessages()).isGreaterThanOrEqualTo(droppedDuringOutage);
-        assertThat(onB.events("during-outage")).as("lost messages are not replayed late").isEmpty();
+        assertThat(onB.events("during-outage"))
+                .as("lost messages are not replayed late")
+                .isEmpty();
     }
 
     @Test
@@ -128,7 +133,7 @@ class RedisOutageTest {
         var redis = RedisServer.launch();
         closeables.add(redis);
         redis.stop();
-        var starting = new java.util.concurrent.CompletableFuture<SocketIoServer>();
+        var starting = new CompletableFuture<SocketIoServer>();
         Thread.ofVirtual().start(() -> {
             try {
                 starting.complete(node(redis.uri()));
@@ -140,7 +145,7 @@ class RedisOutageTest {
         // it neither throws nor gives up while Redis is away
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !starting.isDone());
         redis.start();
-        var a = starting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        var a = starting.get(10, TimeUnit.SECONDS);
         var b = node(redis.uri());
         await().atMost(WAIT).until(() -> adapter(a).serverCount() == 2);
         var onB = client(b);
@@ -164,10 +169,16 @@ class RedisOutageTest {
         var redis = RedisServer.launchTls();
         closeables.add(redis);
         assertThat(redis.uri()).startsWith("rediss://");
-        var options = RedisAdapterOptions.builder(redis.uri()).trustedCertificates(redis.certificate()).build();
-        var a = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(RedisAdapter.factory(options)).build());
+        var options = RedisAdapterOptions.builder(redis.uri())
+                .trustedCertificates(redis.certificate())
+                .build();
+        var a = SocketIoServer.create(SocketIoOptions.builder()
+                .adapterFactory(RedisAdapter.factory(options))
+                .build());
         closeables.add(a);
-        var b = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(RedisAdapter.factory(options)).build());
+        var b = SocketIoServer.create(SocketIoOptions.builder()
+                .adapterFactory(RedisAdapter.factory(options))
+                .build());
         closeables.add(b);
         await().atMost(WAIT).until(() -> adapter(a).serverCount() == 2);
         var onB = client(b);

@@ -84,13 +84,16 @@ public final class RedisServer implements AutoCloseable {
      * cluster bus port (port + 10000).
      */
     static RedisServer launchClusterNode(Duration nodeTimeout) {
-        var server = new RedisServer(null, false, List.of(
-                "--cluster-enabled", "yes",
-                "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
-                "--cluster-require-full-coverage", "no",
-                // a replica takes over however long ago it last heard from its master
-                "--cluster-replica-validity-factor", "0"));
+        var server = new RedisServer(
+                null,
+                false,
+                List.of(
+                        "--cluster-enabled", "yes",
+                        "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                        "--cluster-require-full-coverage", "no",
+                        // a replica takes over however long ago it last heard from its master
+                        "--cluster-replica-validity-factor", "0"));
         server.startOnFreePort();
         return server;
     }
@@ -98,7 +101,9 @@ public final class RedisServer implements AutoCloseable {
     /** Whether the {@code openssl} command is there, for {@link #launchTls()}. */
     public static boolean opensslAvailable() {
         try {
-            return new ProcessBuilder("openssl", "version").redirectErrorStream(true).start()
+            return new ProcessBuilder("openssl", "version")
+                    .redirectErrorStream(true)
+                    .start()
                     .waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {
             return false;
@@ -123,9 +128,7 @@ public final class RedisServer implements AutoCloseable {
         if (tls) {
             return "rediss://127.0.0.1:" + port;
         }
-        return password == null
-                ? "redis://127.0.0.1:" + port
-                : "redis://:" + password + "@127.0.0.1:" + port;
+        return password == null ? "redis://127.0.0.1:" + port : "redis://:" + password + "@127.0.0.1:" + port;
     }
 
     /** Whether the server process is running. */
@@ -178,7 +181,8 @@ public final class RedisServer implements AutoCloseable {
     public void close() {
         stop();
         try (var files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }
@@ -206,14 +210,13 @@ public final class RedisServer implements AutoCloseable {
         } else {
             command.addAll(List.of("--port", Integer.toString(candidate)));
         }
-        command.addAll(
-                List.of(
-                        "--bind", "127.0.0.1",
-                        "--save", "",
-                        "--appendonly", "no",
-                        "--daemonize", "no",
-                        "--dir", dir.toString(),
-                        "--loglevel", "notice"));
+        command.addAll(List.of(
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--daemonize", "no",
+                "--dir", dir.toString(),
+                "--loglevel", "notice"));
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -226,27 +229,25 @@ public final class RedisServer implements AutoCloseable {
         }
         var ready = new CompletableFuture<Boolean>();
         var log = new StringBuilder();
-        var reader =
-                new Thread(
-                        () -> {
-                            try (var lines =
-                                    new BufferedReader(
-                                            new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                                String line;
-                                while ((line = lines.readLine()) != null) {
-                                    synchronized (log) {
-                                        log.append(line).append('\n');
-                                    }
-                                    if (line.contains("Ready to accept connections")) {
-                                        ready.complete(true);
-                                    }
-                                }
-                            } catch (IOException ignored) {
-                                // the process ended
+        var reader = new Thread(
+                () -> {
+                    try (var lines = new BufferedReader(
+                            new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            synchronized (log) {
+                                log.append(line).append('\n');
                             }
-                            ready.complete(false);
-                        },
-                        "redis-server-log-" + candidate);
+                            if (line.contains("Ready to accept connections")) {
+                                ready.complete(true);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                    ready.complete(false);
+                },
+                "redis-server-log-" + candidate);
         reader.setDaemon(true);
         reader.start();
         boolean ok;
@@ -276,9 +277,22 @@ public final class RedisServer implements AutoCloseable {
     private void createCertificate() {
         try {
             var openssl = new ProcessBuilder(
-                    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", dir.resolve("key.pem").toString(), "-out", certificate().toString(),
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+                            "openssl",
+                            "req",
+                            "-x509",
+                            "-newkey",
+                            "rsa:2048",
+                            "-nodes",
+                            "-days",
+                            "2",
+                            "-keyout",
+                            dir.resolve("key.pem").toString(),
+                            "-out",
+                            certificate().toString(),
+                            "-subj",
+                            "/CN=127.0.0.1",
+                            "-addext",
+                            "subjectAltName=IP:127.0.0.1")
                     .redirectErrorStream(true)
                     .start();
             var output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -66,7 +66,9 @@ class RedisStreamsAdapterTest {
         client("onB", b);
         a.io().emit("hello", "from-a");
         b.io().emit("hello", "from-b");
-        await().atMost(WAIT).until(() -> got(clients, "onA").size() == 2 && got(clients, "onB").size() == 2);
+        await().atMost(WAIT)
+                .until(() ->
+                        got(clients, "onA").size() == 2 && got(clients, "onB").size() == 2);
         assertThat(got(clients, "onA")).containsExactlyInAnyOrder("hello:from-a", "hello:from-b");
         assertThat(got(clients, "onB")).containsExactlyInAnyOrder("hello:from-a", "hello:from-b");
     }
@@ -100,14 +102,16 @@ class RedisStreamsAdapterTest {
         assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(received.get(0)).isEqualTo("tick:1");
         assertThat(received.get(received.size() - 1)).isEqualTo("tick:12");
-        var numbers = received.stream().map(e -> Integer.parseInt(e.substring(5))).toList();
+        var numbers =
+                received.stream().map(e -> Integer.parseInt(e.substring(5))).toList();
         assertThat(numbers.stream().filter(n -> n % 2 == 0).toList()).isSorted().hasSize(6);
         assertThat(numbers.stream().filter(n -> n % 2 == 1).toList()).isSorted().hasSize(6);
 
         var whoami = whoami(clients, "mover");
         assertThat(whoami.path("rooms").toString()).contains("blue").contains(sid);
         assertThat(whoami.path("data").path("name").asText()).isEqualTo("mover");
-        assertThat(b.io().sockets().adapter().socketRooms(sid)).hasValueSatisfying(r -> assertThat(r).contains("blue"));
+        assertThat(b.io().sockets().adapter().socketRooms(sid))
+                .hasValueSatisfying(r -> assertThat(r).contains("blue"));
     }
 
     @Test
@@ -116,7 +120,8 @@ class RedisStreamsAdapterTest {
         String sid = connect(clients, "quiet", 1).path("sid").asText();
         clients.send(command("retarget").put("client", "quiet").put("url", b.url()));
         clients.send(command("drop").put("client", "quiet"));
-        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected") && "quiet".equals(l.path("client").asText()));
+        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                && "quiet".equals(l.path("client").asText()));
         a.io().to("green").emit("news", "first");
         b.io().to("green").emit("news", "second");
 

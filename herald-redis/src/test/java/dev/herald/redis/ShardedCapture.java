@@ -51,7 +51,8 @@ final class ShardedCapture implements AutoCloseable, WireCases.Capture {
                     return;
                 }
                 var words = words(line);
-                if (words.size() == 3 && new String(words.get(0), StandardCharsets.US_ASCII).equalsIgnoreCase("spublish")) {
+                if (words.size() == 3
+                        && new String(words.get(0), StandardCharsets.US_ASCII).equalsIgnoreCase("spublish")) {
                     published.add(new Published(new String(words.get(1), StandardCharsets.UTF_8), words.get(2)));
                 }
             }
@@ -123,9 +124,13 @@ final class ShardedCapture implements AutoCloseable, WireCases.Capture {
 
     @Override
     public Published next(int seen, Predicate<Published> matching) {
-        await().atMost(Duration.ofSeconds(10)).until(
-                () -> published.subList(Math.min(seen, published.size()), published.size()).stream().anyMatch(matching));
-        return published.subList(seen, published.size()).stream().filter(matching).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> published.subList(Math.min(seen, published.size()), published.size()).stream()
+                        .anyMatch(matching));
+        return published.subList(seen, published.size()).stream()
+                .filter(matching)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Override

@@ -54,26 +54,29 @@ class ShardedFailoverTest {
 
         cluster.nodes().forEach(RedisServer::start);
         cluster.awaitHealthy();
-        await().atMost(Duration.ofSeconds(20)).until(() -> sender.factory().connected() && receiver.factory().connected());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sender.factory().connected() && receiver.factory().connected());
         var sent = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            sender.server().to("early").emit("after", sent.incrementAndGet());
-            return !member.events("after").isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    sender.server().to("early").emit("after", sent.incrementAndGet());
+                    return !member.events("after").isEmpty();
+                });
         assertThat(member.events("while-down")).isEmpty();
     }
 
     @Test
     void nodesRecoverAfterAMasterFailsOverAndCountWhatWasLost() {
         start(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sender.server().sockets().adapter().serverCount() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sender.server().sockets().adapter().serverCount() == 2);
         String room = "failover";
         var auth = JSON.createObjectNode();
         auth.putArray("rooms").add(room);
         var member = FakeClient.connect(receiver.server(), "/", auth);
         var local = FakeClient.connect(sender.server(), "/", auth);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> cluster.shardSubscribers("socket.io#/#" + room + "#") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.shardSubscribers("socket.io#/#" + room + "#") == 2);
         sender.server().to(room).emit("before", 1);
         member.awaitEvent("before");
 
@@ -86,22 +89,27 @@ class ShardedFailoverTest {
         local.awaitEvent("during");
 
         // the replica takes over once the others agree the master failed (node timeout: 1 s)
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
                 .until(() -> cluster.masterOf("socket.io#/#" + room + "#").port() != master.port());
         cluster.awaitHealthy();
         // the receiver subscribes on the promoted master again; the sender publishes there
         var sent = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            sender.server().to(room).emit("after", sent.incrementAndGet());
-            return !member.events("after").isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    sender.server().to(room).emit("after", sent.incrementAndGet());
+                    return !member.events("after").isEmpty();
+                });
 
         // the message sent into the outage was either delivered once the slot moved (Lettuce
         // retries a command that has not timed out yet) or counted as dropped: never silently lost
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                member.events("during").size() + (sender.factory().droppedMessages() - droppedBefore) >= 1);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() ->
+                        member.events("during").size() + (sender.factory().droppedMessages() - droppedBefore) >= 1);
         assertThat(member.events("during")).hasSizeLessThanOrEqualTo(1);
         assertThat(receiver.factory().resubscriptions()).isPositive();
-        assertThat(local.events("after")).hasSizeGreaterThanOrEqualTo(member.events("after").size());
+        assertThat(local.events("after"))
+                .hasSizeGreaterThanOrEqualTo(member.events("after").size());
     }
 }

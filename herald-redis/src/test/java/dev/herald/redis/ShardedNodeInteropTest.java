@@ -1,8 +1,8 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.NodeInteropTest.isEvent;
 import static dev.herald.redis.NodePeer.array;
 import static dev.herald.redis.NodePeer.command;
-import static dev.herald.redis.NodeInteropTest.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +63,9 @@ class ShardedNodeInteropTest {
         nodeUrl = "http://127.0.0.1:" + node.port();
         herald.add(Node.start(cluster.uri(), SubscriptionMode.DYNAMIC));
         herald.add(Node.start(cluster.uri(), SubscriptionMode.DYNAMIC));
-        await().atMost(WAIT).until(() -> herald.stream().allMatch(n -> n.server().sockets().adapter().serverCount() == 3));
+        await().atMost(WAIT)
+                .until(() -> herald.stream()
+                        .allMatch(n -> n.server().sockets().adapter().serverCount() == 3));
     }
 
     @AfterAll
@@ -79,7 +81,9 @@ class ShardedNodeInteropTest {
         clients.forEach(FakeClient::drop);
         node.call(command("closeClients"));
         // the next test starts without rooms from this one (their channels are unsubscribed)
-        await().atMost(WAIT).until(() -> herald.stream().allMatch(n -> n.server().sockets().adapter().rooms().isEmpty()));
+        await().atMost(WAIT)
+                .until(() -> herald.stream()
+                        .allMatch(n -> n.server().sockets().adapter().rooms().isEmpty()));
     }
 
     FakeClient heraldClient(int index, String name, String... rooms) {
@@ -120,7 +124,8 @@ class ShardedNodeInteropTest {
         heraldOutsider.awaitEvent("to-all");
         heraldMember.awaitEvent("to-all");
 
-        var args = NodePeer.fromWire(node.received(inRoom, "from-herald").getFirst().get("args"));
+        var args = NodePeer.fromWire(
+                node.received(inRoom, "from-herald").getFirst().get("args"));
         assertThat(args.get(0).asText()).isEqualTo("text");
         assertThat(args.get(1).isBinary()).isTrue();
         assertThat(node.received(inRoom, "from-herald")).hasSize(1);
@@ -156,9 +161,13 @@ class ShardedNodeInteropTest {
         heraldClient(0, "h0", "shared");
         heraldClient(1, "h1", "shared");
 
-        List<RemoteSocket> sockets = herald.get(1).server().to("shared").fetchSockets().get(10, TimeUnit.SECONDS);
+        List<RemoteSocket> sockets =
+                herald.get(1).server().to("shared").fetchSockets().get(10, TimeUnit.SECONDS);
         assertThat(sockets).extracting(s -> s.data().get("name")).containsExactlyInAnyOrder("h0", "h1", "n");
-        var fromNode = sockets.stream().filter(s -> "n".equals(s.data().get("name"))).findFirst().orElseThrow();
+        var fromNode = sockets.stream()
+                .filter(s -> "n".equals(s.data().get("name")))
+                .findFirst()
+                .orElseThrow();
         assertThat(fromNode.rooms()).contains("shared");
         assertThat(fromNode.handshake().query("EIO")).contains("4");
 
@@ -166,7 +175,8 @@ class ShardedNodeInteropTest {
         fetch.set("rooms", array("shared"));
         var fromHerald = node.call(fetch).get("sockets");
         var names = StreamSupport.stream(fromHerald.spliterator(), false)
-                .map(s -> s.path("data").path("name").asText()).toList();
+                .map(s -> s.path("data").path("name").asText())
+                .toList();
         assertThat(names).containsExactlyInAnyOrder("n", "h0", "h1");
     }
 
@@ -179,7 +189,14 @@ class ShardedNodeInteropTest {
         join.set("rooms", array("lobby"));
         join.set("join", array("vip"));
         node.call(join);
-        await().atMost(WAIT).until(() -> herald.get(1).server().to("vip").fetchSockets().get(5, TimeUnit.SECONDS).size() == 2);
+        await().atMost(WAIT)
+                .until(() -> herald.get(1)
+                                .server()
+                                .to("vip")
+                                .fetchSockets()
+                                .get(5, TimeUnit.SECONDS)
+                                .size()
+                        == 2);
         // the joined Herald socket's node now subscribes to the new room's channel
         awaitRoomSubscribers("vip", 2);
         herald.get(1).server().to("vip").emit("welcome");
@@ -198,7 +215,8 @@ class ShardedNodeInteropTest {
     @Test
     void serverSideEmitWithRepliesCrossesTheClusterBothWays() throws Exception {
         var received = new CopyOnWriteArrayList<String>();
-        herald.forEach(n -> n.server().sockets().onServerSideEmit("from-node", (e, args) -> received.add(args.string(0))));
+        herald.forEach(
+                n -> n.server().sockets().onServerSideEmit("from-node", (e, args) -> received.add(args.string(0))));
         var ssEmit = command("serverSideEmit");
         ssEmit.put("event", "from-node");
         ssEmit.set("args", array("hello"));
@@ -210,7 +228,10 @@ class ShardedNodeInteropTest {
         reply.put("value", "node-says-yes");
         node.call(reply);
         herald.get(1).server().sockets().onServerSideEmit("question", (e, args) -> args.ack("herald-says-yes"));
-        List<JsonNode> answers = herald.get(0).server().sockets().adapter()
+        List<JsonNode> answers = herald.get(0)
+                .server()
+                .sockets()
+                .adapter()
                 .serverSideEmitWithAck("question", JSON.createArrayNode(), Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS);
         assertThat(answers).extracting(JsonNode::asText).containsExactlyInAnyOrder("node-says-yes", "herald-says-yes");
@@ -229,8 +250,12 @@ class ShardedNodeInteropTest {
         var hc = heraldClient(1, "hc", "ackers");
         nodeClient("nc", "ackers");
         var answering = Thread.ofVirtual().start(() -> hc.ack(hc.awaitEvent("poll"), "herald-reply"));
-        List<EventArgs> replies = herald.get(0).server().to("ackers").timeout(Duration.ofSeconds(5))
-                .emitWithAck("poll").get(10, TimeUnit.SECONDS);
+        List<EventArgs> replies = herald.get(0)
+                .server()
+                .to("ackers")
+                .timeout(Duration.ofSeconds(5))
+                .emitWithAck("poll")
+                .get(10, TimeUnit.SECONDS);
         answering.join();
         assertThat(replies).extracting(r -> r.string(0)).hasSize(2).contains("herald-reply");
 
@@ -255,19 +280,26 @@ class ShardedNodeInteropTest {
         var busy = herald.get(1).factory();
         long idleBefore = idle.receivedMessages();
         long busyBefore = busy.receivedMessages();
-        int nodeBefore = node.call(command("received")).path("received").path("socket.io#/#busy#").asInt();
+        int nodeBefore = node.call(command("received"))
+                .path("received")
+                .path("socket.io#/#busy#")
+                .asInt();
 
         int messages = 20;
         for (int i = 0; i < messages; i++) {
             herald.get(0).server().to("busy").emit("tick", i);
         }
         await().atMost(WAIT).until(() -> member.events("tick").size() == messages);
-        node.awaitLine(l -> isEvent(l, nodeMember, "tick") && l.path("args").path(0).asInt() == messages - 1);
+        node.awaitLine(
+                l -> isEvent(l, nodeMember, "tick") && l.path("args").path(0).asInt() == messages - 1);
 
         // node 0 published them and has no member: none came back to it; node 1 got each once
         assertThat(idle.receivedMessages() - idleBefore).isZero();
         assertThat(busy.receivedMessages() - busyBefore).isEqualTo(messages);
-        int nodeAfter = node.call(command("received")).path("received").path("socket.io#/#busy#").asInt();
+        int nodeAfter = node.call(command("received"))
+                .path("received")
+                .path("socket.io#/#busy#")
+                .asInt();
         assertThat(nodeAfter - nodeBefore).isEqualTo(messages);
         assertThat(member.events("tick")).hasSize(messages);
     }
@@ -278,7 +310,8 @@ class ShardedNodeInteropTest {
         var outsider = heraldClient(1, "ho");
         var nc = nodeClient("ne", "room-e");
         awaitRoomSubscribers("room-e", 2);
-        try (var emitter = RedisEmitter.sharded(ShardedRedisAdapterOptions.builder(cluster.uri()).build())) {
+        try (var emitter = RedisEmitter.sharded(
+                ShardedRedisAdapterOptions.builder(cluster.uri()).build())) {
             emitter.to("room-e").emit("hello", "room", new byte[] {7}).join();
             emitter.emit("hello-all").join();
             emitter.to("room-e").socketsJoin("joined-by-emitter").join();
@@ -287,8 +320,14 @@ class ShardedNodeInteropTest {
         node.awaitLine(l -> isEvent(l, nc, "hello"));
         outsider.awaitEvent("hello-all");
         node.awaitLine(l -> isEvent(l, nc, "hello-all"));
-        await().atMost(WAIT).until(() -> herald.get(0).server().sockets().adapter().socketRooms(hc.sid())
-                .map(r -> r.contains("joined-by-emitter")).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> herald.get(0)
+                        .server()
+                        .sockets()
+                        .adapter()
+                        .socketRooms(hc.sid())
+                        .map(r -> r.contains("joined-by-emitter"))
+                        .orElse(false));
         assertThat(outsider.events("hello")).isEmpty();
         var args = NodePeer.fromWire(node.received(nc, "hello").getFirst().get("args"));
         assertThat(args.get(1).isBinary()).isTrue();
@@ -305,7 +344,8 @@ class ShardedNodeInteropTest {
             auth.putArray("rooms").add("classic");
             var onB = FakeClient.connect(b, "/", auth);
             clients.add(onB);
-            await().atMost(WAIT).until(() -> b.sockets().adapter().socketRooms(onB.sid()).isPresent());
+            await().atMost(WAIT)
+                    .until(() -> b.sockets().adapter().socketRooms(onB.sid()).isPresent());
 
             a.to("classic").emit("over-the-cluster");
             onB.awaitEvent("over-the-cluster");

@@ -35,11 +35,14 @@ class ShardedWireTest {
     static void start() {
         cluster = RedisCluster.launch(3, 0);
         node = NodePeer.sharded(cluster.uri(), "dynamic");
-        herald = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC).server();
-        other = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC).server();
+        herald = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC)
+                .server();
+        other = ShardedNodeInteropTest.Node.start(cluster.uri(), SubscriptionMode.DYNAMIC)
+                .server();
         heraldUid = ((ShardedRedisAdapter) herald.sockets().adapter()).uid();
         heraldUids = Set.of(heraldUid, ((ShardedRedisAdapter) other.sockets().adapter()).uid());
-        await().atMost(Duration.ofSeconds(10)).until(() -> herald.sockets().adapter().serverCount() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> herald.sockets().adapter().serverCount() == 3);
         capture = new ShardedCapture(cluster);
     }
 
@@ -64,8 +67,8 @@ class ShardedWireTest {
         emit.put("event", "ev");
         emit.set("args", array("text", 1, Set.of()));
         emit.set("rooms", array("r"));
-        var published = same("socket.io#/#r#",
-                new WireCases.Case(emit, io -> io.to("r").emit("ev", "text", 1, new int[0])));
+        var published =
+                same("socket.io#/#r#", new WireCases.Case(emit, io -> io.to("r").emit("ev", "text", 1, new int[0])));
         assertThat(published.message()[0]).as("JSON").isEqualTo((byte) '{');
     }
 
@@ -105,13 +108,13 @@ class ShardedWireTest {
         other.sockets().onServerSideEmit("question", (e, args) -> args.ack("yes"));
         int seen = capture.size();
 
-        herald.sockets().serverSideEmitWithAck("question", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        herald.sockets()
+                .serverSideEmitWithAck("question", Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
 
         String channel = "socket.io#/#" + heraldUid + "#";
-        var fromOther = capture.next(seen,
-                p -> p.channel().equals(channel) && heraldUids.contains(WireCases.uidOf(p)));
-        var fromNode = capture.next(seen,
-                p -> p.channel().equals(channel) && !heraldUids.contains(WireCases.uidOf(p)));
+        var fromOther = capture.next(seen, p -> p.channel().equals(channel) && heraldUids.contains(WireCases.uidOf(p)));
+        var fromNode = capture.next(seen, p -> p.channel().equals(channel) && !heraldUids.contains(WireCases.uidOf(p)));
         WireCases.assertSameMessage(fromOther, fromNode);
     }
 

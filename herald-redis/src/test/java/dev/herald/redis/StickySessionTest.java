@@ -78,11 +78,18 @@ class StickySessionTest {
             redis = RedisServer.launch();
             for (int i = 0; i < 3; i++) {
                 var io = node(i, redis.uri());
-                var http = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false)
-                        .build().start();
+                var http = NettyServer.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .engine(io.engine())
+                        .serveClient(false)
+                        .build()
+                        .start();
                 nodes.add(new HeraldNode(i, io, http));
             }
-            await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.io().sockets().adapter().serverCount() == 3));
+            await().atMost(WAIT)
+                    .until(() -> nodes.stream()
+                            .allMatch(n -> n.io().sockets().adapter().serverCount() == 3));
             nginx = Nginx.launch(ports());
             peer = NodePeer.clients();
             connectEveryClient();
@@ -117,14 +124,18 @@ class StickySessionTest {
     static SocketIoServer node(int index, String redisUri) {
         var io = SocketIoServer.create(SocketIoOptions.builder()
                 .adapterFactory(RedisAdapter.factory(RedisAdapterOptions.builder(redisUri)
-                        .requestsTimeout(Duration.ofSeconds(3)).build()))
+                        .requestsTimeout(Duration.ofSeconds(3))
+                        .build()))
                 .build());
         io.onConnect(socket -> {
             socket.handshake().auth().path("rooms").forEach(r -> socket.join(r.asText()));
-            socket.onCall("whoami", (s, args) -> Map.of(
-                    "node", index,
-                    "transport", s.transport(),
-                    "forwardedFor", s.handshake().header("x-forwarded-for").orElse("")));
+            socket.onCall(
+                    "whoami",
+                    (s, args) -> Map.of(
+                            "node", index,
+                            "transport", s.transport(),
+                            "forwardedFor",
+                                    s.handshake().header("x-forwarded-for").orElse("")));
             socket.onCall("echo", (s, args) -> args.get(0, JsonNode.class));
         });
         return io;
@@ -152,8 +163,10 @@ class StickySessionTest {
             awaitConnected(peer, client.name());
         }
         for (var node : nodes) {
-            direct.add(SocketIoTestClient.builder(node.http().port()).transport(node.index() % 2 == 0 ? "websocket" : "polling")
-                    .auth(Map.of("rooms", List.of("room"))).connect());
+            direct.add(SocketIoTestClient.builder(node.http().port())
+                    .transport(node.index() % 2 == 0 ? "websocket" : "polling")
+                    .auth(Map.of("rooms", List.of("room")))
+                    .connect());
         }
         await().atMost(WAIT).until(() -> members("room") == clients.size() + direct.size());
     }
@@ -163,20 +176,27 @@ class StickySessionTest {
         command.put("client", client.name());
         command.put("url", url);
         command.put("localAddress", client.address());
-        command.set("transports", client.transport().equals("upgrade")
-                ? array("polling", "websocket") : array(client.transport()));
+        command.set(
+                "transports",
+                client.transport().equals("upgrade") ? array("polling", "websocket") : array(client.transport()));
         command.set("auth", JSON.valueToTree(Map.of("rooms", List.of(rooms))));
         peer.send(command);
     }
 
     static void awaitConnected(NodePeer peer, String name) {
         var line = peer.awaitLine(l -> name.equals(l.path("client").asText())
-                && (l.path("ev").asText().equals("connected") || l.path("ev").asText().equals("connect_error")));
+                && (l.path("ev").asText().equals("connected")
+                        || l.path("ev").asText().equals("connect_error")));
         assertThat(line.path("ev").asText()).as("%s: %s", name, line).isEqualTo("connected");
     }
 
     int members(String room) throws Exception {
-        return nodes.get(0).io().to(room).fetchSockets().get(5, TimeUnit.SECONDS).size();
+        return nodes.get(0)
+                .io()
+                .to(room)
+                .fetchSockets()
+                .get(5, TimeUnit.SECONDS)
+                .size();
     }
 
     JsonNode whoami(String client) {
@@ -199,9 +219,11 @@ class StickySessionTest {
             Map<Integer, List<String>> byNode = new LinkedHashMap<>();
             for (var client : clients) {
                 var me = whoami(client.name());
-                assertThat(me.path("forwardedFor").asText()).as("nginx forwards the client address")
+                assertThat(me.path("forwardedFor").asText())
+                        .as("nginx forwards the client address")
                         .isEqualTo(client.address());
-                byNode.computeIfAbsent(me.path("node").asInt(), k -> new ArrayList<>()).add(client.name());
+                byNode.computeIfAbsent(me.path("node").asInt(), k -> new ArrayList<>())
+                        .add(client.name());
             }
             assertThat(byNode.keySet()).as("clients per node: %s", byNode).hasSizeGreaterThanOrEqualTo(2);
         }
@@ -214,8 +236,11 @@ class StickySessionTest {
                     peer.awaitLine(l -> client.name().equals(l.path("client").asText())
                             && l.path("ev").asText().equals("upgraded"));
                 }
-                await().atMost(WAIT).untilAsserted(() ->
-                        assertThat(whoami(client.name()).path("transport").asText()).as(client.name()).isEqualTo(expected));
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(
+                                        whoami(client.name()).path("transport").asText())
+                                .as(client.name())
+                                .isEqualTo(expected));
             }
         }
 
@@ -225,21 +250,31 @@ class StickySessionTest {
             for (int i = 0; i < 3; i++) {
                 clients.forEach(c -> whoami(c.name()));
             }
-            var requests = nginx.requests().stream().filter(r -> r.uri().startsWith("/socket.io/")).toList();
-            var polling = requests.stream().filter(r -> r.transport().equals("polling")).toList();
+            var requests = nginx.requests().stream()
+                    .filter(r -> r.uri().startsWith("/socket.io/"))
+                    .toList();
+            var polling = requests.stream()
+                    .filter(r -> r.transport().equals("polling"))
+                    .toList();
             Map<String, Set<String>> upstreamsBySid = requests.stream()
                     .filter(r -> r.sid().isPresent())
-                    .collect(Collectors.groupingBy(r -> r.sid().orElseThrow(),
+                    .collect(Collectors.groupingBy(
+                            r -> r.sid().orElseThrow(),
                             Collectors.mapping(Nginx.Request::upstream, Collectors.toSet())));
-            Map<String, Long> pollsBySid = polling.stream().filter(r -> r.sid().isPresent())
+            Map<String, Long> pollsBySid = polling.stream()
+                    .filter(r -> r.sid().isPresent())
                     .collect(Collectors.groupingBy(r -> r.sid().orElseThrow(), Collectors.counting()));
 
             assertThat(pollsBySid.values().stream().filter(n -> n >= 4).count())
-                    .as("sessions with several polling requests: %s", pollsBySid).isGreaterThanOrEqualTo(PER_TRANSPORT);
-            upstreamsBySid.forEach((sid, upstreams) -> assertThat(upstreams).as("nodes that served sid %s", sid).hasSize(1));
+                    .as("sessions with several polling requests: %s", pollsBySid)
+                    .isGreaterThanOrEqualTo(PER_TRANSPORT);
+            upstreamsBySid.forEach((sid, upstreams) ->
+                    assertThat(upstreams).as("nodes that served sid %s", sid).hasSize(1));
             assertThat(polling).as("no polling request was refused").allMatch(r -> r.status() == 200);
-            assertThat(new HashSet<>(polling.stream().map(Nginx.Request::upstream).toList()))
-                    .as("polling requests went to several nodes").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(new HashSet<>(
+                            polling.stream().map(Nginx.Request::upstream).toList()))
+                    .as("polling requests went to several nodes")
+                    .hasSizeGreaterThanOrEqualTo(2);
         }
 
         @Test
@@ -250,9 +285,14 @@ class StickySessionTest {
             nodes.get(1).io().to("room").emit(marker);
 
             for (var client : clients) {
-                await().atMost(WAIT).until(() -> !received(client.name(), marker).isEmpty());
+                await().atMost(WAIT)
+                        .until(() -> !received(client.name(), marker).isEmpty());
                 assertThat(received(client.name(), "news")).as(client.name()).hasSize(1);
-                assertThat(received(client.name(), "news").getFirst().path("args").get(0).asText())
+                assertThat(received(client.name(), "news")
+                                .getFirst()
+                                .path("args")
+                                .get(0)
+                                .asText())
                         .isEqualTo("from node 1");
             }
             for (var d : direct) {
@@ -273,24 +313,37 @@ class StickySessionTest {
                 assertThat(peer.call(emit).path("reply").path("n").asText()).isEqualTo(client.name());
             }
 
-            List<EventArgs> replies = nodes.get(0).io().to("behind-nginx").timeout(Duration.ofSeconds(5))
-                    .emitWithAck("poll").get(15, TimeUnit.SECONDS);
+            List<EventArgs> replies = nodes.get(0)
+                    .io()
+                    .to("behind-nginx")
+                    .timeout(Duration.ofSeconds(5))
+                    .emitWithAck("poll")
+                    .get(15, TimeUnit.SECONDS);
 
-            assertThat(replies).extracting(r -> r.string(0))
-                    .containsExactlyInAnyOrderElementsOf(clients.stream().map(Client::name).toList());
+            assertThat(replies)
+                    .extracting(r -> r.string(0))
+                    .containsExactlyInAnyOrderElementsOf(
+                            clients.stream().map(Client::name).toList());
         }
 
         @Test
         void aSameOriginPageIsAcceptedThroughNginxAndAForeignOneIsNot() {
             var endpoint = URI.create(nginx.url() + "/socket.io/");
             for (var transport : List.of("polling", "websocket")) {
-                try (var page = SocketIoTestClient.builder(endpoint).transport(transport)
-                        .header("Origin", nginx.url()).connect()) {
-                    assertThat(page.call("echo", WAIT, "same origin").get(0).asText()).isEqualTo("same origin");
+                try (var page = SocketIoTestClient.builder(endpoint)
+                        .transport(transport)
+                        .header("Origin", nginx.url())
+                        .connect()) {
+                    assertThat(page.call("echo", WAIT, "same origin").get(0).asText())
+                            .isEqualTo("same origin");
                 }
-                assertThatThrownBy(() -> SocketIoTestClient.builder(endpoint).transport(transport)
-                        .header("Origin", "http://evil.example").connect().close())
-                        .as(transport).isInstanceOf(Throwable.class);
+                assertThatThrownBy(() -> SocketIoTestClient.builder(endpoint)
+                                .transport(transport)
+                                .header("Origin", "http://evil.example")
+                                .connect()
+                                .close())
+                        .as(transport)
+                        .isInstanceOf(Throwable.class);
             }
         }
     }
@@ -323,7 +376,8 @@ class StickySessionTest {
                     names.add(client.name());
                 }
                 await().atMost(WAIT).until(() -> roundRobin.requests().stream().anyMatch(r -> r.status() == 400));
-                assertThat(roundRobin.requests()).as("a request reached a node that does not hold its session")
+                assertThat(roundRobin.requests())
+                        .as("a request reached a node that does not hold its session")
                         .anyMatch(r -> r.status() == 400 && r.sid().isPresent());
             }
         }
@@ -339,8 +393,10 @@ class StickySessionTest {
                     names.add(client.name());
                 }
                 names.forEach(n -> awaitConnected(others, n));
-                var upstreams = ipHash.requests().stream().filter(r -> r.sid().isPresent())
-                        .map(Nginx.Request::upstream).collect(Collectors.toSet());
+                var upstreams = ipHash.requests().stream()
+                        .filter(r -> r.sid().isPresent())
+                        .map(Nginx.Request::upstream)
+                        .collect(Collectors.toSet());
                 assertThat(upstreams).as("ip_hash hashes 127.0.0 only").hasSize(1);
                 assertThat(ipHash.requests()).allMatch(r -> r.status() == 200);
             }

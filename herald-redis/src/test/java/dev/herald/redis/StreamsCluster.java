@@ -27,7 +27,8 @@ final class StreamsCluster {
             var io = SocketIoServer.create(SocketIoOptions.builder()
                     .connectionStateRecovery(window, true)
                     .adapterFactory(RedisStreamsAdapter.factory(RedisStreamsAdapterOptions.builder(redisUri)
-                            .requestsTimeout(Duration.ofSeconds(2)).build()))
+                            .requestsTimeout(Duration.ofSeconds(2))
+                            .build()))
                     .build());
             io.onConnect(socket -> {
                 if (socket.recovered()) {
@@ -35,7 +36,8 @@ final class StreamsCluster {
                 }
                 socket.handshake().auth().path("rooms").forEach(r -> socket.join(r.asText()));
                 if (socket.handshake().auth().has("name")) {
-                    socket.data().put("name", socket.handshake().auth().get("name").asText());
+                    socket.data()
+                            .put("name", socket.handshake().auth().get("name").asText());
                 }
             });
             io.onCall("whoami", (socket, args) -> {
@@ -44,8 +46,13 @@ final class StreamsCluster {
                 reply.put("data", Map.copyOf(socket.data()));
                 return reply;
             });
-            var http = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false)
-                    .build().start();
+            var http = NettyServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .engine(io.engine())
+                    .serveClient(false)
+                    .build()
+                    .start();
             return new HeraldNode(io, http);
         }
 
@@ -62,8 +69,12 @@ final class StreamsCluster {
 
     /** The names of the events client {@code name} got, with their first argument, in order. */
     static List<String> got(NodePeer peer, String client) {
-        return peer.lines(l -> l.path("ev").asText().equals("event") && client.equals(l.path("client").asText()))
-                .stream().map(l -> l.path("name").asText() + ":" + l.path("args").path(0).asText()).toList();
+        return peer
+                .lines(l -> l.path("ev").asText().equals("event")
+                        && client.equals(l.path("client").asText()))
+                .stream()
+                .map(l -> l.path("name").asText() + ":" + l.path("args").path(0).asText())
+                .toList();
     }
 
     /**
@@ -73,7 +84,8 @@ final class StreamsCluster {
      * its rooms, calls this first.
      */
     static JsonNode whoami(NodePeer peer, String client) {
-        return peer.call(NodePeer.command("ask").put("client", client).put("event", "whoami")).path("reply");
+        return peer.call(NodePeer.command("ask").put("client", client).put("event", "whoami"))
+                .path("reply");
     }
 
     /** The {@code n}-th (from 1) connect of client {@code name}. */
@@ -83,6 +95,7 @@ final class StreamsCluster {
     }
 
     private static List<JsonNode> connects(NodePeer peer, String client) {
-        return peer.lines(l -> l.path("ev").asText().equals("connected") && client.equals(l.path("client").asText()));
+        return peer.lines(l -> l.path("ev").asText().equals("connected")
+                && client.equals(l.path("client").asText()));
     }
 }

@@ -66,7 +66,9 @@ class StreamsNodeInteropTest {
         client("onNode", nodeUrl(), "r");
         herald.io().to("r").emit("hi", "herald");
         node.call(command("emit").put("event", "hi").set("args", NodePeer.array("node")));
-        await().atMost(WAIT).until(() -> got(clients, "onHerald").size() == 2 && got(clients, "onNode").size() == 2);
+        await().atMost(WAIT)
+                .until(() -> got(clients, "onHerald").size() == 2
+                        && got(clients, "onNode").size() == 2);
         assertThat(got(clients, "onHerald")).containsExactlyInAnyOrder("hi:herald", "hi:node");
         assertThat(got(clients, "onNode")).containsExactlyInAnyOrder("hi:herald", "hi:node");
     }
@@ -88,7 +90,8 @@ class StreamsNodeInteropTest {
         await().atMost(WAIT).until(() -> got(clients, name).size() == 1);
         clients.send(command("retarget").put("client", name).put("url", to));
         clients.send(command("drop").put("client", name));
-        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected") && name.equals(l.path("client").asText()));
+        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                && name.equals(l.path("client").asText()));
         herald.io().to("room-" + name).emit("e", "2");
         var emit = command("emit").put("event", "e");
         emit.set("args", NodePeer.array("3"));

@@ -103,13 +103,16 @@ class StreamsNodeKillTest {
         }
         // The connect handler sets data() after joining, so only the dead node's periodic rewrite
         // brings it to Redis: wait until that has happened, as a node that lives a while would.
-        await().atMost(WAIT).until(() -> stored(pid)
-                .filter(s -> s.rooms().contains("blue") && name.equals(s.data().get("name")))
-                .isPresent());
+        await().atMost(WAIT)
+                .until(() -> stored(pid)
+                        .filter(s -> s.rooms().contains("blue")
+                                && name.equals(s.data().get("name")))
+                        .isPresent());
 
         doomed.destroyForcibly();
         assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected") && name.equals(l.path("client").asText()));
+        clients.awaitLine(l -> l.path("ev").asText().equals("disconnected")
+                && name.equals(l.path("client").asText()));
         // while it is away (its reconnection attempts hit the dead port): to its room, and elsewhere
         for (int i = 1; i <= 5; i++) {
             survivor.io().to("blue").emit("tick", String.valueOf(i));
@@ -142,27 +145,36 @@ class StreamsNodeKillTest {
     private int startDoomedNode() throws IOException {
         doomed = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", System.getProperty("java.class.path"),
-                        StreamsNodeMain.class.getName(), redis.uri(), Long.toString(DOOMED_WINDOW.toMillis()))
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StreamsNodeMain.class.getName(),
+                        redis.uri(),
+                        Long.toString(DOOMED_WINDOW.toMillis()))
                 .redirectErrorStream(true)
                 .start();
         var port = new CompletableFuture<Integer>();
         var output = new ArrayList<String>();
-        var reader = new Thread(() -> {
-            try (var lines = new BufferedReader(new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("{\"ev\":\"listening\"")) {
-                        port.complete(NodePeer.JSON.readTree(line).path("port").asInt());
-                    } else if (!port.isDone()) {
-                        output.add(line);
+        var reader = new Thread(
+                () -> {
+                    try (var lines = new BufferedReader(
+                            new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            if (line.startsWith("{\"ev\":\"listening\"")) {
+                                port.complete(NodePeer.JSON
+                                        .readTree(line)
+                                        .path("port")
+                                        .asInt());
+                            } else if (!port.isDone()) {
+                                output.add(line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            port.completeExceptionally(new IllegalStateException("the node exited before serving: " + output));
-        }, "doomed-node-stdout");
+                    port.completeExceptionally(new IllegalStateException("the node exited before serving: " + output));
+                },
+                "doomed-node-stdout");
         reader.setDaemon(true);
         reader.start();
         return port.orTimeout(30, TimeUnit.SECONDS).join();

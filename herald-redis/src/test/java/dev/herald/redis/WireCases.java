@@ -3,7 +3,6 @@ package dev.herald.redis;
 import static dev.herald.redis.NodePeer.array;
 import static dev.herald.redis.NodePeer.bin;
 import static dev.herald.redis.NodePeer.command;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,8 +48,14 @@ final class WireCases {
      *
      * @param heraldUids the uids of every Herald node, so that the Node peer's message is the other one
      */
-    static Published same(Capture capture, NodePeer node, SocketIoServer herald, String heraldUid,
-            Set<String> heraldUids, String channel, Case operation) {
+    static Published same(
+            Capture capture,
+            NodePeer node,
+            SocketIoServer herald,
+            String heraldUid,
+            Set<String> heraldUids,
+            String channel,
+            Case operation) {
         int seen = capture.size();
         node.call(operation.nodeCommand());
         var fromNode = capture.next(seen, p -> p.channel().equals(channel) && !heraldUids.contains(uidOf(p)));

@@ -31,7 +31,8 @@ final class EndpointConfigs {
                     }
 
                     @Override
-                    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+                    public List<Extension> getNegotiatedExtensions(
+                            List<Extension> installed, List<Extension> requested) {
                         if (!perMessageDeflate) {
                             return List.of();
                         }
@@ -39,8 +40,10 @@ final class EndpointConfigs {
                         // pick from another container's jar when two are on the class path.
                         List<Extension> agreed = new ArrayList<>();
                         for (Extension asked : requested) {
-                            boolean known = installed.stream().anyMatch(e -> e.getName().equals(asked.getName()));
-                            boolean taken = agreed.stream().anyMatch(e -> e.getName().equals(asked.getName()));
+                            boolean known =
+                                    installed.stream().anyMatch(e -> e.getName().equals(asked.getName()));
+                            boolean taken =
+                                    agreed.stream().anyMatch(e -> e.getName().equals(asked.getName()));
                             if (known && !taken) {
                                 agreed.add(asked);
                             }
@@ -54,7 +57,8 @@ final class EndpointConfigs {
                     }
 
                     @Override
-                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+                    public void modifyHandshake(
+                            ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         // Nothing to add: the engine's headers hooks ran before the upgrade.
                     }
                 })

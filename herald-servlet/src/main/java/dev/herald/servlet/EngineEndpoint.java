@@ -68,8 +68,8 @@ public final class EngineEndpoint extends Endpoint {
         // The engine's heartbeat decides when a silent peer is gone, as on Netty; a container idle
         // timeout (Jetty's is 30 s) would otherwise cut sessions whose pingInterval is longer.
         session.setMaxIdleTimeout(0);
-        ServletWebSocketConnection connection = new ServletWebSocketConnection(session, loop,
-                engine.options().writeBufferHighWaterMark());
+        ServletWebSocketConnection connection =
+                new ServletWebSocketConnection(session, loop, engine.options().writeBufferHighWaterMark());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) -> {
             if (rejected) {
                 return;
@@ -122,12 +122,14 @@ public final class EngineEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        dev.herald.engineio.CloseReason reason = failure != null ? failure : switch (closeReason.getCloseCode().getCode()) {
-            case 1000, 1001, 1005 -> dev.herald.engineio.CloseReason.TRANSPORT_CLOSE;
-            case 1009 -> dev.herald.engineio.CloseReason.MESSAGE_TOO_LARGE;
-            case 1007 -> dev.herald.engineio.CloseReason.PARSE_ERROR;
-            default -> dev.herald.engineio.CloseReason.TRANSPORT_ERROR;
-        };
+        dev.herald.engineio.CloseReason reason = failure != null
+                ? failure
+                : switch (closeReason.getCloseCode().getCode()) {
+                    case 1000, 1001, 1005 -> dev.herald.engineio.CloseReason.TRANSPORT_CLOSE;
+                    case 1009 -> dev.herald.engineio.CloseReason.MESSAGE_TOO_LARGE;
+                    case 1007 -> dev.herald.engineio.CloseReason.PARSE_ERROR;
+                    default -> dev.herald.engineio.CloseReason.TRANSPORT_ERROR;
+                };
         String description = closeReason.getReasonPhrase() == null ? "" : closeReason.getReasonPhrase();
         toEngine(() -> {
             if (listener != null) {

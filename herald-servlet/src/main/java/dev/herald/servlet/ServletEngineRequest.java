@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,13 @@ final class ServletEngineRequest implements EngineRequest, AsyncListener {
     private volatile boolean abortedUnanswered;
     private final AtomicBoolean abortRun = new AtomicBoolean();
 
-    ServletEngineRequest(AsyncContext async, String method, HandshakeRequest request, byte[] body,
-            SessionExecutor executor, List<Map.Entry<String, String>> corsHeaders) {
+    ServletEngineRequest(
+            AsyncContext async,
+            String method,
+            HandshakeRequest request,
+            byte[] body,
+            SessionExecutor executor,
+            List<Map.Entry<String, String>> corsHeaders) {
         this.async = async;
         this.method = method;
         this.request = request;
@@ -160,7 +166,7 @@ final class ServletEngineRequest implements EngineRequest, AsyncListener {
         if (cb != null && abortRun.compareAndSet(false, true)) {
             try {
                 executor.execute(cb);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // The transport is stopping: its sessions are closed anyway.
             }
         }

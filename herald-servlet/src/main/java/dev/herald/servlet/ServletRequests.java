@@ -26,7 +26,8 @@ final class ServletRequests {
         Map<String, List<String>> headers = new HashMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
             List<String> values = Collections.list(req.getHeaders(name));
-            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values);
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(values);
         }
         headers.replaceAll((k, v) -> List.copyOf(v));
         String query = req.getQueryString();

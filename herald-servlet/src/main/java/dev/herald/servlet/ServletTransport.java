@@ -75,7 +75,8 @@ public final class ServletTransport implements AutoCloseable {
             throw new IllegalStateException("this ServletTransport is installed already");
         }
         loops = new Loops(loopCount, "herald-servlet");
-        ServletRegistration.Dynamic reg = context.addServlet("herald-engineio " + path, new TransportServlet(this, cors));
+        ServletRegistration.Dynamic reg =
+                context.addServlet("herald-engineio " + path, new TransportServlet(this, cors));
         if (reg == null) {
             throw new IllegalStateException("a servlet named 'herald-engineio " + path + "' is registered already");
         }
@@ -173,7 +174,8 @@ public final class ServletTransport implements AutoCloseable {
                 p = p + "/";
             }
             if (p.length() < 2 || p.contains("*")) {
-                throw new IllegalArgumentException("path must be a path below the context root without '*', was " + path);
+                throw new IllegalArgumentException(
+                        "path must be a path below the context root without '*', was " + path);
             }
             this.path = p;
             return new ServletTransport(this);

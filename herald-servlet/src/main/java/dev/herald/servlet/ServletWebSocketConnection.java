@@ -81,12 +81,17 @@ final class ServletWebSocketConnection implements WebSocketConnection {
         if (closing.compareAndSet(false, true)) {
             enqueue(CLOSE);
             try {
-                executor.schedule(() -> {
-                    if (session.isOpen()) {
-                        log.debug("WebSocket {} did not take its close frame within {}; aborting", session.getId(), CLOSE_GRACE);
-                        abortNow();
-                    }
-                }, CLOSE_GRACE);
+                executor.schedule(
+                        () -> {
+                            if (session.isOpen()) {
+                                log.debug(
+                                        "WebSocket {} did not take its close frame within {}; aborting",
+                                        session.getId(),
+                                        CLOSE_GRACE);
+                                abortNow();
+                            }
+                        },
+                        CLOSE_GRACE);
             } catch (RejectedExecutionException e) {
                 // The transport is stopping; the container closes its sessions itself.
             }

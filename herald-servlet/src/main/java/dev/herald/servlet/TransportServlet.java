@@ -67,14 +67,19 @@ final class TransportServlet extends HttpServlet {
         if (verdict == CorsPolicy.Verdict.REFUSED) {
             log.debug("refusing {} {} from a foreign origin", req.getMethod(), req.getRequestURI());
             HandshakeRequest hr = ServletRequests.toHandshake(req);
-            sendError(res, engine.refuse(new HttpRequestView(req.getMethod(), hr), EngineError.FORBIDDEN,
-                    Map.of("name", "ORIGIN_NOT_ALLOWED")), Map.of());
+            sendError(
+                    res,
+                    engine.refuse(
+                            new HttpRequestView(req.getMethod(), hr),
+                            EngineError.FORBIDDEN,
+                            Map.of("name", "ORIGIN_NOT_ALLOWED")),
+                    Map.of());
             return;
         }
         if (req.getMethod().equals("OPTIONS")) {
             res.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            cors.addPreflightHeaders(verdict, origin, ServletRequests.header(req, "Access-Control-Request-Headers"),
-                    res::addHeader);
+            cors.addPreflightHeaders(
+                    verdict, origin, ServletRequests.header(req, "Access-Control-Request-Headers"), res::addHeader);
             return;
         }
         HandshakeRequest hr = ServletRequests.toHandshake(req);
@@ -88,8 +93,8 @@ final class TransportServlet extends HttpServlet {
         // No container timeout: the engine answers every parked poll within pingInterval.
         async.setTimeout(0);
         if (!req.getMethod().equals("POST")) {
-            engine.handleRequest(new ServletEngineRequest(async, req.getMethod(), hr, new byte[0],
-                    loopFor(hr), List.copyOf(corsHeaders)));
+            engine.handleRequest(new ServletEngineRequest(
+                    async, req.getMethod(), hr, new byte[0], loopFor(hr), List.copyOf(corsHeaders)));
             return;
         }
         int max = engine.options().maxHttpBufferSize();
@@ -113,7 +118,11 @@ final class TransportServlet extends HttpServlet {
         private final byte[] chunk = new byte[8192];
         private boolean refused;
 
-        BodyReader(ServletInputStream in, AsyncContext async, HandshakeRequest hr, int max,
+        BodyReader(
+                ServletInputStream in,
+                AsyncContext async,
+                HandshakeRequest hr,
+                int max,
                 List<Map.Entry<String, String>> corsHeaders) {
             this.in = in;
             this.async = async;
@@ -141,8 +150,8 @@ final class TransportServlet extends HttpServlet {
         @Override
         public void onAllDataRead() {
             if (!refused) {
-                engine.handleRequest(new ServletEngineRequest(async, "POST", hr, body.toByteArray(),
-                        loopFor(hr), corsHeaders));
+                engine.handleRequest(
+                        new ServletEngineRequest(async, "POST", hr, body.toByteArray(), loopFor(hr), corsHeaders));
             }
         }
 
@@ -173,8 +182,13 @@ final class TransportServlet extends HttpServlet {
 
     private void upgrade(HttpServletRequest req, HttpServletResponse res, HandshakeRequest hr) throws IOException {
         if (!req.getMethod().equals("GET")) {
-            sendError(res, engine.refuse(new HttpRequestView(req.getMethod(), hr), EngineError.BAD_REQUEST,
-                    Map.of("name", "BAD_UPGRADE_METHOD")), Map.of());
+            sendError(
+                    res,
+                    engine.refuse(
+                            new HttpRequestView(req.getMethod(), hr),
+                            EngineError.BAD_REQUEST,
+                            Map.of("name", "BAD_UPGRADE_METHOD")),
+                    Map.of());
             return;
         }
         ResponseHeaders extra = new ResponseHeaders();
@@ -185,10 +199,16 @@ final class TransportServlet extends HttpServlet {
         }
         Object container = req.getServletContext().getAttribute(SERVER_CONTAINER);
         if (!(container instanceof ServerContainer sc)) {
-            log.warn("a WebSocket upgrade on {} but the container has no Jakarta WebSocket support; answering 400",
+            log.warn(
+                    "a WebSocket upgrade on {} but the container has no Jakarta WebSocket support; answering 400",
                     transport.path());
-            sendError(res, engine.refuse(new HttpRequestView("GET", hr), EngineError.TRANSPORT_UNKNOWN,
-                    Map.of("transport", "websocket")), Map.of());
+            sendError(
+                    res,
+                    engine.refuse(
+                            new HttpRequestView("GET", hr),
+                            EngineError.TRANSPORT_UNKNOWN,
+                            Map.of("transport", "websocket")),
+                    Map.of());
             return;
         }
         extra.toMap().forEach((name, values) -> values.forEach(v -> res.addHeader(name, v)));
@@ -196,8 +216,12 @@ final class TransportServlet extends HttpServlet {
         // the session's polls, with one hop from the container thread each, as a poll has.
         EngineEndpoint endpoint = new EngineEndpoint(engine, hr, loopFor(hr));
         try {
-            sc.upgradeHttpToWebSocket(req, res, EndpointConfigs.forEndpoint(transport.path(), endpoint,
-                    engine.options().perMessageDeflate()), Map.of());
+            sc.upgradeHttpToWebSocket(
+                    req,
+                    res,
+                    EndpointConfigs.forEndpoint(
+                            transport.path(), endpoint, engine.options().perMessageDeflate()),
+                    Map.of());
         } catch (DeploymentException e) {
             log.debug("WebSocket upgrade failed on {}", hr.url(), e);
             if (!res.isCommitted()) {
@@ -209,7 +233,8 @@ final class TransportServlet extends HttpServlet {
     /** The home loop of the request's session, or the next loop for a handshake (or an unknown sid). */
     private SessionExecutor loopFor(HandshakeRequest hr) {
         String sid = hr.query().get("sid");
-        return (sid == null ? Optional.<SessionExecutor>empty() : engine.executorOf(sid)).orElseGet(transport.loops()::next);
+        return (sid == null ? Optional.<SessionExecutor>empty() : engine.executorOf(sid))
+                .orElseGet(transport.loops()::next);
     }
 
     private static void sendError(HttpServletResponse res, ConnectionError error, Map<String, List<String>> extra)

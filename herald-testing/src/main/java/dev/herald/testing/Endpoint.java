@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Engine.IO endpoint an {@link EngineIoTestClient} talks to: its URI, the headers and query
@@ -25,12 +26,12 @@ final class Endpoint {
     final Map<String, String> extraQuery;
     final HttpClient http;
 
-    Endpoint(URI uri, Map<String, String> headers, Map<String, String> extraQuery, javax.net.ssl.SSLContext sslContext) {
+    Endpoint(URI uri, Map<String, String> headers, Map<String, String> extraQuery, SSLContext sslContext) {
         this.uri = uri;
         this.headers = Map.copyOf(headers);
         this.extraQuery = Map.copyOf(extraQuery);
-        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder hb =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
         if (sslContext != null) {
             hb.sslContext(sslContext);
         }

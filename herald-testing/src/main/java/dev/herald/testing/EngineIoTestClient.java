@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A raw Engine.IO v4 client for tests: it speaks the wire protocol and records every packet it
@@ -295,7 +296,7 @@ public final class EngineIoTestClient implements AutoCloseable {
         private boolean startPolling = true;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final Map<String, String> query = new LinkedHashMap<>();
-        private javax.net.ssl.SSLContext sslContext;
+        private SSLContext sslContext;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -332,7 +333,7 @@ public final class EngineIoTestClient implements AutoCloseable {
          * The TLS context for an {@code https://} endpoint (polling over HTTPS, WebSocket over
          * {@code wss://}), such as one that trusts a test certificate. Default: the JDK's.
          */
-        public Builder sslContext(javax.net.ssl.SSLContext context) {
+        public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }

@@ -95,7 +95,8 @@ public final class NettyLeakDetection implements AfterEachCallback, AfterAllCall
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
         @SuppressWarnings("deprecation")
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                Class<T> resource, int samplingInterval, long maxActive) {
             return new RecordingDetector<>(resource, samplingInterval);
         }
 
@@ -118,7 +119,8 @@ public final class NettyLeakDetection implements AfterEachCallback, AfterAllCall
 
         @Override
         protected void reportTracedLeak(String resourceType, String records) {
-            REPORTS.add("LEAK: " + resourceType + ".release() was not called before it was garbage-collected." + records);
+            REPORTS.add(
+                    "LEAK: " + resourceType + ".release() was not called before it was garbage-collected." + records);
             super.reportTracedLeak(resourceType, records);
         }
 

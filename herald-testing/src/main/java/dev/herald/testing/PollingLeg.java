@@ -81,10 +81,14 @@ final class PollingLeg {
 
     /** POSTs raw bytes to this session and returns the HTTP status; -1 when the request failed. */
     int post(String sid, byte[] body) {
-        HttpRequest req = endpoint.request(endpoint.query("polling", sid)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", "text/plain;charset=UTF-8").build();
+        HttpRequest req = endpoint.request(endpoint.query("polling", sid))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .build();
         try {
-            return endpoint.http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return endpoint.http
+                    .send(req, HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -98,7 +102,8 @@ final class PollingLeg {
         while (active && !aborted) {
             HttpResponse<String> res;
             try {
-                res = endpoint.http.send(endpoint.request(endpoint.query("polling", sid)).GET().build(),
+                res = endpoint.http.send(
+                        endpoint.request(endpoint.query("polling", sid)).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 if (!aborted) {

@@ -4,9 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * A minimal WebSocket client over a plain socket, for sending frames the JDK client refuses to
@@ -35,7 +41,8 @@ public final class RawWebSocket implements AutoCloseable {
      * A client with a small socket receive buffer, for tests that stop reading: the server's
      * writes then back up in its own buffers quickly.
      */
-    public static RawWebSocket withReceiveBuffer(int receiveBufferBytes, int port, String pathAndQuery) throws IOException {
+    public static RawWebSocket withReceiveBuffer(int receiveBufferBytes, int port, String pathAndQuery)
+            throws IOException {
         return new RawWebSocket(connect(port, receiveBufferBytes), port, pathAndQuery);
     }
 
@@ -44,7 +51,7 @@ public final class RawWebSocket implements AutoCloseable {
         if (receiveBufferBytes > 0) {
             s.setReceiveBufferSize(receiveBufferBytes);
         }
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         return s;
     }
 
@@ -54,9 +61,13 @@ public final class RawWebSocket implements AutoCloseable {
         in = socket.getInputStream();
         out = socket.getOutputStream();
         StringBuilder req = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(port)
+                .append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(new byte[16])).append("\r\n")
+                .append("Sec-WebSocket-Key: ")
+                .append(Base64.getEncoder().encodeToString(new byte[16]))
+                .append("\r\n")
                 .append("Sec-WebSocket-Version: 13\r\n");
         for (int i = 0; i < headers.length; i += 2) {
             req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
@@ -83,13 +94,13 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one message deflated as permessage-deflate does it, with RSV1 set. */
     public void sendCompressed(int opcode, byte[] message) throws IOException {
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         ByteArrayOutputStream z = new ByteArrayOutputStream();
         try {
             deflater.setInput(message);
             byte[] buf = new byte[8192];
             int n;
-            while ((n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+            while ((n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
                 z.write(buf, 0, n);
             }
         } finally {
@@ -97,7 +108,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] all = z.toByteArray();
         // RFC 7692 7.2.1: the 00 00 ff ff tail of the sync flush is not sent.
-        sendRaw(opcode, true, java.util.Arrays.copyOf(all, all.length - 4), true);
+        sendRaw(opcode, true, Arrays.copyOf(all, all.length - 4), true);
     }
 
     /** Sends one masked frame; {@code fin=false} starts or continues a fragmented message. */
@@ -152,11 +163,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     // Kept for the connection: the server compresses with context takeover.
-    private final java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+    private final Inflater inflater = new Inflater(true);
 
     /** RFC 7692 7.2.2: the stripped 00 00 ff ff tail is put back before inflating. */
     private byte[] inflate(byte[] payload) throws IOException {
-        byte[] in = java.util.Arrays.copyOf(payload, payload.length + 4);
+        byte[] in = Arrays.copyOf(payload, payload.length + 4);
         in[payload.length + 2] = (byte) 0xff;
         in[payload.length + 3] = (byte) 0xff;
         inflater.setInput(in);
@@ -167,7 +178,7 @@ public final class RawWebSocket implements AutoCloseable {
             while ((n = inflater.inflate(buf)) > 0) {
                 out.write(buf, 0, n);
             }
-        } catch (java.util.zip.DataFormatException e) {
+        } catch (DataFormatException e) {
             throw new IOException(e);
         }
         return out.toByteArray();
@@ -179,7 +190,7 @@ public final class RawWebSocket implements AutoCloseable {
             Frame f;
             try {
                 f = readFrame();
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 return -1;
             }
             if (f == null) {

@@ -146,7 +146,8 @@ final class SioPackets {
     static JsonNode fill(JsonNode node, List<byte[]> attachments) {
         if (node instanceof ObjectNode o) {
             if (o.path("_placeholder").asBoolean(false)) {
-                return JsonNodeFactory.instance.binaryNode(attachments.get(o.path("num").asInt()));
+                return JsonNodeFactory.instance.binaryNode(
+                        attachments.get(o.path("num").asInt()));
             }
             for (Map.Entry<String, JsonNode> e : o.properties()) {
                 e.setValue(fill(e.getValue(), attachments));

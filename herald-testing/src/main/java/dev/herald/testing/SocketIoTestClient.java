@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -107,7 +108,7 @@ public final class SocketIoTestClient implements AutoCloseable {
         CompletableFuture<ArrayNode> f = emitWithAck(event, args);
         try {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no ack for \"" + event + "\" within " + timeout);
         } catch (Exception e) {
             throw new AssertionError("ack for \"" + event + "\" failed: " + e, e);
@@ -142,8 +143,8 @@ public final class SocketIoTestClient implements AutoCloseable {
         try {
             ReceivedEvent e = events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no event within " + timeout + (disconnected.isDone()
-                        ? " (disconnected: " + disconnected.getNow("?") + ")" : ""));
+                throw new AssertionError("no event within " + timeout
+                        + (disconnected.isDone() ? " (disconnected: " + disconnected.getNow("?") + ")" : ""));
             }
             return e;
         } catch (InterruptedException ex) {
@@ -287,7 +288,7 @@ public final class SocketIoTestClient implements AutoCloseable {
                     f.complete((ArrayNode) d.data());
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

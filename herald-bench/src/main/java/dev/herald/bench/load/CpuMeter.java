@@ -11,53 +11,53 @@ import java.nio.file.Path;
  * generator runs pinned to one core, so at 0.9 or more it is the bottleneck, not the server.
  */
 final class CpuMeter {
-  /** Linux reports utime and stime in clock ticks of 1/100 s on every platform we run on. */
-  private static final double TICKS_PER_SECOND = 100.0;
+    /** Linux reports utime and stime in clock ticks of 1/100 s on every platform we run on. */
+    private static final double TICKS_PER_SECOND = 100.0;
 
-  private final Path stat;
-  private long startTicks;
-  private long startNanos;
+    private final Path stat;
+    private long startTicks;
+    private long startNanos;
 
-  private CpuMeter(Path stat) {
-    this.stat = stat;
-  }
-
-  static CpuMeter self() {
-    return new CpuMeter(Path.of("/proc/self/stat"));
-  }
-
-  /** A meter on another process; one on pid 0 or less (unknown) always reads -1. */
-  static CpuMeter of(long pid) {
-    return new CpuMeter(pid > 0 ? Path.of("/proc/" + pid + "/stat") : null);
-  }
-
-  CpuMeter start() {
-    startTicks = ticks();
-    startNanos = System.nanoTime();
-    return this;
-  }
-
-  /** Cores used since {@link #start()}, or -1 if the process could not be read. */
-  double fraction() {
-    long ticks = ticks();
-    double wall = (System.nanoTime() - startNanos) / 1e9;
-    if (ticks < 0 || startTicks < 0 || wall <= 0) {
-      return -1;
+    private CpuMeter(Path stat) {
+        this.stat = stat;
     }
-    return (ticks - startTicks) / TICKS_PER_SECOND / wall;
-  }
 
-  /** utime + stime, fields 14 and 15; the command name before them may contain spaces. */
-  private long ticks() {
-    if (stat == null) {
-      return -1;
+    static CpuMeter self() {
+        return new CpuMeter(Path.of("/proc/self/stat"));
     }
-    try {
-      String s = Files.readString(stat);
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
+
+    /** A meter on another process; one on pid 0 or less (unknown) always reads -1. */
+    static CpuMeter of(long pid) {
+        return new CpuMeter(pid > 0 ? Path.of("/proc/" + pid + "/stat") : null);
     }
-  }
+
+    CpuMeter start() {
+        startTicks = ticks();
+        startNanos = System.nanoTime();
+        return this;
+    }
+
+    /** Cores used since {@link #start()}, or -1 if the process could not be read. */
+    double fraction() {
+        long ticks = ticks();
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        if (ticks < 0 || startTicks < 0 || wall <= 0) {
+            return -1;
+        }
+        return (ticks - startTicks) / TICKS_PER_SECOND / wall;
+    }
+
+    /** utime + stime, fields 14 and 15; the command name before them may contain spaces. */
+    private long ticks() {
+        if (stat == null) {
+            return -1;
+        }
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 }

@@ -13,145 +13,144 @@ import org.HdrHistogram.Histogram;
  * from send to ack.
  */
 final class EchoScenario extends Scenario implements SioClient.Listener {
-  /** 32 bytes, as the brief of the benchmark says. */
-  static final String PAYLOAD = "0123456789abcdefghijklmnopqrstuv";
+    /** 32 bytes, as the brief of the benchmark says. */
+    static final String PAYLOAD = "0123456789abcdefghijklmnopqrstuv";
 
-  // All fields below are owned by the generator's event loop.
-  private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-  private long[][] sentAt;
-  private long[] nextId;
-  private boolean[] checked;
-  private int mask;
-  private int pipeline;
-  private boolean measuring;
-  private boolean stopping;
-  private long acks;
-  private long badAcks;
-  private long outstanding;
+    // All fields below are owned by the generator's event loop.
+    private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private long[][] sentAt;
+    private long[] nextId;
+    private boolean[] checked;
+    private int mask;
+    private int pipeline;
+    private boolean measuring;
+    private boolean stopping;
+    private long acks;
+    private long badAcks;
+    private long outstanding;
 
-  EchoScenario(Connector connector, Options options, ServerProbe server) {
-    super(connector, options, server);
-  }
-
-  @Override
-  void run(JsonLine out) throws Exception {
-    int n = options.integer("clients", 100);
-    pipeline = options.integer("pipeline", 1);
-    Duration warmup = options.seconds("warmup", 2);
-    Duration duration = options.seconds("duration", 5);
-    out.put("clients", n).put("pipeline", pipeline).put("duration_s", duration.toMillis() / 1e3, 3);
-    if (pipeline < 1 || pipeline > 1024) {
-      throw new IllegalArgumentException("--pipeline must be 1..1024");
+    EchoScenario(Connector connector, Options options, ServerProbe server) {
+        super(connector, options, server);
     }
-    int ring = Integer.highestOneBit(pipeline * 4 - 1) << 1;
-    mask = ring - 1;
-    sentAt = new long[n][ring];
-    nextId = new long[n];
-    checked = new boolean[n];
 
-    Fleet fleet = new Fleet(connector, n, this);
-    Ramp ramp = fleet.connect(options.integer("window", 200), options.seconds("timeout", 60))
-        .get(options.seconds("timeout", 60).toSeconds() + 30, TimeUnit.SECONDS);
-    putRamp(out, ramp);
-
-    onLoop(() -> {
-      for (int i = 0; i < n; i++) {
-        SioClient c = fleet.client(i);
-        if (c != null && c.isConnected()) {
-          for (int k = 0; k < pipeline; k++) {
-            sendOne(c);
-          }
+    @Override
+    void run(JsonLine out) throws Exception {
+        int n = options.integer("clients", 100);
+        pipeline = options.integer("pipeline", 1);
+        Duration warmup = options.seconds("warmup", 2);
+        Duration duration = options.seconds("duration", 5);
+        out.put("clients", n).put("pipeline", pipeline).put("duration_s", duration.toMillis() / 1e3, 3);
+        if (pipeline < 1 || pipeline > 1024) {
+            throw new IllegalArgumentException("--pipeline must be 1..1024");
         }
-      }
-      return null;
-    });
-    sleep(warmup);
-    CpuMeter[] cpu = onLoop(() -> {
-      latency.reset();
-      acks = 0;
-      measuring = true;
-      return new CpuMeter[] {CpuMeter.self().start(), server.cpu()};
-    });
-    long start = System.nanoTime();
-    sleep(duration);
-    long measured = onLoop(() -> {
-      measuring = false;
-      stopping = true;
-      return acks;
-    });
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double generatorCpu = cpu[0].fraction();
-    double serverCpu = cpu[1].fraction();
-    Histogram h = onLoop(latency::copy);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (onLoop(() -> outstanding) > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    int dropped = onLoop(fleet::droppedCount);
-    fleet.closeAll(Duration.ofSeconds(10)).get();
+        int ring = Integer.highestOneBit(pipeline * 4 - 1) << 1;
+        mask = ring - 1;
+        sentAt = new long[n][ring];
+        nextId = new long[n];
+        checked = new boolean[n];
 
-    out.put("acks", measured)
-        .put("acks_per_s", measured / seconds, 1)
-        .put("p50_us", h.getValueAtPercentile(50) / 1e3, 1)
-        .put("p99_us", h.getValueAtPercentile(99) / 1e3, 1)
-        .put("p999_us", h.getValueAtPercentile(99.9) / 1e3, 1)
-        .put("max_us", h.getMaxValue() / 1e3, 1)
-        .put("bad_acks", onLoop(() -> badAcks))
-        .put("dropped", dropped);
-    putCpu(out, generatorCpu, serverCpu);
-    out.put("ok", ramp.succeededCount() == n && dropped == 0 && badAcks == 0 && measured > 0);
-  }
+        Fleet fleet = new Fleet(connector, n, this);
+        Ramp ramp = fleet.connect(options.integer("window", 200), options.seconds("timeout", 60))
+                .get(options.seconds("timeout", 60).toSeconds() + 30, TimeUnit.SECONDS);
+        putRamp(out, ramp);
 
-  private void sendOne(SioClient c) {
-    long id = ++nextId[c.index];
-    sentAt[c.index][(int) (id & mask)] = System.nanoTime();
-    outstanding++;
-    c.send(Frames.echo(c.channel().alloc(), id, PAYLOAD));
-  }
+        onLoop(() -> {
+            for (int i = 0; i < n; i++) {
+                SioClient c = fleet.client(i);
+                if (c != null && c.isConnected()) {
+                    for (int k = 0; k < pipeline; k++) {
+                        sendOne(c);
+                    }
+                }
+            }
+            return null;
+        });
+        sleep(warmup);
+        CpuMeter[] cpu = onLoop(() -> {
+            latency.reset();
+            acks = 0;
+            measuring = true;
+            return new CpuMeter[] {CpuMeter.self().start(), server.cpu()};
+        });
+        long start = System.nanoTime();
+        sleep(duration);
+        long measured = onLoop(() -> {
+            measuring = false;
+            stopping = true;
+            return acks;
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double generatorCpu = cpu[0].fraction();
+        double serverCpu = cpu[1].fraction();
+        Histogram h = onLoop(latency::copy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (onLoop(() -> outstanding) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        int dropped = onLoop(fleet::droppedCount);
+        fleet.closeAll(Duration.ofSeconds(10)).get();
 
-  @Override
-  public void connected(SioClient client) {}
+        out.put("acks", measured)
+                .put("acks_per_s", measured / seconds, 1)
+                .put("p50_us", h.getValueAtPercentile(50) / 1e3, 1)
+                .put("p99_us", h.getValueAtPercentile(99) / 1e3, 1)
+                .put("p999_us", h.getValueAtPercentile(99.9) / 1e3, 1)
+                .put("max_us", h.getMaxValue() / 1e3, 1)
+                .put("bad_acks", onLoop(() -> badAcks))
+                .put("dropped", dropped);
+        putCpu(out, generatorCpu, serverCpu);
+        out.put("ok", ramp.succeededCount() == n && dropped == 0 && badAcks == 0 && measured > 0);
+    }
 
-  @Override
-  public void ack(SioClient c, ByteBuf frame) {
-    long now = System.nanoTime();
-    long id = Frames.ackId(frame);
-    if (id < 0 || id > nextId[c.index] || !valid(c, id, frame)) {
-      badAcks++;
-      return;
+    private void sendOne(SioClient c) {
+        long id = ++nextId[c.index];
+        sentAt[c.index][(int) (id & mask)] = System.nanoTime();
+        outstanding++;
+        c.send(Frames.echo(c.channel().alloc(), id, PAYLOAD));
     }
-    outstanding--;
-    if (measuring) {
-      latency.recordValue(Math.min(now - sentAt[c.index][(int) (id & mask)],
-          latency.getHighestTrackableValue()));
-      acks++;
-    }
-    if (!stopping) {
-      sendOne(c);
-    }
-  }
 
-  /** Checks the length of every ack, and the whole text of each client's first. */
-  private boolean valid(SioClient c, long id, ByteBuf frame) {
-    if (frame.readableBytes() != 2 + digits(id) + 2 + PAYLOAD.length() + 2) {
-      return false;
-    }
-    if (!checked[c.index]) {
-      checked[c.index] = true;
-      return frame.toString(StandardCharsets.UTF_8).equals(Frames.echoAck(id, PAYLOAD));
-    }
-    return true;
-  }
+    @Override
+    public void connected(SioClient client) {}
 
-  private static int digits(long v) {
-    int d = 1;
-    while (v >= 10) {
-      v /= 10;
-      d++;
+    @Override
+    public void ack(SioClient c, ByteBuf frame) {
+        long now = System.nanoTime();
+        long id = Frames.ackId(frame);
+        if (id < 0 || id > nextId[c.index] || !valid(c, id, frame)) {
+            badAcks++;
+            return;
+        }
+        outstanding--;
+        if (measuring) {
+            latency.recordValue(Math.min(now - sentAt[c.index][(int) (id & mask)], latency.getHighestTrackableValue()));
+            acks++;
+        }
+        if (!stopping) {
+            sendOne(c);
+        }
     }
-    return d;
-  }
 
-  @Override
-  public void closed(SioClient client, Throwable cause) {}
+    /** Checks the length of every ack, and the whole text of each client's first. */
+    private boolean valid(SioClient c, long id, ByteBuf frame) {
+        if (frame.readableBytes() != 2 + digits(id) + 2 + PAYLOAD.length() + 2) {
+            return false;
+        }
+        if (!checked[c.index]) {
+            checked[c.index] = true;
+            return frame.toString(StandardCharsets.UTF_8).equals(Frames.echoAck(id, PAYLOAD));
+        }
+        return true;
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    @Override
+    public void closed(SioClient client, Throwable cause) {}
 }

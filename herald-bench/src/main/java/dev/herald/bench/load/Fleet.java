@@ -1,9 +1,9 @@
 package dev.herald.bench.load;
 
-import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A set of {@code n} Socket.IO clients that stay connected: opened through a {@link Ramp}, their
@@ -12,89 +12,87 @@ import java.util.concurrent.CompletableFuture;
  * <p>All state is owned by the generator's event loop.
  */
 final class Fleet implements SioClient.Listener {
-  private final Connector connector;
-  private final SioClient.Listener app;
-  private final SioClient[] clients;
-  private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
-  private Ramp ramp;
-  private int open;
-  private int dropped;
-  private boolean closing;
+    private final Connector connector;
+    private final SioClient.Listener app;
+    private final SioClient[] clients;
+    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    private Ramp ramp;
+    private int open;
+    private int dropped;
+    private boolean closing;
 
-  Fleet(Connector connector, int n, SioClient.Listener app) {
-    this.connector = connector;
-    this.app = app;
-    this.clients = new SioClient[n];
-  }
-
-  /** Opens every client, {@code window} at a time; completes on the event loop. */
-  CompletableFuture<Ramp> connect(int window, Duration timeout) {
-    ramp = new Ramp(connector.loop(), clients.length, window,
-        i -> clients[i] = connector.open(i, "", this));
-    return ramp.start(timeout);
-  }
-
-  SioClient client(int index) {
-    return clients[index];
-  }
-
-  /** Clients connected now. */
-  int openCount() {
-    return open;
-  }
-
-  /** Clients that were connected and lost their connection before {@link #closeAll}. */
-  int droppedCount() {
-    return dropped;
-  }
-
-  @Override
-  public void connected(SioClient client) {
-    open++;
-    ramp.succeeded();
-    app.connected(client);
-  }
-
-  @Override
-  public void ack(SioClient client, ByteBuf frame) {
-    app.ack(client, frame);
-  }
-
-  @Override
-  public void event(SioClient client, ByteBuf frame) {
-    app.event(client, frame);
-  }
-
-  @Override
-  public void closed(SioClient client, Throwable cause) {
-    if (client.isConnected()) {
-      open--;
-      if (!closing) {
-        dropped++;
-      }
-    } else if (!closing) {
-      ramp.failed(cause);
+    Fleet(Connector connector, int n, SioClient.Listener app) {
+        this.connector = connector;
+        this.app = app;
+        this.clients = new SioClient[n];
     }
-    app.closed(client, cause);
-    if (closing && open == 0) {
-      allClosed.complete(null);
-    }
-  }
 
-  /** Closes every client; completes when all connected ones are gone, or after the timeout. */
-  CompletableFuture<Void> closeAll(Duration timeout) {
-    connector.loop().execute(() -> {
-      closing = true;
-      for (SioClient c : clients) {
-        if (c != null) {
-          c.close();
+    /** Opens every client, {@code window} at a time; completes on the event loop. */
+    CompletableFuture<Ramp> connect(int window, Duration timeout) {
+        ramp = new Ramp(connector.loop(), clients.length, window, i -> clients[i] = connector.open(i, "", this));
+        return ramp.start(timeout);
+    }
+
+    SioClient client(int index) {
+        return clients[index];
+    }
+
+    /** Clients connected now. */
+    int openCount() {
+        return open;
+    }
+
+    /** Clients that were connected and lost their connection before {@link #closeAll}. */
+    int droppedCount() {
+        return dropped;
+    }
+
+    @Override
+    public void connected(SioClient client) {
+        open++;
+        ramp.succeeded();
+        app.connected(client);
+    }
+
+    @Override
+    public void ack(SioClient client, ByteBuf frame) {
+        app.ack(client, frame);
+    }
+
+    @Override
+    public void event(SioClient client, ByteBuf frame) {
+        app.event(client, frame);
+    }
+
+    @Override
+    public void closed(SioClient client, Throwable cause) {
+        if (client.isConnected()) {
+            open--;
+            if (!closing) {
+                dropped++;
+            }
+        } else if (!closing) {
+            ramp.failed(cause);
         }
-      }
-      if (open == 0) {
-        allClosed.complete(null);
-      }
-    });
-    return allClosed.completeOnTimeout(null, timeout.toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
+        app.closed(client, cause);
+        if (closing && open == 0) {
+            allClosed.complete(null);
+        }
+    }
+
+    /** Closes every client; completes when all connected ones are gone, or after the timeout. */
+    CompletableFuture<Void> closeAll(Duration timeout) {
+        connector.loop().execute(() -> {
+            closing = true;
+            for (SioClient c : clients) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            if (open == 0) {
+                allClosed.complete(null);
+            }
+        });
+        return allClosed.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 }

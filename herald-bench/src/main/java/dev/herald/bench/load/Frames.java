@@ -14,105 +14,105 @@ import java.util.Optional;
  * needs in place.
  */
 final class Frames {
-  private Frames() {}
+    private Frames() {}
 
-  /** Whether {@code buf}'s readable bytes start with the ASCII {@code prefix}. */
-  static boolean startsWith(ByteBuf buf, String prefix) {
-    int start = buf.readerIndex();
-    if (buf.readableBytes() < prefix.length()) {
-      return false;
+    /** Whether {@code buf}'s readable bytes start with the ASCII {@code prefix}. */
+    static boolean startsWith(ByteBuf buf, String prefix) {
+        int start = buf.readerIndex();
+        if (buf.readableBytes() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (buf.getByte(start + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
-    for (int i = 0; i < prefix.length(); i++) {
-      if (buf.getByte(start + i) != prefix.charAt(i)) {
-        return false;
-      }
+
+    /**
+     * The decimal number at {@code offset} bytes into the readable part, or -1 if there is no digit
+     * there. Stops at the first non-digit.
+     */
+    static long number(ByteBuf buf, int offset) {
+        int i = buf.readerIndex() + offset;
+        int end = buf.writerIndex();
+        long value = 0;
+        int digits = 0;
+        while (i < end && digits < 18) {
+            byte b = buf.getByte(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            value = value * 10 + (b - '0');
+            digits++;
+            i++;
+        }
+        return digits == 0 ? -1 : value;
     }
-    return true;
-  }
 
-  /**
-   * The decimal number at {@code offset} bytes into the readable part, or -1 if there is no digit
-   * there. Stops at the first non-digit.
-   */
-  static long number(ByteBuf buf, int offset) {
-    int i = buf.readerIndex() + offset;
-    int end = buf.writerIndex();
-    long value = 0;
-    int digits = 0;
-    while (i < end && digits < 18) {
-      byte b = buf.getByte(i);
-      if (b < '0' || b > '9') {
-        break;
-      }
-      value = value * 10 + (b - '0');
-      digits++;
-      i++;
+    /** The ack id of a {@code 43<id>[...]} frame, or -1 if this is not an ack with an id. */
+    static long ackId(ByteBuf buf) {
+        return startsWith(buf, "43") ? number(buf, 2) : -1;
     }
-    return digits == 0 ? -1 : value;
-  }
 
-  /** The ack id of a {@code 43<id>[...]} frame, or -1 if this is not an ack with an id. */
-  static long ackId(ByteBuf buf) {
-    return startsWith(buf, "43") ? number(buf, 2) : -1;
-  }
-
-  /** The frame {@code 42<id>["echo","<payload>"]}. */
-  static ByteBuf echo(ByteBufAllocator alloc, long id, String payload) {
-    ByteBuf buf = alloc.buffer(16 + payload.length());
-    ByteBufUtil.writeAscii(buf, "42");
-    ByteBufUtil.writeAscii(buf, Long.toString(id));
-    ByteBufUtil.writeAscii(buf, "[\"echo\",\"");
-    ByteBufUtil.writeAscii(buf, payload);
-    ByteBufUtil.writeAscii(buf, "\"]");
-    return buf;
-  }
-
-  /** The ack the reference app answers to {@link #echo}: {@code 43<id>["<payload>"]}. */
-  static String echoAck(long id, String payload) {
-    return "43" + id + "[\"" + payload + "\"]";
-  }
-
-  /**
-   * The last argument of an event frame {@code 42[...,"<text>"]} when it is a string without
-   * escapes (a connection state recovery offset), else empty.
-   */
-  static Optional<String> lastStringArgument(ByteBuf buf) {
-    int start = buf.readerIndex();
-    int end = buf.writerIndex() - 1;
-    if (end - start < 3 || buf.getByte(end) != ']' || buf.getByte(end - 1) != '"') {
-      return Optional.empty();
+    /** The frame {@code 42<id>["echo","<payload>"]}. */
+    static ByteBuf echo(ByteBufAllocator alloc, long id, String payload) {
+        ByteBuf buf = alloc.buffer(16 + payload.length());
+        ByteBufUtil.writeAscii(buf, "42");
+        ByteBufUtil.writeAscii(buf, Long.toString(id));
+        ByteBufUtil.writeAscii(buf, "[\"echo\",\"");
+        ByteBufUtil.writeAscii(buf, payload);
+        ByteBufUtil.writeAscii(buf, "\"]");
+        return buf;
     }
-    int close = end - 1;
-    for (int i = close - 1; i > start; i--) {
-      byte b = buf.getByte(i);
-      if (b == '"') {
-        byte before = buf.getByte(i - 1);
-        return before == ',' || before == '['
-            ? Optional.of(buf.toString(i + 1, close - i - 1, StandardCharsets.US_ASCII))
-            : Optional.empty();
-      }
-      if (b == '\\') {
+
+    /** The ack the reference app answers to {@link #echo}: {@code 43<id>["<payload>"]}. */
+    static String echoAck(long id, String payload) {
+        return "43" + id + "[\"" + payload + "\"]";
+    }
+
+    /**
+     * The last argument of an event frame {@code 42[...,"<text>"]} when it is a string without
+     * escapes (a connection state recovery offset), else empty.
+     */
+    static Optional<String> lastStringArgument(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int end = buf.writerIndex() - 1;
+        if (end - start < 3 || buf.getByte(end) != ']' || buf.getByte(end - 1) != '"') {
+            return Optional.empty();
+        }
+        int close = end - 1;
+        for (int i = close - 1; i > start; i--) {
+            byte b = buf.getByte(i);
+            if (b == '"') {
+                byte before = buf.getByte(i - 1);
+                return before == ',' || before == '['
+                        ? Optional.of(buf.toString(i + 1, close - i - 1, StandardCharsets.US_ASCII))
+                        : Optional.empty();
+            }
+            if (b == '\\') {
+                return Optional.empty();
+            }
+        }
         return Optional.empty();
-      }
     }
-    return Optional.empty();
-  }
 
-  /** The string value of {@code "name":"..."} in a frame (no escapes in the value), else empty. */
-  static Optional<String> stringField(ByteBuf buf, String name) {
-    String text = buf.toString(StandardCharsets.UTF_8);
-    String key = "\"" + name + "\":\"";
-    int at = text.indexOf(key);
-    if (at < 0) {
-      return Optional.empty();
+    /** The string value of {@code "name":"..."} in a frame (no escapes in the value), else empty. */
+    static Optional<String> stringField(ByteBuf buf, String name) {
+        String text = buf.toString(StandardCharsets.UTF_8);
+        String key = "\"" + name + "\":\"";
+        int at = text.indexOf(key);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        int from = at + key.length();
+        int to = text.indexOf('"', from);
+        return to < 0 ? Optional.empty() : Optional.of(text.substring(from, to));
     }
-    int from = at + key.length();
-    int to = text.indexOf('"', from);
-    return to < 0 ? Optional.empty() : Optional.of(text.substring(from, to));
-  }
 
-  /** An ASCII frame body. */
-  static ByteBuf ascii(ByteBufAllocator alloc, String text) {
-    return ByteBufUtil.writeAscii(alloc, text);
-  }
+    /** An ASCII frame body. */
+    static ByteBuf ascii(ByteBufAllocator alloc, String text) {
+        return ByteBufUtil.writeAscii(alloc, text);
+    }
 }

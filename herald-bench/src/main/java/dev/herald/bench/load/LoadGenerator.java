@@ -30,52 +30,53 @@ import java.util.concurrent.TimeUnit;
  * measure the generator rather than the server.
  */
 public final class LoadGenerator {
-  private LoadGenerator() {}
+    private LoadGenerator() {}
 
-  /** Runs the scenario named by {@code --scenario}; exits 1 if it could not run at all. */
-  public static void main(String[] args) throws Exception {
-    JsonLine out = run(new Options(args));
-    System.out.println(out);
-    System.out.flush();
-    System.exit(out.has("error") ? 1 : 0);
-  }
-
-  /** Runs one scenario and returns its result; an error is reported in the result, not thrown. */
-  static JsonLine run(Options options) throws InterruptedException {
-    String scenario = options.string("scenario", "echo");
-    JsonLine out = new JsonLine()
-        .put("scenario", scenario)
-        .put("label", options.string("label", ""))
-        .put("started", Instant.now().toString())
-        .put("generator_transport", Transports.name());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandler());
-    try {
-      Connector connector = new Connector(group.next(),
-          options.string("host", "127.0.0.1"),
-          options.integer("port", 3000),
-          options.integer("per-source", 5000),
-          options.integer("source-offset", 0),
-          (int) options.seconds("connect-timeout", 15).toMillis());
-      ServerProbe server = new ServerProbe(options.integer("server-pid", 0),
-          options.string("server-gc", "none"));
-      Scenario s = switch (scenario) {
-        case "idle" -> new IdleScenario(connector, options, server);
-        case "echo" -> new EchoScenario(connector, options, server);
-        case "broadcast" -> new BroadcastScenario(connector, options, server);
-        case "storm" -> new StormScenario(connector, options, server);
-        case "soak" -> new SoakScenario(connector, options, server);
-        case "jitter" -> new JitterScenario(connector, options, server);
-        default -> throw new IllegalArgumentException(
-            "--scenario must be idle, echo, broadcast, storm, soak or jitter, got '" + scenario + "'");
-      };
-      s.run(out);
-      // Other work on the machine shows here first: the numbers are worth less when it is high.
-      out.put("loadavg", ServerProbe.loadAverage(), 2);
-    } catch (Exception e) {
-      out.put("ok", false).put("error", e.toString());
-    } finally {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    /** Runs the scenario named by {@code --scenario}; exits 1 if it could not run at all. */
+    public static void main(String[] args) throws Exception {
+        JsonLine out = run(new Options(args));
+        System.out.println(out);
+        System.out.flush();
+        System.exit(out.has("error") ? 1 : 0);
     }
-    return out;
-  }
+
+    /** Runs one scenario and returns its result; an error is reported in the result, not thrown. */
+    static JsonLine run(Options options) throws InterruptedException {
+        String scenario = options.string("scenario", "echo");
+        JsonLine out = new JsonLine()
+                .put("scenario", scenario)
+                .put("label", options.string("label", ""))
+                .put("started", Instant.now().toString())
+                .put("generator_transport", Transports.name());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandler());
+        try {
+            Connector connector = new Connector(
+                    group.next(),
+                    options.string("host", "127.0.0.1"),
+                    options.integer("port", 3000),
+                    options.integer("per-source", 5000),
+                    options.integer("source-offset", 0),
+                    (int) options.seconds("connect-timeout", 15).toMillis());
+            ServerProbe server = new ServerProbe(options.integer("server-pid", 0), options.string("server-gc", "none"));
+            Scenario s = switch (scenario) {
+                case "idle" -> new IdleScenario(connector, options, server);
+                case "echo" -> new EchoScenario(connector, options, server);
+                case "broadcast" -> new BroadcastScenario(connector, options, server);
+                case "storm" -> new StormScenario(connector, options, server);
+                case "soak" -> new SoakScenario(connector, options, server);
+                case "jitter" -> new JitterScenario(connector, options, server);
+                default ->
+                    throw new IllegalArgumentException(
+                            "--scenario must be idle, echo, broadcast, storm, soak or jitter, got '" + scenario + "'");
+            };
+            s.run(out);
+            // Other work on the machine shows here first: the numbers are worth less when it is high.
+            out.put("loadavg", ServerProbe.loadAverage(), 2);
+        } catch (Exception e) {
+            out.put("ok", false).put("error", e.toString());
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        return out;
+    }
 }

@@ -9,47 +9,45 @@ import java.util.concurrent.TimeUnit;
  * network work happens on the connector's event loop.
  */
 abstract class Scenario {
-  /** The generator is the bottleneck once it used this much of its one core. */
-  static final double SATURATED = 0.9;
+    /** The generator is the bottleneck once it used this much of its one core. */
+    static final double SATURATED = 0.9;
 
-  final Connector connector;
-  final Options options;
-  final ServerProbe server;
+    final Connector connector;
+    final Options options;
+    final ServerProbe server;
 
-  Scenario(Connector connector, Options options, ServerProbe server) {
-    this.connector = connector;
-    this.options = options;
-    this.server = server;
-  }
-
-  /** Runs the scenario and puts its parameters and results into {@code out}. */
-  abstract void run(JsonLine out) throws Exception;
-
-  /** Runs {@code task} on the event loop and waits for its result. */
-  <T> T onLoop(Callable<T> task) throws Exception {
-    return connector.loop().submit(task).get(30, TimeUnit.SECONDS);
-  }
-
-  static void sleep(Duration d) throws InterruptedException {
-    Thread.sleep(d.toMillis());
-  }
-
-  /** Puts the CPU readings and the saturation verdict. */
-  static void putCpu(JsonLine out, double generator, double server) {
-    out.put("generator_cpu", generator, 3)
-        .put("server_cpu", server, 3)
-        .put("saturated", generator >= SATURATED);
-  }
-
-  /** Puts how the connection ramp went. */
-  static void putRamp(JsonLine out, Ramp ramp) {
-    out.put("connected", ramp.succeededCount())
-        .put("connect_failed", ramp.failedCount())
-        .put("connect_unfinished", ramp.unfinishedCount())
-        .put("connect_s", ramp.seconds(), 3)
-        .put("connects_per_s", ramp.rate(), 1);
-    if (!ramp.firstError().isEmpty()) {
-      out.put("first_error", ramp.firstError());
+    Scenario(Connector connector, Options options, ServerProbe server) {
+        this.connector = connector;
+        this.options = options;
+        this.server = server;
     }
-  }
+
+    /** Runs the scenario and puts its parameters and results into {@code out}. */
+    abstract void run(JsonLine out) throws Exception;
+
+    /** Runs {@code task} on the event loop and waits for its result. */
+    <T> T onLoop(Callable<T> task) throws Exception {
+        return connector.loop().submit(task).get(30, TimeUnit.SECONDS);
+    }
+
+    static void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    /** Puts the CPU readings and the saturation verdict. */
+    static void putCpu(JsonLine out, double generator, double server) {
+        out.put("generator_cpu", generator, 3).put("server_cpu", server, 3).put("saturated", generator >= SATURATED);
+    }
+
+    /** Puts how the connection ramp went. */
+    static void putRamp(JsonLine out, Ramp ramp) {
+        out.put("connected", ramp.succeededCount())
+                .put("connect_failed", ramp.failedCount())
+                .put("connect_unfinished", ramp.unfinishedCount())
+                .put("connect_s", ramp.seconds(), 3)
+                .put("connects_per_s", ramp.rate(), 1);
+        if (!ramp.firstError().isEmpty()) {
+            out.put("first_error", ramp.firstError());
+        }
+    }
 }

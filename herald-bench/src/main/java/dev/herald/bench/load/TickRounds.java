@@ -19,161 +19,161 @@ import org.HdrHistogram.Histogram;
  * generator's event loop, which owns all fields.
  */
 final class TickRounds {
-  private static final String TICK = "42[\"tick\",";
+    private static final String TICK = "42[\"tick\",";
 
-  /** What differs between the scenarios. Called on the loop. */
-  interface Hooks {
-    /** Sends {@code ["bcast",round]} from the trigger client. */
-    void trigger(int round);
+    /** What differs between the scenarios. Called on the loop. */
+    interface Hooks {
+        /** Sends {@code ["bcast",round]} from the trigger client. */
+        void trigger(int round);
 
-    /** The first measured round starts now: CPU meters start here. */
-    default void measuring() {}
+        /** The first measured round starts now: CPU meters start here. */
+        default void measuring() {}
 
-    /** A round starts: per-round counters reset here. */
-    default void roundStarted() {}
+        /** A round starts: per-round counters reset here. */
+        default void roundStarted() {}
 
-    /** Receiver {@code client} got this round's tick at {@code now}. */
-    default void delivered(SioClient client, long now) {}
+        /** Receiver {@code client} got this round's tick at {@code now}. */
+        default void delivered(SioClient client, long now) {}
 
-    /** A measured round completed; it started at {@code roundStart}. */
-    default void completed(long roundStart) {}
-  }
-
-  private final EventLoop loop;
-  private final int receivers;
-  private final int rounds;
-  private final int warmupRounds;
-  private final Duration gap;
-  private final Duration roundTimeout;
-  private final Hooks hooks;
-  private final CompletableFuture<Void> done = new CompletableFuture<>();
-  private final Histogram first = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-  private final Histogram last = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-  private int round;
-  private long roundStart;
-  private long firstAt;
-  private long lastAt;
-  private int delivered;
-  private long measuredDeliveries;
-  private long measuredNanos;
-  private int incompleteRounds;
-  private long missing;
-  private long late;
-  private ScheduledFuture<?> roundTimer;
-
-  TickRounds(EventLoop loop, int receivers, Options options, Hooks hooks) {
-    this.loop = loop;
-    this.receivers = receivers;
-    this.rounds = options.integer("rounds", 30);
-    this.warmupRounds = options.integer("warmup-rounds", 10);
-    this.gap = options.seconds("gap", 0.05);
-    this.roundTimeout = options.seconds("round-timeout", 10);
-    this.hooks = hooks;
-  }
-
-  int rounds() {
-    return rounds;
-  }
-
-  /** Completes after the last round. Any thread. */
-  CompletableFuture<Void> done() {
-    return done;
-  }
-
-  /** How long all rounds may take at most, in milliseconds. Any thread. */
-  long bound() {
-    return (rounds + warmupRounds) * (roundTimeout.toMillis() + gap.toMillis()) + 30_000;
-  }
-
-  /** Starts the first round; from any thread. */
-  void start() {
-    loop.execute(this::startRound);
-  }
-
-  /** An event frame reached a receiver; anything but this round's tick is ignored or counted late. */
-  void onEvent(SioClient client, ByteBuf frame) {
-    if (!Frames.startsWith(frame, TICK)) {
-      return;
+        /** A measured round completed; it started at {@code roundStart}. */
+        default void completed(long roundStart) {}
     }
-    long now = System.nanoTime();
-    if (Frames.number(frame, TICK.length()) != round || roundTimer == null) {
-      late++;
-      return;
+
+    private final EventLoop loop;
+    private final int receivers;
+    private final int rounds;
+    private final int warmupRounds;
+    private final Duration gap;
+    private final Duration roundTimeout;
+    private final Hooks hooks;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Histogram first = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private final Histogram last = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private int round;
+    private long roundStart;
+    private long firstAt;
+    private long lastAt;
+    private int delivered;
+    private long measuredDeliveries;
+    private long measuredNanos;
+    private int incompleteRounds;
+    private long missing;
+    private long late;
+    private ScheduledFuture<?> roundTimer;
+
+    TickRounds(EventLoop loop, int receivers, Options options, Hooks hooks) {
+        this.loop = loop;
+        this.receivers = receivers;
+        this.rounds = options.integer("rounds", 30);
+        this.warmupRounds = options.integer("warmup-rounds", 10);
+        this.gap = options.seconds("gap", 0.05);
+        this.roundTimeout = options.seconds("round-timeout", 10);
+        this.hooks = hooks;
     }
-    if (delivered++ == 0) {
-      firstAt = now;
+
+    int rounds() {
+        return rounds;
     }
-    lastAt = now;
-    hooks.delivered(client, now);
-    if (delivered == receivers) {
-      endRound(true);
+
+    /** Completes after the last round. Any thread. */
+    CompletableFuture<Void> done() {
+        return done;
     }
-  }
 
-  private void startRound() {
-    if (round == warmupRounds) {
-      hooks.measuring();
+    /** How long all rounds may take at most, in milliseconds. Any thread. */
+    long bound() {
+        return (rounds + warmupRounds) * (roundTimeout.toMillis() + gap.toMillis()) + 30_000;
     }
-    round++;
-    delivered = 0;
-    hooks.roundStarted();
-    roundStart = System.nanoTime();
-    roundTimer = loop.schedule(() -> endRound(false), roundTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    hooks.trigger(round);
-  }
 
-  private void endRound(boolean complete) {
-    roundTimer.cancel(false);
-    roundTimer = null;
-    if (round > warmupRounds) {
-      if (complete) {
-        first.recordValue(firstAt - roundStart);
-        last.recordValue(lastAt - roundStart);
-        measuredDeliveries += delivered;
-        measuredNanos += lastAt - roundStart;
-        hooks.completed(roundStart);
-      } else {
-        incompleteRounds++;
-        missing += receivers - delivered;
-      }
+    /** Starts the first round; from any thread. */
+    void start() {
+        loop.execute(this::startRound);
     }
-    if (round >= warmupRounds + rounds) {
-      done.complete(null);
-    } else {
-      loop.schedule(this::startRound, gap.toNanos(), TimeUnit.NANOSECONDS);
+
+    /** An event frame reached a receiver; anything but this round's tick is ignored or counted late. */
+    void onEvent(SioClient client, ByteBuf frame) {
+        if (!Frames.startsWith(frame, TICK)) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (Frames.number(frame, TICK.length()) != round || roundTimer == null) {
+            late++;
+            return;
+        }
+        if (delivered++ == 0) {
+            firstAt = now;
+        }
+        lastAt = now;
+        hooks.delivered(client, now);
+        if (delivered == receivers) {
+            endRound(true);
+        }
     }
-  }
 
-  /** A copy of the first-delivery histogram (ns); from any thread. */
-  Histogram first() throws Exception {
-    return loop.submit(first::copy).get(30, TimeUnit.SECONDS);
-  }
+    private void startRound() {
+        if (round == warmupRounds) {
+            hooks.measuring();
+        }
+        round++;
+        delivered = 0;
+        hooks.roundStarted();
+        roundStart = System.nanoTime();
+        roundTimer = loop.schedule(() -> endRound(false), roundTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        hooks.trigger(round);
+    }
 
-  /** A copy of the last-delivery histogram (ns); from any thread. */
-  Histogram last() throws Exception {
-    return loop.submit(last::copy).get(30, TimeUnit.SECONDS);
-  }
+    private void endRound(boolean complete) {
+        roundTimer.cancel(false);
+        roundTimer = null;
+        if (round > warmupRounds) {
+            if (complete) {
+                first.recordValue(firstAt - roundStart);
+                last.recordValue(lastAt - roundStart);
+                measuredDeliveries += delivered;
+                measuredNanos += lastAt - roundStart;
+                hooks.completed(roundStart);
+            } else {
+                incompleteRounds++;
+                missing += receivers - delivered;
+            }
+        }
+        if (round >= warmupRounds + rounds) {
+            done.complete(null);
+        } else {
+            loop.schedule(this::startRound, gap.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
 
-  // Read after done() completed, which orders them after the loop's last write.
+    /** A copy of the first-delivery histogram (ns); from any thread. */
+    Histogram first() throws Exception {
+        return loop.submit(first::copy).get(30, TimeUnit.SECONDS);
+    }
 
-  double deliveriesPerSecond() {
-    return measuredNanos > 0 ? measuredDeliveries / (measuredNanos / 1e9) : 0;
-  }
+    /** A copy of the last-delivery histogram (ns); from any thread. */
+    Histogram last() throws Exception {
+        return loop.submit(last::copy).get(30, TimeUnit.SECONDS);
+    }
 
-  int incompleteRounds() {
-    return incompleteRounds;
-  }
+    // Read after done() completed, which orders them after the loop's last write.
 
-  long missing() {
-    return missing;
-  }
+    double deliveriesPerSecond() {
+        return measuredNanos > 0 ? measuredDeliveries / (measuredNanos / 1e9) : 0;
+    }
 
-  long late() {
-    return late;
-  }
+    int incompleteRounds() {
+        return incompleteRounds;
+    }
 
-  /** A percentile in milliseconds, -1 for an empty histogram. */
-  static double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(percentile) / 1e6;
-  }
+    long missing() {
+        return missing;
+    }
+
+    long late() {
+        return late;
+    }
+
+    /** A percentile in milliseconds, -1 for an empty histogram. */
+    static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(percentile) / 1e6;
+    }
 }

@@ -13,21 +13,21 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * costs the generator less CPU per message, which is what decides whether it saturates first.
  */
 final class Transports {
-  private Transports() {}
+    private Transports() {}
 
-  static boolean epoll() {
-    return Epoll.isAvailable();
-  }
+    static boolean epoll() {
+        return Epoll.isAvailable();
+    }
 
-  static String name() {
-    return epoll() ? "epoll" : "nio";
-  }
+    static String name() {
+        return epoll() ? "epoll" : "nio";
+    }
 
-  static IoHandlerFactory ioHandler() {
-    return epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-  }
+    static IoHandlerFactory ioHandler() {
+        return epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
 
-  static Class<? extends SocketChannel> socketChannel() {
-    return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
-  }
+    static Class<? extends SocketChannel> socketChannel() {
+        return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
 }

@@ -45,7 +45,9 @@ public final class Eio3Codec {
     /** The text form of a packet; a binary message becomes {@code b4} + base64. */
     public static String encodeText(Packet packet) {
         if (packet.isBinary()) {
-            return "b4" + Base64.getEncoder().encodeToString(packet.message().orElseThrow().binary());
+            return "b4"
+                    + Base64.getEncoder()
+                            .encodeToString(packet.message().orElseThrow().binary());
         }
         return PacketCodec.encodeText(packet);
     }

@@ -92,6 +92,8 @@ public final class Packet {
     @Override
     public String toString() {
         // Never the payload (STYLE.md, logging).
-        return message != null ? "Packet[" + type + " " + message + "]" : "Packet[" + type + " " + data.length() + " chars]";
+        return message != null
+                ? "Packet[" + type + " " + message + "]"
+                : "Packet[" + type + " " + data.length() + " chars]";
     }
 }

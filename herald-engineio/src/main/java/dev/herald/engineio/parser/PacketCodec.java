@@ -26,8 +26,8 @@ public final class PacketCodec {
         if (first == 'b') {
             return Packet.message(Message.binary(decodeBase64(encoded, 1)));
         }
-        PacketType type = PacketType.fromDigit(first)
-                .orElseThrow(() -> new MalformedPacketException("unknown packet type"));
+        PacketType type =
+                PacketType.fromDigit(first).orElseThrow(() -> new MalformedPacketException("unknown packet type"));
         String data = encoded.substring(1);
         return type == PacketType.MESSAGE ? Packet.message(Message.text(data)) : Packet.of(type, data);
     }

@@ -55,7 +55,8 @@ public final class PayloadCodec {
     /** Decodes UTF-8 strictly: invalid input is a {@link MalformedPacketException}. */
     public static String strictUtf8(byte[] utf8) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(utf8))

@@ -54,7 +54,9 @@ public enum ContentEncoding {
             double q = 1;
             for (int i = 1; i < fields.length; i++) {
                 String param = fields[i].trim();
-                if (param.length() > 2 && (param.charAt(0) == 'q' || param.charAt(0) == 'Q') && param.charAt(1) == '=') {
+                if (param.length() > 2
+                        && (param.charAt(0) == 'q' || param.charAt(0) == 'Q')
+                        && param.charAt(1) == '=') {
                     try {
                         q = Double.parseDouble(param.substring(2).trim());
                     } catch (NumberFormatException e) {
@@ -66,7 +68,7 @@ public enum ContentEncoding {
                 case "gzip", "x-gzip" -> gzip = Math.max(gzip, q);
                 case "deflate" -> deflate = Math.max(deflate, q);
                 case "*" -> any = Math.max(any, q);
-                default -> { }
+                default -> {}
             }
         }
         if (gzip < 0) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,13 +71,14 @@ public final class CorsPolicy {
      */
     public static void validate(String origin, String option) {
         if (origin.isBlank() || origin.endsWith("/") || !origin.contains("://")) {
-            throw new IllegalArgumentException(option + " entries must look like scheme://host[:port] (or be \"*\"), was " + origin);
+            throw new IllegalArgumentException(
+                    option + " entries must look like scheme://host[:port] (or be \"*\"), was " + origin);
         }
         if (origin.contains("*")) {
             String host = origin.substring(origin.indexOf("://") + 3);
             if (!host.startsWith("*.") || host.indexOf('*', 1) >= 0 || host.length() < 3) {
-                throw new IllegalArgumentException(
-                        option + " patterns may only start the host with '*.', as https://*.example.com, was " + origin);
+                throw new IllegalArgumentException(option
+                        + " patterns may only start the host with '*.', as https://*.example.com, was " + origin);
             }
         }
     }
@@ -115,7 +116,9 @@ public final class CorsPolicy {
                 return options.originPredicate().get().allows(origin);
             } catch (Exception | LinkageError e) {
                 // The origin is not logged at WARN: it is the client's text.
-                log.warn("the CORS origin predicate threw {}; refusing that request", e.getClass().getName());
+                log.warn(
+                        "the CORS origin predicate threw {}; refusing that request",
+                        e.getClass().getName());
                 log.debug("CORS origin predicate failure", e);
             }
         }
@@ -162,13 +165,15 @@ public final class CorsPolicy {
      * Adds the headers that answer a preflight from an allowed origin; {@code requestHeaders} is
      * the preflight's {@code Access-Control-Request-Headers}.
      */
-    public void addPreflightHeaders(Verdict verdict, Optional<String> origin, Optional<String> requestHeaders,
-            BiConsumer<String, String> add) {
+    public void addPreflightHeaders(
+            Verdict verdict, Optional<String> origin, Optional<String> requestHeaders, BiConsumer<String, String> add) {
         addHeaders(verdict, origin, add);
         add.accept("access-control-allow-methods", methods);
         if (options.allowedHeaders().isPresent()) {
             if (!options.allowedHeaders().get().isEmpty()) {
-                add.accept("access-control-allow-headers", String.join(",", options.allowedHeaders().get()));
+                add.accept(
+                        "access-control-allow-headers",
+                        String.join(",", options.allowedHeaders().get()));
             }
         } else {
             add.accept("vary", "access-control-request-headers");

@@ -1,6 +1,9 @@
 package dev.herald.engineio.transport;
 
 import dev.herald.engineio.HandshakeRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One HTTP request for the Engine.IO path (a poll, a POST of packets, or a handshake), as the
@@ -31,7 +34,7 @@ public interface EngineRequest {
      * with its values. A transport that serves hooks overrides this; the default refuses headers
      * it would otherwise drop.
      */
-    default void respond(int status, String contentType, byte[] body, java.util.Map<String, java.util.List<String>> headers) {
+    default void respond(int status, String contentType, byte[] body, Map<String, List<String>> headers) {
         if (!headers.isEmpty()) {
             throw new UnsupportedOperationException(getClass().getName() + " cannot send extra response headers");
         }
@@ -45,7 +48,7 @@ public interface EngineRequest {
     void onAbort(Runnable callback);
 
     /** A query parameter. */
-    default java.util.Optional<String> query(String name) {
-        return java.util.Optional.ofNullable(request().query().get(name));
+    default Optional<String> query(String name) {
+        return Optional.ofNullable(request().query().get(name));
     }
 }

@@ -1,5 +1,7 @@
 package dev.herald.engineio.transport;
 
+import dev.herald.engineio.CloseReason;
+
 /**
  * An open WebSocket connection, as the transport hands it to the engine.
  *
@@ -78,6 +80,6 @@ public interface WebSocketConnection {
          * @param reason {@link dev.herald.engineio.CloseReason#TRANSPORT_CLOSE} for a clean close,
          *     {@code MESSAGE_TOO_LARGE}, {@code PARSE_ERROR} or {@code TRANSPORT_ERROR} otherwise
          */
-        void onClose(dev.herald.engineio.CloseReason reason, String description);
+        void onClose(CloseReason reason, String description);
     }
 }

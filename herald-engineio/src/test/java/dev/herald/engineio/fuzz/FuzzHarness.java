@@ -3,6 +3,7 @@ package dev.herald.engineio.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.sun.management.ThreadMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,7 @@ public final class FuzzHarness {
     /** A decoder call never takes this long; a hang fails the try. */
     public static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     // One daemon thread runs every call, so a hang is detected and the allocation is measured there.
     private static final ExecutorService RUNNER = Executors.newSingleThreadExecutor(r -> {
@@ -79,7 +79,8 @@ public final class FuzzHarness {
             f.cancel(true);
             return fail("decoder did not return within " + TIMEOUT);
         } catch (ExecutionException e) {
-            throw new AssertionError("decoder threw " + e.getCause() + ", not " + allowed.getSimpleName(), e.getCause());
+            throw new AssertionError(
+                    "decoder threw " + e.getCause() + ", not " + allowed.getSimpleName(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -119,8 +120,10 @@ public final class FuzzHarness {
                 throw new IllegalStateException("missing seed corpus /fuzz/" + resource);
             }
             List<String> out = new ArrayList<>();
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
-                    .filter(l -> !l.isEmpty()).forEach(out::add);
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .lines()
+                    .filter(l -> !l.isEmpty())
+                    .forEach(out::add);
             return out;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -130,8 +133,9 @@ public final class FuzzHarness {
     /** Characters a decoder cares about, plus anything. */
     public static Arbitrary<Character> interestingChars() {
         return Arbitraries.oneOf(
-                Arbitraries.of('0', '1', '2', '3', '4', '5', '6', '9', 'b', ':', '-', '/', ',', '[', ']', '{', '}',
-                        '"', '\u001e', '\n', '=', '+', '€', '\uD83D', '\uDE00', '\u0000', '\uFFFF'),
+                Arbitraries.of(
+                        '0', '1', '2', '3', '4', '5', '6', '9', 'b', ':', '-', '/', ',', '[', ']', '{', '}', '"',
+                        '\u001e', '\n', '=', '+', '€', '\uD83D', '\uDE00', '\u0000', '\uFFFF'),
                 Arbitraries.chars());
     }
 
@@ -158,7 +162,9 @@ public final class FuzzHarness {
 
     /** Bytes of a seed with 1 to 8 random byte edits. */
     public static Arbitrary<byte[]> mutatedBytes(List<byte[]> seeds) {
-        return mutated(seeds.stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList())
+        return mutated(seeds.stream()
+                        .map(b -> new String(b, StandardCharsets.ISO_8859_1))
+                        .toList())
                 .map(s -> {
                     byte[] out = new byte[s.length()];
                     for (int i = 0; i < out.length; i++) {
@@ -176,7 +182,10 @@ public final class FuzzHarness {
     private static Arbitrary<Mutation> mutation() {
         Arbitrary<Integer> pos = Arbitraries.integers().between(0, 10_000);
         Arbitrary<Mutation> insert = Combinators.combine(pos, interestingChars())
-                .as((p, c) -> s -> { int i = p % (s.length() + 1); return s.substring(0, i) + c + s.substring(i); });
+                .as((p, c) -> s -> {
+                    int i = p % (s.length() + 1);
+                    return s.substring(0, i) + c + s.substring(i);
+                });
         Arbitrary<Mutation> delete = pos.map(p -> s -> {
             if (s.isEmpty()) {
                 return s;
@@ -184,13 +193,14 @@ public final class FuzzHarness {
             int i = p % s.length();
             return s.substring(0, i) + s.substring(i + 1);
         });
-        Arbitrary<Mutation> replace = Combinators.combine(pos, interestingChars()).as((p, c) -> s -> {
-            if (s.isEmpty()) {
-                return s;
-            }
-            int i = p % s.length();
-            return s.substring(0, i) + c + s.substring(i + 1);
-        });
+        Arbitrary<Mutation> replace = Combinators.combine(pos, interestingChars())
+                .as((p, c) -> s -> {
+                    if (s.isEmpty()) {
+                        return s;
+                    }
+                    int i = p % s.length();
+                    return s.substring(0, i) + c + s.substring(i + 1);
+                });
         Arbitrary<Mutation> duplicate = Combinators.combine(pos, pos).as((p, q) -> s -> {
             if (s.isEmpty()) {
                 return s;
@@ -200,9 +210,14 @@ public final class FuzzHarness {
             return s.substring(0, b) + s.substring(a, b) + s.substring(b);
         });
         Arbitrary<Mutation> cut = pos.map(p -> s -> s.substring(0, p % (s.length() + 1)));
-        Arbitrary<Mutation> hugeNumber = Combinators.combine(pos,
-                Arbitraries.of("1000000000", "2147483647", "2147483648", "9999999999999999999", "-1", "00000000001"))
-                .as((p, n) -> s -> { int i = p % (s.length() + 1); return s.substring(0, i) + n + s.substring(i); });
+        Arbitrary<Mutation> hugeNumber = Combinators.combine(
+                        pos,
+                        Arbitraries.of(
+                                "1000000000", "2147483647", "2147483648", "9999999999999999999", "-1", "00000000001"))
+                .as((p, n) -> s -> {
+                    int i = p % (s.length() + 1);
+                    return s.substring(0, i) + n + s.substring(i);
+                });
         return Arbitraries.oneOf(insert, delete, replace, duplicate, cut, hugeNumber);
     }
 }

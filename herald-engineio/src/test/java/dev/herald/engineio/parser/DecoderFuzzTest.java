@@ -5,6 +5,7 @@ import static dev.herald.engineio.fuzz.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.fuzz.FuzzHarness;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -24,46 +25,50 @@ class DecoderFuzzTest {
 
     @Provide
     Arbitrary<String> v4Packets() {
-        return Arbitraries.oneOf(FuzzHarness.mutated(FuzzHarness.textSeeds("eio4-packets.txt")),
+        return Arbitraries.oneOf(
+                FuzzHarness.mutated(FuzzHarness.textSeeds("eio4-packets.txt")),
                 FuzzHarness.interestingStrings(64),
                 Arbitraries.strings().all().ofMaxLength(256));
     }
 
     @Provide
     Arbitrary<String> v4Payloads() {
-        return Arbitraries.oneOf(FuzzHarness.mutated(FuzzHarness.textSeeds("eio4-payloads.txt")),
-                FuzzHarness.interestingStrings(64));
+        return Arbitraries.oneOf(
+                FuzzHarness.mutated(FuzzHarness.textSeeds("eio4-payloads.txt")), FuzzHarness.interestingStrings(64));
     }
 
     @Provide
     Arbitrary<String> v3Packets() {
-        return Arbitraries.oneOf(FuzzHarness.mutated(FuzzHarness.textSeeds("eio3-packets.txt")),
-                FuzzHarness.interestingStrings(64));
+        return Arbitraries.oneOf(
+                FuzzHarness.mutated(FuzzHarness.textSeeds("eio3-packets.txt")), FuzzHarness.interestingStrings(64));
     }
 
     @Provide
     Arbitrary<String> v3Payloads() {
-        return Arbitraries.oneOf(FuzzHarness.mutated(FuzzHarness.textSeeds("eio3-payloads.txt")),
-                FuzzHarness.interestingStrings(64));
+        return Arbitraries.oneOf(
+                FuzzHarness.mutated(FuzzHarness.textSeeds("eio3-payloads.txt")), FuzzHarness.interestingStrings(64));
     }
 
     @Provide
     Arbitrary<byte[]> v3BinaryPayloads() {
-        return Arbitraries.oneOf(FuzzHarness.mutatedBytes(FuzzHarness.hexSeeds("eio3-binary-payloads.hex")),
+        return Arbitraries.oneOf(
+                FuzzHarness.mutatedBytes(FuzzHarness.hexSeeds("eio3-binary-payloads.hex")),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(128));
     }
 
     @Provide
     Arbitrary<byte[]> anyBytes() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(256),
-                v4Payloads().map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(256),
+                v4Payloads().map(s -> s.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Property
     void v4PacketDecodesOrIsMalformed(@ForAll("v4Packets") String input) {
         var out = run(() -> PacketCodec.decodeText(input), MalformedPacketException.class, bound(input.length()));
         if (out.decoded()) {
-            assertThat(PacketCodec.decodeText(PacketCodec.encodeText(out.value()))).isEqualTo(out.value());
+            assertThat(PacketCodec.decodeText(PacketCodec.encodeText(out.value())))
+                    .isEqualTo(out.value());
         }
     }
 

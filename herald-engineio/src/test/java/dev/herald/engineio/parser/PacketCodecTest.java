@@ -17,7 +17,8 @@ class PacketCodecTest {
     class Decoding {
         @Test
         void decodesEachControlType() {
-            assertThat(PacketCodec.decodeText("0{\"sid\":\"x\"}")).isEqualTo(Packet.of(PacketType.OPEN, "{\"sid\":\"x\"}"));
+            assertThat(PacketCodec.decodeText("0{\"sid\":\"x\"}"))
+                    .isEqualTo(Packet.of(PacketType.OPEN, "{\"sid\":\"x\"}"));
             assertThat(PacketCodec.decodeText("1")).isEqualTo(Packet.CLOSE);
             assertThat(PacketCodec.decodeText("2")).isEqualTo(Packet.PING);
             assertThat(PacketCodec.decodeText("3")).isEqualTo(Packet.PONG);
@@ -63,7 +64,8 @@ class PacketCodecTest {
     class Encoding {
         @Test
         void encodesTextForms() {
-            assertThat(PacketCodec.encodeText(Packet.message(Message.text("hello")))).isEqualTo("4hello");
+            assertThat(PacketCodec.encodeText(Packet.message(Message.text("hello"))))
+                    .isEqualTo("4hello");
             assertThat(PacketCodec.encodeText(Packet.PING)).isEqualTo("2");
             assertThat(PacketCodec.encodeText(Packet.PONG_PROBE)).isEqualTo("3probe");
             assertThat(PacketCodec.encodeText(Packet.NOOP)).isEqualTo("6");
@@ -71,7 +73,8 @@ class PacketCodecTest {
 
         @Test
         void encodesBinaryAsBase64InText() {
-            assertThat(PacketCodec.encodeText(Packet.message(Message.binary(new byte[] {1, 2, 3, 4})))).isEqualTo("bAQIDBA==");
+            assertThat(PacketCodec.encodeText(Packet.message(Message.binary(new byte[] {1, 2, 3, 4}))))
+                    .isEqualTo("bAQIDBA==");
         }
 
         @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.engineio.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,9 +17,11 @@ class PayloadCodecTest {
     @Test
     void decodesThePayloadsOfTheSpec() {
         assertThat(PayloadCodec.decode("4hello")).containsExactly(Packet.message(Message.text("hello")));
-        assertThat(PayloadCodec.decode("4test1\u001e4test2\u001e4test3")).containsExactly(
-                Packet.message(Message.text("test1")), Packet.message(Message.text("test2")),
-                Packet.message(Message.text("test3")));
+        assertThat(PayloadCodec.decode("4test1\u001e4test2\u001e4test3"))
+                .containsExactly(
+                        Packet.message(Message.text("test1")),
+                        Packet.message(Message.text("test2")),
+                        Packet.message(Message.text("test3")));
         List<Packet> mixed = PayloadCodec.decode("4hello\u001ebAQIDBA==");
         assertThat(mixed).hasSize(2);
         assertThat(mixed.get(0).message().orElseThrow().text()).isEqualTo("hello");
@@ -26,15 +30,17 @@ class PayloadCodecTest {
 
     @Test
     void encodesInOrderWithSeparators() {
-        assertThat(PayloadCodec.encode(List.of(Packet.message(Message.text("hello")),
-                Packet.message(Message.binary(new byte[] {1, 2, 3, 4})), Packet.PING)))
+        assertThat(PayloadCodec.encode(List.of(
+                        Packet.message(Message.text("hello")),
+                        Packet.message(Message.binary(new byte[] {1, 2, 3, 4})),
+                        Packet.PING)))
                 .isEqualTo("4hello\u001ebAQIDBA==\u001e2");
         assertThat(PayloadCodec.encode(List.of(Packet.NOOP))).isEqualTo("6");
     }
 
     @Test
     void roundTripsUtf8Bytes() {
-        byte[] body = "4é\u001e4😀".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = "4é\u001e4😀".getBytes(StandardCharsets.UTF_8);
         assertThat(PayloadCodec.encode(PayloadCodec.decode(body))).isEqualTo("4é\u001e4😀");
     }
 
@@ -52,7 +58,7 @@ class PayloadCodecTest {
 
     @Test
     void aHugePayloadOfManyPacketsDecodesWithoutAnyOtherException() {
-        String payload = String.join("\u001e", java.util.Collections.nCopies(10_000, "4x"));
+        String payload = String.join("\u001e", Collections.nCopies(10_000, "4x"));
         assertThat(PayloadCodec.decode(payload)).hasSize(10_000);
     }
 }

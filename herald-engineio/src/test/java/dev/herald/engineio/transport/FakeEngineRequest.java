@@ -34,7 +34,11 @@ public final class FakeEngineRequest implements EngineRequest {
         }
     }
 
-    private FakeEngineRequest(String method, Map<String, String> query, Map<String, List<String>> headers, byte[] body,
+    private FakeEngineRequest(
+            String method,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            byte[] body,
             SessionExecutor executor) {
         this.method = method;
         StringBuilder url = new StringBuilder("/engine.io/");
@@ -43,8 +47,8 @@ public final class FakeEngineRequest implements EngineRequest {
             url.append(sep).append(e.getKey()).append('=').append(e.getValue());
             sep = '&';
         }
-        this.request = new HandshakeRequest(headers, query, url.toString(),
-                new InetSocketAddress("127.0.0.1", 40000), false, Instant.EPOCH);
+        this.request = new HandshakeRequest(
+                headers, query, url.toString(), new InetSocketAddress("127.0.0.1", 40000), false, Instant.EPOCH);
         this.body = body;
         this.executor = executor;
     }
@@ -60,7 +64,8 @@ public final class FakeEngineRequest implements EngineRequest {
     }
 
     /** A POST with this query, body and headers (names in lower case). */
-    public static FakeEngineRequest post(SessionExecutor executor, String query, byte[] body, Map<String, List<String>> headers) {
+    public static FakeEngineRequest post(
+            SessionExecutor executor, String query, byte[] body, Map<String, List<String>> headers) {
         return new FakeEngineRequest("POST", parse(query), headers, body, executor);
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
@@ -113,9 +114,9 @@ public final class ManualSessionExecutor implements SessionExecutor {
     }
 
     /** The delay until the next timer falls due, if any is scheduled. */
-    public java.util.Optional<Duration> nextTimer() {
+    public Optional<Duration> nextTimer() {
         Timer t = timers.peek();
-        return t == null ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(t.at() - now));
+        return t == null ? Optional.empty() : Optional.of(Duration.ofNanos(t.at() - now));
     }
 
     /** How many timers are scheduled and not cancelled. */

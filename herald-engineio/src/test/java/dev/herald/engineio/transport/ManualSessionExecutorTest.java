@@ -31,11 +31,14 @@ class ManualSessionExecutorTest {
     void advanceRunsDueTimersInDeadlineOrderEachAtItsOwnInstant() {
         long start = loop.nanoTime();
         loop.schedule(() -> ran.add("300 at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(300));
-        loop.schedule(() -> {
-            ran.add("100 at " + (loop.nanoTime() - start) / 1_000_000);
-            loop.execute(() -> ran.add("task of 100"));
-            loop.schedule(() -> ran.add("150 at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(50));
-        }, Duration.ofMillis(100));
+        loop.schedule(
+                () -> {
+                    ran.add("100 at " + (loop.nanoTime() - start) / 1_000_000);
+                    loop.execute(() -> ran.add("task of 100"));
+                    loop.schedule(
+                            () -> ran.add("150 at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(50));
+                },
+                Duration.ofMillis(100));
         loop.schedule(() -> ran.add("second 300"), Duration.ofMillis(300));
         loop.advance(Duration.ofMillis(299));
         assertThat(ran).containsExactly("100 at 100", "task of 100", "150 at 150");
@@ -48,7 +51,8 @@ class ManualSessionExecutorTest {
     @Test
     void aStallMovesTheClockAndLeavesOverdueTimersForTheNextAdvance() {
         long start = loop.nanoTime();
-        loop.schedule(() -> ran.add("due at 100, ran at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(100));
+        loop.schedule(
+                () -> ran.add("due at 100, ran at " + (loop.nanoTime() - start) / 1_000_000), Duration.ofMillis(100));
         loop.stall(Duration.ofMillis(150));
         loop.execute(() -> ran.add("task"));
         loop.runPending();

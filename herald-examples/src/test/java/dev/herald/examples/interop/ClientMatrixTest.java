@@ -74,7 +74,8 @@ class ClientMatrixTest {
                 .build());
         Namespace ns = io.of("/matrix");
         ns.use((socket, next) -> {
-            String token = socket.handshake().auth("token")
+            String token = socket.handshake()
+                    .auth("token")
                     .or(() -> socket.handshake().query("token"))
                     .orElse("");
             if (!token.equals("secret")) {
@@ -93,7 +94,12 @@ class ClientMatrixTest {
             EventArgs reply = socket.call("question", WAIT, "six times seven?");
             socket.emit("answer", reply.node(0));
         });
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -128,7 +134,10 @@ class ClientMatrixTest {
     @MethodSource("variants")
     void refusesAWrongTokenWithTheMiddlewaresMessage(Variant v) throws Exception {
         try (ClientProcess client = connect(v, "wrong")) {
-            JsonNode refusal = client.await(WAIT, e -> List.of("connect_error", "error").contains(e.path("type").asText()));
+            JsonNode refusal = client.await(
+                    WAIT,
+                    e -> List.of("connect_error", "error")
+                            .contains(e.path("type").asText()));
             if (v.legacy()) {
                 // Protocol v4 (EIO3 clients) carries the refusal's data alone when it has any, as
                 // Node's allowEIO3 does.
@@ -193,14 +202,19 @@ class ClientMatrixTest {
             }
             assertThat(a.emitWithAck(WAIT, "join", room).get(0).asText()).isEqualTo("joined " + room);
             assertThat(b.emitWithAck(WAIT, "join", room).get(0).asText()).isEqualTo("joined " + room);
-            assertThat(outsider.emitWithAck(WAIT, "join", "elsewhere").get(0).asText()).isEqualTo("joined elsewhere");
+            assertThat(outsider.emitWithAck(WAIT, "join", "elsewhere").get(0).asText())
+                    .isEqualTo("joined elsewhere");
 
             a.emit("shout", room, "hello room");
-            assertThat(b.awaitEvent("shouted", WAIT).path("args").get(0).asText()).isEqualTo("hello room");
-            assertThat(a.awaitEvent("shouted", WAIT).path("args").get(0).asText()).isEqualTo("hello room");
+            assertThat(b.awaitEvent("shouted", WAIT).path("args").get(0).asText())
+                    .isEqualTo("hello room");
+            assertThat(a.awaitEvent("shouted", WAIT).path("args").get(0).asText())
+                    .isEqualTo("hello room");
             // A round trip after the broadcast proves the outsider's stream was read past it.
-            assertThat(outsider.emitWithAck(WAIT, "echo", "marker").get(0).asText()).isEqualTo("marker");
-            assertThat(outsider.history()).noneMatch(e -> e.path("event").asText().equals("shouted"));
+            assertThat(outsider.emitWithAck(WAIT, "echo", "marker").get(0).asText())
+                    .isEqualTo("marker");
+            assertThat(outsider.history())
+                    .noneMatch(e -> e.path("event").asText().equals("shouted"));
         }
     }
 }

@@ -1,14 +1,10 @@
 package dev.herald.examples.interop;
 
-import java.util.Collections;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.HashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,7 +130,11 @@ public final class ClientProcess implements AutoCloseable {
     public JsonNode emitWithAck(Duration timeout, String event, Object... args) throws InterruptedException {
         int id = ackIds.incrementAndGet();
         send(Map.of("cmd", "emit", "event", event, "args", List.of(args), "ack", true, "id", id));
-        return await(timeout, e -> e.path("type").asText().equals("ack") && e.path("id").asInt() == id).path("args");
+        return await(
+                        timeout,
+                        e -> e.path("type").asText().equals("ack")
+                                && e.path("id").asInt() == id)
+                .path("args");
     }
 
     /** The next output line of the given type, skipping others that don't match. */
@@ -141,7 +144,10 @@ public final class ClientProcess implements AutoCloseable {
 
     /** The first event named {@code event}. */
     public JsonNode awaitEvent(String event, Duration timeout) throws InterruptedException {
-        return await(timeout, e -> e.path("type").asText().equals("event") && e.path("event").asText().equals(event));
+        return await(
+                timeout,
+                e -> e.path("type").asText().equals("event")
+                        && e.path("event").asText().equals(event));
     }
 
     /**

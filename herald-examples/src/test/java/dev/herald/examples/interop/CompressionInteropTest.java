@@ -58,7 +58,12 @@ class CompressionInteropTest {
         Namespace ns = io.of("/");
         ns.onConnect(socket -> sockets.put(socket.id(), socket));
         ns.onCall("echo", (socket, args) -> args.nodes());
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -98,21 +103,30 @@ class CompressionInteropTest {
                 assertThat(big.path("args").get(1).asText()).isEqualTo(BIG);
             }
             socket.emit("small", SMALL);
-            assertThat(client.awaitEvent("small", WAIT).path("args").get(0).asText()).isEqualTo(SMALL);
+            assertThat(client.awaitEvent("small", WAIT).path("args").get(0).asText())
+                    .isEqualTo(SMALL);
 
             socket.compress(false).emit("plain", BIG);
-            assertThat(client.awaitEvent("plain", WAIT).path("args").get(0).asText()).isEqualTo(BIG);
+            assertThat(client.awaitEvent("plain", WAIT).path("args").get(0).asText())
+                    .isEqualTo(BIG);
             // And compressed again after an uncompressed one.
             socket.compress(true).emit("again", BIG);
-            assertThat(client.awaitEvent("again", WAIT).path("args").get(0).asText()).isEqualTo(BIG);
+            assertThat(client.awaitEvent("again", WAIT).path("args").get(0).asText())
+                    .isEqualTo(BIG);
 
             io.of("/").to(id).compress(false).emit("broadcast-plain", BIG);
-            assertThat(client.awaitEvent("broadcast-plain", WAIT).path("args").get(0).asText()).isEqualTo(BIG);
+            assertThat(client.awaitEvent("broadcast-plain", WAIT)
+                            .path("args")
+                            .get(0)
+                            .asText())
+                    .isEqualTo(BIG);
             io.of("/").to(id).emit("broadcast", BIG);
-            assertThat(client.awaitEvent("broadcast", WAIT).path("args").get(0).asText()).isEqualTo(BIG);
+            assertThat(client.awaitEvent("broadcast", WAIT).path("args").get(0).asText())
+                    .isEqualTo(BIG);
 
             // The client compresses what it sends over 1 KiB (ws's own threshold); the server inflates it.
-            assertThat(client.emitWithAck(WAIT, "echo", BIG).get(0).get(0).asText()).isEqualTo(BIG);
+            assertThat(client.emitWithAck(WAIT, "echo", BIG).get(0).get(0).asText())
+                    .isEqualTo(BIG);
         }
     }
 }

@@ -35,17 +35,26 @@ class ConnectHandlerRefusalTest {
     @BeforeAll
     void start() {
         io = SocketIoServer.create();
-        io.of("/guarded").onConnect(socket -> {
-            if (!"secret".equals(socket.handshake().auth("token").orElse(""))) {
-                throw new ConnectionRefusedException("not authorized", Map.of("reason", "bad token"));
-            }
-            socket.emit("welcome");
-        }).onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
-        io.of("/late").onConnect(socket -> {
-            socket.emit("welcome");
-            throw new ConnectionRefusedException("changed my mind");
-        }).onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        io.of("/guarded")
+                .onConnect(socket -> {
+                    if (!"secret".equals(socket.handshake().auth("token").orElse(""))) {
+                        throw new ConnectionRefusedException("not authorized", Map.of("reason", "bad token"));
+                    }
+                    socket.emit("welcome");
+                })
+                .onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
+        io.of("/late")
+                .onConnect(socket -> {
+                    socket.emit("welcome");
+                    throw new ConnectionRefusedException("changed my mind");
+                })
+                .onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -60,8 +69,10 @@ class ConnectHandlerRefusalTest {
     }
 
     private ClientProcess client(String transport, String nsp, String token) throws Exception {
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + nsp, Map.of("options",
-                Map.of("transports", List.of(transport), "auth", Map.of("token", token))));
+        return ClientProcess.node(
+                "v4",
+                "http://127.0.0.1:" + server.port() + nsp,
+                Map.of("options", Map.of("transports", List.of(transport), "auth", Map.of("token", token))));
     }
 
     @ParameterizedTest(name = "{0}")

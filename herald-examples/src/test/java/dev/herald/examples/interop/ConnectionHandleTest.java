@@ -34,11 +34,18 @@ class ConnectionHandleTest {
     @BeforeAll
     void start() {
         io = SocketIoServer.create();
-        io.of("/c").onConnect(socket -> {
-            socket.conn().onUpgrade(upgrades::add);
-            sockets.add(socket);
-        }).onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        io.of("/c")
+                .onConnect(socket -> {
+                    socket.conn().onUpgrade(upgrades::add);
+                    sockets.add(socket);
+                })
+                .onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -55,7 +62,9 @@ class ConnectionHandleTest {
     }
 
     private ClientProcess client(String transport) throws IOException {
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/c",
+        return ClientProcess.node(
+                "v4",
+                "http://127.0.0.1:" + server.port() + "/c",
                 Map.of("options", ClientProcess.options(transport, false)));
     }
 

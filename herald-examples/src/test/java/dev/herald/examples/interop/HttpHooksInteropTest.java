@@ -1,14 +1,12 @@
 package dev.herald.examples.interop;
 
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.CookieOptions;
-import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.CorsOptions;
+import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
@@ -17,8 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,9 +54,13 @@ class HttpHooksInteropTest {
                 .build();
         io = SocketIoServer.create(SocketIoOptions.builder().engine(engine).build());
         io.of("/").onCall("echo", (socket, args) -> args.node(0));
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine())
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
                 .cors(CorsOptions.builder().origins("https://app.test").build())
-                .build().start();
+                .build()
+                .start();
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -68,7 +72,8 @@ class HttpHooksInteropTest {
 
     ClientProcess client(String transport, Map<String, String> headers) throws Exception {
         Map<String, Object> options = new HashMap<>();
-        options.put("transports", "websocket".equals(transport) ? List.of("websocket") : List.of("polling", "websocket"));
+        options.put(
+                "transports", "websocket".equals(transport) ? List.of("websocket") : List.of("polling", "websocket"));
         options.put("extraHeaders", headers);
         options.put("withCredentials", true);
         return ClientProcess.node("v4", base + "/", Map.of("options", options));
@@ -83,7 +88,8 @@ class HttpHooksInteropTest {
             if (transport.equals("polling")) {
                 // The upgrade may be done before the client reports its connect: wait for the server to see it.
                 Awaitility.await().atMost(WAIT).until(() -> middlewareSaw.contains("websocket"));
-                assertThat(c.emitWithAck(WAIT, "echo", "after upgrade").get(0).asText()).isEqualTo("after upgrade");
+                assertThat(c.emitWithAck(WAIT, "echo", "after upgrade").get(0).asText())
+                        .isEqualTo("after upgrade");
                 assertThat(middlewareSaw).contains("polling", "websocket");
             } else {
                 assertThat(middlewareSaw).containsOnly("websocket");
@@ -111,7 +117,9 @@ class HttpHooksInteropTest {
     void aForeignOriginIsRefusedOnBothTransports(String transport) throws Exception {
         try (ClientProcess c = client(transport, Map.of("x-token", "good", "origin", "https://evil.test"))) {
             c.await("connect_error", WAIT);
-            assertThat(errors).isNotEmpty().allSatisfy(e -> assertThat(e.context()).containsEntry("name", "ORIGIN_NOT_ALLOWED"));
+            assertThat(errors)
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.context()).containsEntry("name", "ORIGIN_NOT_ALLOWED"));
         }
     }
 

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.parser.Parser;
 import dev.herald.socketio.Socket;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.parser.Parser;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,7 +48,10 @@ class MsgPackInteropTest {
 
     @BeforeAll
     void start() {
-        io = SocketIoServer.create(SocketIoOptions.builder().parser(Parser.msgpack()).connectionStateRecovery().build());
+        io = SocketIoServer.create(SocketIoOptions.builder()
+                .parser(Parser.msgpack())
+                .connectionStateRecovery()
+                .build());
         Namespace ns = io.of("/m");
         ns.onConnect(socket -> sockets.put(socket.id(), socket));
         ns.onCall("echo", (socket, args) -> args.nodes());
@@ -57,9 +60,20 @@ class MsgPackInteropTest {
             socket.join("room");
             return "ok";
         });
-        ns.onCall("whoami", (socket, args) -> Map.of("recovered", socket.recovered(), "inRoom", socket.rooms().contains("room")));
+        ns.onCall(
+                "whoami",
+                (socket, args) -> Map.of(
+                        "recovered",
+                        socket.recovered(),
+                        "inRoom",
+                        socket.rooms().contains("room")));
         ns.onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -76,8 +90,10 @@ class MsgPackInteropTest {
 
     private ClientProcess client(String transport) throws IOException {
         Map<String, Object> options = ClientProcess.options(transport, true);
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/m", Map.of(
-                "options", options, "parser", "msgpack", "ackReplies", Map.of("ask", "echo")));
+        return ClientProcess.node(
+                "v4",
+                "http://127.0.0.1:" + server.port() + "/m",
+                Map.of("options", options, "parser", "msgpack", "ackReplies", Map.of("ask", "echo")));
     }
 
     private static Map<String, String> bin(byte[] bytes) {
@@ -130,10 +146,13 @@ class MsgPackInteropTest {
             String id = client.await("connect", WAIT).path("id").asText();
             assertThat(client.emitWithAck(WAIT, "join").get(0).asText()).isEqualTo("ok");
             io.of("/m").to("room").emit("tick", 0, BYTES);
-            assertThat(client.awaitEvent("tick", WAIT).path("args").get(0).asInt()).isZero();
+            assertThat(client.awaitEvent("tick", WAIT).path("args").get(0).asInt())
+                    .isZero();
             if (transport.equals("upgrade")) {
-                await().atMost(WAIT).until(() -> client.history().stream().anyMatch(e -> e.path("type").asText()
-                        .equals("upgrade") || e.path("transport").asText().equals("websocket")));
+                await().atMost(WAIT)
+                        .until(() -> client.history().stream()
+                                .anyMatch(e -> e.path("type").asText().equals("upgrade")
+                                        || e.path("transport").asText().equals("websocket")));
             }
 
             client.send(Map.of("cmd", "drop"));

@@ -36,18 +36,30 @@ class RecoveryInteropTest {
 
     @BeforeAll
     void start() {
-        io = SocketIoServer.create(SocketIoOptions.builder().connectionStateRecovery().build());
+        io = SocketIoServer.create(
+                SocketIoOptions.builder().connectionStateRecovery().build());
         Namespace ns = io.of("/r");
         ns.onCall("setup", (socket, args) -> {
             socket.join("room");
             socket.data().put("name", "ann");
             return "ok";
         });
-        ns.onCall("whoami", (socket, args) -> Map.of(
-                "recovered", socket.recovered(), "name", socket.data().getOrDefault("name", "-"),
-                "inRoom", socket.rooms().contains("room")));
+        ns.onCall(
+                "whoami",
+                (socket, args) -> Map.of(
+                        "recovered",
+                        socket.recovered(),
+                        "name",
+                        socket.data().getOrDefault("name", "-"),
+                        "inRoom",
+                        socket.rooms().contains("room")));
         ns.onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
-        server = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).build().start();
+        server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -62,7 +74,9 @@ class RecoveryInteropTest {
     }
 
     private ClientProcess client(String transport) throws IOException {
-        return ClientProcess.node("v4", "http://127.0.0.1:" + server.port() + "/r",
+        return ClientProcess.node(
+                "v4",
+                "http://127.0.0.1:" + server.port() + "/r",
                 Map.of("options", ClientProcess.options(transport, true)));
     }
 
@@ -96,8 +110,10 @@ class RecoveryInteropTest {
             receivesTicks(client, 0, 0);
             if (transport.equals("upgrade")) {
                 // The upgrade may finish before the connect; either way, drop the WebSocket.
-                await().atMost(WAIT).until(() -> client.history().stream().anyMatch(e -> e.path("type").asText()
-                        .equals("upgrade") || e.path("transport").asText().equals("websocket")));
+                await().atMost(WAIT)
+                        .until(() -> client.history().stream()
+                                .anyMatch(e -> e.path("type").asText().equals("upgrade")
+                                        || e.path("transport").asText().equals("websocket")));
             }
 
             drop(client);
@@ -114,7 +130,9 @@ class RecoveryInteropTest {
 
             emitTicks(6, 6);
             receivesTicks(client, 6, 6);
-            assertThat(client.history()).filteredOn(e -> e.path("event").asText().equals("tick")).hasSize(7);
+            assertThat(client.history())
+                    .filteredOn(e -> e.path("event").asText().equals("tick"))
+                    .hasSize(7);
         }
     }
 

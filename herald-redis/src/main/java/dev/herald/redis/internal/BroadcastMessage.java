@@ -1,6 +1,5 @@
 package dev.herald.redis.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.internal.MsgPack;
@@ -68,7 +67,10 @@ public record BroadcastMessage(
      */
     public static BroadcastMessage decode(byte[] bytes) {
         var root = MsgPack.decode(bytes);
-        if (!root.isArray() || root.size() < 3 || !root.get(1).isObject() || !root.get(2).isObject()) {
+        if (!root.isArray()
+                || root.size() < 3
+                || !root.get(1).isObject()
+                || !root.get(2).isObject()) {
             throw new IllegalArgumentException("not a broadcast message");
         }
         var packet = (ObjectNode) root.get(1);

@@ -2,19 +2,22 @@ package dev.herald.redis.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.internal.MsgPack;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -48,10 +51,17 @@ public final class ClassicCodec {
     /** A message for the other nodes. */
     public Outgoing encode(ClusterMessage message) {
         return switch (message) {
-            case ClusterMessage.Broadcast b when b.requestId().isEmpty() -> new Outgoing(
-                    channels.broadcastTo(b.opts().rooms()),
-                    new BroadcastMessage(b.uid(), packet(b.packet()), new ArrayList<>(b.opts().rooms()),
-                            new ArrayList<>(b.opts().except()), flags(b.opts().flags())).encode());
+            case ClusterMessage.Broadcast b
+            when b.requestId().isEmpty() ->
+                new Outgoing(
+                        channels.broadcastTo(b.opts().rooms()),
+                        new BroadcastMessage(
+                                        b.uid(),
+                                        packet(b.packet()),
+                                        new ArrayList<>(b.opts().rooms()),
+                                        new ArrayList<>(b.opts().except()),
+                                        flags(b.opts().flags()))
+                                .encode());
             case ClusterMessage.Broadcast b -> {
                 var request = header(b.uid(), b.requestId(), RequestType.BROADCAST);
                 request.set("packet", packet(b.packet()));
@@ -121,7 +131,9 @@ public final class ClassicCodec {
                 node.put("type", RequestType.BROADCAST_ACK.code());
                 node.put("requestId", a.requestId());
                 // Node's adapter forwards only the first ack argument
-                node.set("packet", a.args().isEmpty() ? Wire.NODES.nullNode() : a.args().get(0));
+                node.set(
+                        "packet",
+                        a.args().isEmpty() ? Wire.NODES.nullNode() : a.args().get(0));
                 return new Outgoing(channel, MsgPack.encode(node));
             }
         }
@@ -140,7 +152,10 @@ public final class ClassicCodec {
         var opts = new BroadcastOptions(
                 new LinkedHashSet<>(message.rooms()), new LinkedHashSet<>(message.except()), flags(message.flags()));
         return new ClusterMessage.Broadcast(
-                message.uid(), message.packet().path("nsp").asText("/"), packet(message.packet()), opts,
+                message.uid(),
+                message.packet().path("nsp").asText("/"),
+                packet(message.packet()),
+                opts,
                 Optional.empty());
     }
 
@@ -168,9 +183,11 @@ public final class ClassicCodec {
             // the old single-socket form ({sid, room}) is not sent by 8.x nodes
             case REMOTE_JOIN -> opts.map(o -> new ClusterMessage.SocketsJoin(uid, nsp, o, rooms));
             case REMOTE_LEAVE -> opts.map(o -> new ClusterMessage.SocketsLeave(uid, nsp, o, rooms));
-            case REMOTE_DISCONNECT -> opts.map(o ->
-                    new ClusterMessage.DisconnectSockets(uid, nsp, o, request.path("close").asBoolean(false)));
-            case REMOTE_FETCH -> requestId.flatMap(id -> opts.map(o -> new ClusterMessage.FetchSockets(uid, nsp, o, id)));
+            case REMOTE_DISCONNECT ->
+                opts.map(o -> new ClusterMessage.DisconnectSockets(
+                        uid, nsp, o, request.path("close").asBoolean(false)));
+            case REMOTE_FETCH ->
+                requestId.flatMap(id -> opts.map(o -> new ClusterMessage.FetchSockets(uid, nsp, o, id)));
             case SERVER_SIDE_EMIT -> {
                 var data = request.path("data");
                 if (!data.isArray() || data.isEmpty() || !data.get(0).isTextual()) {
@@ -180,15 +197,20 @@ public final class ClassicCodec {
                 for (int i = 1; i < data.size(); i++) {
                     args.add(data.get(i));
                 }
-                yield Optional.of(new ClusterMessage.ServerSideEmit(uid, nsp, data.get(0).asText(), args, requestId));
+                yield Optional.of(
+                        new ClusterMessage.ServerSideEmit(uid, nsp, data.get(0).asText(), args, requestId));
             }
             case BROADCAST -> {
-                if (requestId.isEmpty() || opts.isEmpty() || !request.path("packet").isObject()) {
+                if (requestId.isEmpty()
+                        || opts.isEmpty()
+                        || !request.path("packet").isObject()) {
                     throw new IllegalArgumentException("broadcast request without requestId, opts or packet");
                 }
                 var packetNode = (ObjectNode) request.get("packet");
                 var flagged = new BroadcastOptions(
-                        opts.get().rooms(), opts.get().except(), flags(request.path("opts").path("flags")));
+                        opts.get().rooms(),
+                        opts.get().except(),
+                        flags(request.path("opts").path("flags")));
                 yield Optional.of(new ClusterMessage.Broadcast(
                         uid, packetNode.path("nsp").asText(nsp), packet(packetNode), flagged, requestId));
             }
@@ -215,7 +237,8 @@ public final class ClassicCodec {
         }
         int type = response.path("type").asInt(-1);
         if (type == RequestType.BROADCAST_CLIENT_COUNT.code()) {
-            return Optional.of(new ClusterResponse.BroadcastClientCount(requestId, response.path("clientCount").asInt()));
+            return Optional.of(new ClusterResponse.BroadcastClientCount(
+                    requestId, response.path("clientCount").asInt()));
         }
         if (type == RequestType.BROADCAST_ACK.code()) {
             ArrayNode args = Wire.NODES.arrayNode();
@@ -224,8 +247,8 @@ public final class ClassicCodec {
         }
         Class<? extends ClusterMessage> k = kind.get();
         if (k == ClusterMessage.ServerSideEmit.class) {
-            return Optional.of(new ClusterResponse.ServerSideEmit(requestId, response.path("data").isMissingNode()
-                    ? Wire.NODES.nullNode() : response.get("data")));
+            return Optional.of(new ClusterResponse.ServerSideEmit(
+                    requestId, response.path("data").isMissingNode() ? Wire.NODES.nullNode() : response.get("data")));
         }
         if (k == ClusterMessage.FetchSockets.class && response.path("sockets").isArray()) {
             var sockets = new ArrayList<SocketDetails>();
@@ -253,7 +276,7 @@ public final class ClassicCodec {
         return request;
     }
 
-    private Outgoing rooms(String uid, RequestType type, BroadcastOptions opts, java.util.Set<String> rooms) {
+    private Outgoing rooms(String uid, RequestType type, BroadcastOptions opts, Set<String> rooms) {
         var request = header(uid, Optional.empty(), type);
         request.set("opts", Wire.requestOpts(opts.rooms(), opts.except()));
         request.set("rooms", Wire.strings(rooms));
@@ -289,10 +312,13 @@ public final class ClassicCodec {
         PacketType type = switch (code) {
             case 5 -> PacketType.EVENT;
             case 6 -> PacketType.ACK;
-            default -> java.util.Arrays.stream(PacketType.values()).filter(t -> t.code() == code).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown packet type " + code));
+            default ->
+                Arrays.stream(PacketType.values())
+                        .filter(t -> t.code() == code)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown packet type " + code));
         };
-        JsonNode data = node.has("data") ? node.get("data") : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        JsonNode data = node.has("data") ? node.get("data") : MissingNode.getInstance();
         long id = node.path("id").isIntegralNumber() ? node.get("id").asLong() : Packet.NO_ID;
         return new Packet(type, node.path("nsp").asText("/"), data, id);
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.parser.Packet;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -22,6 +22,7 @@ public final class ClusterCodec {
 
     /** {@code socket.io-adapter}'s {@code MessageType}. */
     public static final int BROADCAST = 3;
+
     static final int SOCKETS_JOIN = 4;
     static final int SOCKETS_LEAVE = 5;
     static final int DISCONNECT_SOCKETS = 6;
@@ -89,7 +90,8 @@ public final class ClusterCodec {
                 yield SERVER_SIDE_EMIT;
             }
             case ClusterMessage.Sockets s -> throw new IllegalArgumentException("no sockets request in this protocol");
-            case ClusterMessage.AllRooms a -> throw new IllegalArgumentException("no allRooms request in this protocol");
+            case ClusterMessage.AllRooms a ->
+                throw new IllegalArgumentException("no allRooms request in this protocol");
         };
         return message(type, data, message.uid());
     }
@@ -114,11 +116,14 @@ public final class ClusterCodec {
             }
             case ClusterResponse.BroadcastAck a -> {
                 // the reference forwards one ack argument
-                data.set("packet", a.args().isEmpty() ? Wire.NODES.nullNode() : a.args().get(0));
+                data.set(
+                        "packet",
+                        a.args().isEmpty() ? Wire.NODES.nullNode() : a.args().get(0));
                 yield BROADCAST_ACK;
             }
             case ClusterResponse.Sockets s -> throw new IllegalArgumentException("no sockets answer in this protocol");
-            case ClusterResponse.AllRooms r -> throw new IllegalArgumentException("no allRooms answer in this protocol");
+            case ClusterResponse.AllRooms r ->
+                throw new IllegalArgumentException("no allRooms answer in this protocol");
         };
         return message(type, data, uid);
     }
@@ -130,7 +135,7 @@ public final class ClusterCodec {
     public static boolean needsBinaryEncoding(ObjectNode message) {
         return switch (message.path("type").asInt()) {
             case BROADCAST, BROADCAST_ACK, FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT, SERVER_SIDE_EMIT_RESPONSE ->
-                    hasBinary(message.path("data"));
+                hasBinary(message.path("data"));
             default -> false;
         };
     }
@@ -177,7 +182,8 @@ public final class ClusterCodec {
         String uid = node.path("uid").asText("");
         JsonNode data = node.path("data");
         Optional<String> requestId = data.path("requestId").isTextual()
-                ? Optional.of(data.get("requestId").asText()) : Optional.empty();
+                ? Optional.of(data.get("requestId").asText())
+                : Optional.empty();
         var opts = data.path("opts");
         var rooms = new LinkedHashSet<>(Wire.stringList(data.get("rooms")));
         ClusterMessage message = switch (node.path("type").asInt(-1)) {
@@ -190,9 +196,14 @@ public final class ClusterCodec {
             case SOCKETS_JOIN -> new ClusterMessage.SocketsJoin(uid, nsp, opts(opts), rooms);
             case SOCKETS_LEAVE -> new ClusterMessage.SocketsLeave(uid, nsp, opts(opts), rooms);
             case DISCONNECT_SOCKETS ->
-                    new ClusterMessage.DisconnectSockets(uid, nsp, opts(opts), data.path("close").asBoolean(false));
-            case FETCH_SOCKETS -> new ClusterMessage.FetchSockets(uid, nsp, opts(opts), requestId.orElseThrow(
-                    () -> new IllegalArgumentException("fetchSockets without requestId")));
+                new ClusterMessage.DisconnectSockets(
+                        uid, nsp, opts(opts), data.path("close").asBoolean(false));
+            case FETCH_SOCKETS ->
+                new ClusterMessage.FetchSockets(
+                        uid,
+                        nsp,
+                        opts(opts),
+                        requestId.orElseThrow(() -> new IllegalArgumentException("fetchSockets without requestId")));
             case SERVER_SIDE_EMIT -> {
                 var packet = data.path("packet");
                 if (!packet.isArray() || packet.isEmpty() || !packet.get(0).isTextual()) {
@@ -219,9 +230,12 @@ public final class ClusterCodec {
                 data.path("sockets").forEach(s -> sockets.add(RemoteSockets.fromJson(s, nsp)));
                 yield new ClusterResponse.FetchSockets(id, sockets);
             }
-            case SERVER_SIDE_EMIT_RESPONSE -> new ClusterResponse.ServerSideEmit(id,
-                    data.path("packet").isMissingNode() ? Wire.NODES.nullNode() : data.get("packet"));
-            case BROADCAST_CLIENT_COUNT -> new ClusterResponse.BroadcastClientCount(id, data.path("clientCount").asInt());
+            case SERVER_SIDE_EMIT_RESPONSE ->
+                new ClusterResponse.ServerSideEmit(
+                        id, data.path("packet").isMissingNode() ? Wire.NODES.nullNode() : data.get("packet"));
+            case BROADCAST_CLIENT_COUNT ->
+                new ClusterResponse.BroadcastClientCount(
+                        id, data.path("clientCount").asInt());
             case BROADCAST_ACK -> {
                 ArrayNode args = Wire.NODES.arrayNode();
                 args.add(data.path("packet").isMissingNode() ? Wire.NODES.nullNode() : data.get("packet"));

@@ -2,19 +2,20 @@ package dev.herald.redis.internal;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -22,15 +23,15 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.SslOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,10 @@ public final class RedisLink implements AutoCloseable {
      */
     public RedisLink(
             String uri, Duration reconnectMaxDelay, Duration commandTimeout, Optional<Path> trustedCertificates) {
-        this(resources(reconnectMaxDelay), standalone(uri, commandTimeout, trustedCertificates), reconnectMaxDelay,
+        this(
+                resources(reconnectMaxDelay),
+                standalone(uri, commandTimeout, trustedCertificates),
+                reconnectMaxDelay,
                 Unreachable.where(List.of(uri)));
     }
 
@@ -97,9 +101,11 @@ public final class RedisLink implements AutoCloseable {
     public static RedisLink cluster(
             List<String> uris, Duration reconnectMaxDelay, Duration commandTimeout, Duration topologyRefreshPeriod) {
         var resources = resources(reconnectMaxDelay);
-        return new RedisLink(resources,
+        return new RedisLink(
+                resources,
                 ShardedLink.clusterClient(resources, uris, commandTimeout, topologyRefreshPeriod),
-                reconnectMaxDelay, Unreachable.where(uris));
+                reconnectMaxDelay,
+                Unreachable.where(uris));
     }
 
     private static ClientResources resources(Duration reconnectMaxDelay) {
@@ -110,7 +116,7 @@ public final class RedisLink implements AutoCloseable {
                 .build();
     }
 
-    private static java.util.function.Function<ClientResources, RedisClient> standalone(
+    private static Function<ClientResources, RedisClient> standalone(
             String uri, Duration commandTimeout, Optional<Path> trustedCertificates) {
         return resources -> {
             var redisUri = RedisURI.create(uri);
@@ -119,15 +125,20 @@ public final class RedisLink implements AutoCloseable {
             var options = ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
-            trustedCertificates.ifPresent(pem -> options.sslOptions(
-                    SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+            trustedCertificates.ifPresent(pem -> options.sslOptions(SslOptions.builder()
+                    .jdkSslProvider()
+                    .trustManager(pem.toFile())
+                    .build()));
             client.setOptions(options.build());
             return client;
         };
     }
 
-    private RedisLink(ClientResources resources, java.util.function.Function<ClientResources, RedisClient> standalone,
-            Duration reconnectMaxDelay, String where) {
+    private RedisLink(
+            ClientResources resources,
+            Function<ClientResources, RedisClient> standalone,
+            Duration reconnectMaxDelay,
+            String where) {
         this(resources, standalone.apply(resources), reconnectMaxDelay, where);
     }
 
@@ -209,7 +220,8 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private void trySubscribe(Receiver receiver, Optional<String> pattern, String... channelNames) {
-        boolean withdrawn = pattern.isPresent() ? patterns.get(pattern.get()) != receiver
+        boolean withdrawn = pattern.isPresent()
+                ? patterns.get(pattern.get()) != receiver
                 : channelNames.length > 0 && channels.get(channelNames[0]) != receiver;
         if (closed || withdrawn) {
             return;
@@ -221,8 +233,10 @@ public final class RedisLink implements AutoCloseable {
                         async.subscribe(channelNames).toCompletableFuture())
                 .whenComplete((ok, e) -> {
                     if (e != null && !closed) {
-                        log.warn("cannot subscribe to {} yet, retrying: {}",
-                                pattern.orElse(String.join(",", channelNames)), e.toString());
+                        log.warn(
+                                "cannot subscribe to {} yet, retrying: {}",
+                                pattern.orElse(String.join(",", channelNames)),
+                                e.toString());
                         CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
                                 .execute(() -> trySubscribe(receiver, pattern, channelNames));
                     }
@@ -254,8 +268,11 @@ public final class RedisLink implements AutoCloseable {
 
     /** The id of the newest entry of the stream, if it has any. */
     public CompletableFuture<Optional<String>> newestId(String stream) {
-        return pub.xrevrange(stream, Range.create("-", "+"), Limit.from(1)).toCompletableFuture()
-                .thenApply(entries -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0).getId()));
+        return pub.xrevrange(stream, Range.create("-", "+"), Limit.from(1))
+                .toCompletableFuture()
+                .thenApply(entries -> entries.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(entries.get(0).getId()));
     }
 
     /**
@@ -274,8 +291,10 @@ public final class RedisLink implements AutoCloseable {
             }
             connection = reader;
         }
-        return connection.async().xread(XReadArgs.Builder.count(count).block(block),
-                XReadArgs.StreamOffset.from(stream, after)).toCompletableFuture();
+        return connection
+                .async()
+                .xread(XReadArgs.Builder.count(count).block(block), XReadArgs.StreamOffset.from(stream, after))
+                .toCompletableFuture();
     }
 
     /** {@code SET key value PX ttl}. */
@@ -317,10 +336,12 @@ public final class RedisLink implements AutoCloseable {
      */
     public CompletableFuture<Integer> subscribers(String channel) {
         if (cluster.isEmpty()) {
-            return pub.pubsubNumsub(channel).toCompletableFuture()
+            return pub.pubsubNumsub(channel)
+                    .toCompletableFuture()
                     .thenApply(counts -> counts.getOrDefault(channel, 0L).intValue());
         }
-        return ShardedLink.sum(cluster.get().async().all().commands().pubsubNumsub(channel).futures(), channel);
+        return ShardedLink.sum(
+                cluster.get().async().all().commands().pubsubNumsub(channel).futures(), channel);
     }
 
     /** Whether both connections are up now. */

@@ -14,6 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Socket snapshots in the JSON shape Node's adapter ships in {@code fetchSockets} answers:
@@ -23,10 +26,10 @@ import java.util.Map;
 public final class RemoteSockets {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteSockets.class);
+    private static final Logger log = LoggerFactory.getLogger(RemoteSockets.class);
     // As JavaScript's Date.prototype.toString() in UTC, which Node puts in handshake.time.
     private static final DateTimeFormatter JS_DATE = DateTimeFormatter.ofPattern(
-            "EEE MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", Locale.ROOT)
+                    "EEE MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private RemoteSockets() {}
@@ -78,7 +81,9 @@ public final class RemoteSockets {
             headers.put(e.getKey().toLowerCase(Locale.ROOT), values);
         });
         Map<String, String> query = new LinkedHashMap<>();
-        h.path("query").properties().forEach(e -> query.put(e.getKey(), e.getValue().asText()));
+        h.path("query")
+                .properties()
+                .forEach(e -> query.put(e.getKey(), e.getValue().asText()));
         var issued = h.path("issued");
         var handshake = new Handshake(
                 headers,
@@ -89,11 +94,12 @@ public final class RemoteSockets {
                 h.path("url").asText(""),
                 h.path("secure").asBoolean(false));
         Map<String, Object> data = node.path("data").isObject()
-                ? MAPPER.convertValue(node.get("data"), MAPPER.getTypeFactory()
-                        .constructMapType(LinkedHashMap.class, String.class, Object.class))
+                ? MAPPER.convertValue(
+                        node.get("data"),
+                        MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class))
                 : new LinkedHashMap<>();
         // SocketDetails takes no null values: JSON nulls in data are left out
-        data.values().removeIf(java.util.Objects::isNull);
+        data.values().removeIf(Objects::isNull);
         return new SocketDetails(
                 node.path("id").asText(),
                 nsp,

@@ -51,7 +51,9 @@ public final class ShardedCodec {
      * sender waits for an answer from every node.
      */
     public String channelOf(ClusterMessage message) {
-        if (message instanceof ClusterMessage.Broadcast b && b.requestId().isEmpty() && b.opts().rooms().size() == 1) {
+        if (message instanceof ClusterMessage.Broadcast b
+                && b.requestId().isEmpty()
+                && b.opts().rooms().size() == 1) {
             String room = b.opts().rooms().iterator().next();
             boolean dynamic = switch (mode) {
                 case STATIC -> false;

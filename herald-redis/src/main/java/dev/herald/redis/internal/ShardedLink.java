@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,8 +77,8 @@ public final class ShardedLink implements AutoCloseable {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
     /** Starts connecting to the cluster at these seed URIs; returns at once. */
-    public ShardedLink(List<String> uris, Duration reconnectMaxDelay, Duration commandTimeout,
-            Duration topologyRefreshPeriod) {
+    public ShardedLink(
+            List<String> uris, Duration reconnectMaxDelay, Duration commandTimeout, Duration topologyRefreshPeriod) {
         this.description = Unreachable.where(uris);
         this.reconnectMaxDelay = reconnectMaxDelay;
         this.resources = ClientResources.builder()
@@ -86,7 +87,9 @@ public final class ShardedLink implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = clusterClient(resources, uris, commandTimeout, topologyRefreshPeriod);
-        this.events = resources.eventBus().get()
+        this.events = resources
+                .eventBus()
+                .get()
                 .filter(e -> e instanceof ClusterTopologyChangedEvent || e instanceof ConnectionActivatedEvent)
                 .subscribe(e -> scheduleResubscribe());
         Thread.ofVirtual().name("herald-redis-cluster-connect").start(this::connect);
@@ -99,11 +102,13 @@ public final class ShardedLink implements AutoCloseable {
      */
     public static RedisClusterClient clusterClient(
             ClientResources resources, List<String> uris, Duration commandTimeout, Duration topologyRefreshPeriod) {
-        var redisUris = uris.stream().map(uri -> {
-            var parsed = RedisURI.create(uri);
-            parsed.setTimeout(commandTimeout);
-            return parsed;
-        }).toList();
+        var redisUris = uris.stream()
+                .map(uri -> {
+                    var parsed = RedisURI.create(uri);
+                    parsed.setTimeout(commandTimeout);
+                    return parsed;
+                })
+                .toList();
         var client = RedisClusterClient.create(resources, redisUris);
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
@@ -153,12 +158,18 @@ public final class ShardedLink implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (Unreachable.test(e)) {
-                    log.warn("the Redis Cluster at {} is unreachable ({}); trying again in {} ms",
-                            description, Unreachable.rootMessage(e), delay.toMillis());
+                    log.warn(
+                            "the Redis Cluster at {} is unreachable ({}); trying again in {} ms",
+                            description,
+                            Unreachable.rootMessage(e),
+                            delay.toMillis());
                 } else {
                     // nobody waits for this thread to throw to: say it loudly, and keep trying
-                    log.error("the Redis Cluster at {} refused the connection ({}); trying again in {} ms",
-                            description, Unreachable.rootMessage(e), delay.toMillis());
+                    log.error(
+                            "the Redis Cluster at {} refused the connection ({}); trying again in {} ms",
+                            description,
+                            Unreachable.rootMessage(e),
+                            delay.toMillis());
                 }
                 try {
                     Thread.sleep(delay);
@@ -210,22 +221,24 @@ public final class ShardedLink implements AutoCloseable {
         if (closed || sub == null || !resubscribeScheduled.compareAndSet(false, true)) {
             return;
         }
-        CompletableFuture.delayedExecutor(RESUBSCRIBE_DEBOUNCE_MS, TimeUnit.MILLISECONDS).execute(() -> {
-            resubscribeScheduled.set(false);
-            if (closed) {
-                return;
-            }
-            try {
-                openMasterConnections();
-                resubscriptions.incrementAndGet();
-                log.debug("subscribing {} sharded channels again after a topology or connection change",
-                        channels.size());
-                channels.keySet().forEach(this::trySubscribe);
-            } catch (RuntimeException e) {
-                // the connections are closing, or the topology changes again: the next event retries
-                log.debug("cannot renew the subscriptions now: {}", e.toString());
-            }
-        });
+        CompletableFuture.delayedExecutor(RESUBSCRIBE_DEBOUNCE_MS, TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    resubscribeScheduled.set(false);
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        openMasterConnections();
+                        resubscriptions.incrementAndGet();
+                        log.debug(
+                                "subscribing {} sharded channels again after a topology or connection change",
+                                channels.size());
+                        channels.keySet().forEach(this::trySubscribe);
+                    } catch (RuntimeException e) {
+                        // the connections are closing, or the topology changes again: the next event retries
+                        log.debug("cannot renew the subscriptions now: {}", e.toString());
+                    }
+                });
     }
 
     /**
@@ -255,7 +268,8 @@ public final class ShardedLink implements AutoCloseable {
     private static CompletableFuture<Void> openMasterConnections(StatefulRedisClusterConnection<?, ?> p) {
         var opening = p.getPartitions().stream()
                 .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL))
-                .map(node -> p.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()))
+                .map(node -> p.getConnectionAsync(
+                        node.getUri().getHost(), node.getUri().getPort()))
                 .toArray(CompletableFuture<?>[]::new);
         return CompletableFuture.allOf(opening);
     }
@@ -295,11 +309,11 @@ public final class ShardedLink implements AutoCloseable {
 
     /** The sum of the per-node counts of a channel; a node that did not answer counts 0. */
     static CompletableFuture<Integer> sum(CompletableFuture<Map<String, Long>>[] counts, String channel) {
-        var total = new java.util.concurrent.atomic.AtomicInteger();
+        var total = new AtomicInteger();
         var each = new CompletableFuture<?>[counts.length];
         for (int i = 0; i < counts.length; i++) {
-            each[i] = counts[i].handle((map, e) -> e == null
-                    ? total.addAndGet(map.getOrDefault(channel, 0L).intValue()) : 0);
+            each[i] = counts[i].handle((map, e) ->
+                    e == null ? total.addAndGet(map.getOrDefault(channel, 0L).intValue()) : 0);
         }
         return CompletableFuture.allOf(each).thenApply(ignored -> total.get());
     }

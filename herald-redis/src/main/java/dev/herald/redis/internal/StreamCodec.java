@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.adapter.PersistedSession;
-import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.internal.MsgPack;
+import dev.herald.socketio.parser.Packet;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -64,9 +64,11 @@ public final class StreamCodec {
         fields.put("type", utf8(whole.get("type").asText()));
         JsonNode data = whole.get("data");
         if (data != null) {
-            fields.put("data", ClusterCodec.hasBinary(data)
-                    ? utf8(Base64.getEncoder().encodeToString(MsgPack.encode(data)))
-                    : json(data));
+            fields.put(
+                    "data",
+                    ClusterCodec.hasBinary(data)
+                            ? utf8(Base64.getEncoder().encodeToString(MsgPack.encode(data)))
+                            : json(data));
         }
         return fields;
     }
@@ -99,7 +101,11 @@ public final class StreamCodec {
         }
         byte[] data = fields.get("data");
         if (data != null && data.length > 0) {
-            node.set("data", data[0] == '{' ? parseJson(data) : MsgPack.decode(Base64.getDecoder().decode(data)));
+            node.set(
+                    "data",
+                    data[0] == '{'
+                            ? parseJson(data)
+                            : MsgPack.decode(Base64.getDecoder().decode(data)));
         }
         return messages.decode(node);
     }
@@ -147,13 +153,19 @@ public final class StreamCodec {
             throw new IllegalArgumentException("session without sid or pid");
         }
         Map<String, Object> data = node.path("data").isObject()
-                ? JSON.convertValue(node.get("data"), JSON.getTypeFactory().constructMapType(
-                        LinkedHashMap.class, String.class, Object.class))
+                ? JSON.convertValue(
+                        node.get("data"),
+                        JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class))
                 : Map.of();
-        data.values().removeIf(java.util.Objects::isNull);
-        return new PersistedSession(node.get("sid").asText(), node.get("pid").asText(),
-                new LinkedHashSet<>(Wire.stringList(node.get("rooms"))), data,
-                node.path("startOffset").isTextual() ? Optional.of(node.get("startOffset").asText()) : Optional.empty());
+        data.values().removeIf(Objects::isNull);
+        return new PersistedSession(
+                node.get("sid").asText(),
+                node.get("pid").asText(),
+                new LinkedHashSet<>(Wire.stringList(node.get("rooms"))),
+                data,
+                node.path("startOffset").isTextual()
+                        ? Optional.of(node.get("startOffset").asText())
+                        : Optional.empty());
     }
 
     // ---- pieces ----
@@ -169,7 +181,7 @@ public final class StreamCodec {
     private static JsonNode parseJson(byte[] bytes) {
         try {
             return JSON.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON data", e);
         }
     }

@@ -1,9 +1,15 @@
 package dev.herald.redis.internal;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 
@@ -27,12 +33,13 @@ public final class Unreachable {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t instanceof java.nio.channels.UnresolvedAddressException) {
+            if (t instanceof IOException
+                    || t instanceof ConnectTimeoutException
+                    || t instanceof UnresolvedAddressException) {
                 return true;
             }
         }
-        return failure instanceof io.lettuce.core.RedisConnectionException && failure.getCause() == null;
+        return failure instanceof RedisConnectionException && failure.getCause() == null;
     }
 
     /** The next wait: twice the last one, at most {@code max}. */
@@ -56,7 +63,11 @@ public final class Unreachable {
                 if (!test(e)) {
                     throw e;
                 }
-                log.warn("Redis at {} is unreachable ({}); trying again in {} ms", where, rootMessage(e), delay.toMillis());
+                log.warn(
+                        "Redis at {} is unreachable ({}); trying again in {} ms",
+                        where,
+                        rootMessage(e),
+                        delay.toMillis());
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
@@ -69,15 +80,17 @@ public final class Unreachable {
     }
 
     /** Hosts and ports of Redis URIs, for logs: a URI may carry a password. */
-    public static String where(java.util.List<String> uris) {
-        return uris.stream().map(uri -> {
-            try {
-                var parsed = io.lettuce.core.RedisURI.create(uri);
-                return parsed.getHost() + ":" + parsed.getPort();
-            } catch (RuntimeException e) {
-                return "the given URI";
-            }
-        }).collect(java.util.stream.Collectors.joining(","));
+    public static String where(List<String> uris) {
+        return uris.stream()
+                .map(uri -> {
+                    try {
+                        var parsed = RedisURI.create(uri);
+                        return parsed.getHost() + ":" + parsed.getPort();
+                    } catch (RuntimeException e) {
+                        return "the given URI";
+                    }
+                })
+                .collect(Collectors.joining(","));
     }
 
     /** The message of the innermost cause, which names what failed (refused, timed out, …). */

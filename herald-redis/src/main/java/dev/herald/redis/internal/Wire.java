@@ -27,6 +27,7 @@ public final class Wire {
 
     /** The node factory of every tree built here. */
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Wire() {}

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.socketio.Handshake;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.ClusterMessage;
 import dev.herald.socketio.adapter.ClusterResponse;
-import dev.herald.socketio.Handshake;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.internal.MsgPack;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,22 +48,25 @@ class ClassicCodecTest {
             assertThat(j.opts().except()).containsExactly("b");
             assertThat(j.rooms()).containsExactly("c");
 
-            var fromEmitter = codec.decodeRequest(utf8(
-                    "{\"type\":4,\"opts\":{\"rooms\":[],\"except\":[]},\"close\":true}")).orElseThrow();
+            var fromEmitter = codec.decodeRequest(
+                            utf8("{\"type\":4,\"opts\":{\"rooms\":[],\"except\":[]},\"close\":true}"))
+                    .orElseThrow();
             assertThat(((ClusterMessage.DisconnectSockets) fromEmitter).close()).isTrue();
             assertThat(fromEmitter.uid()).isEmpty();
         }
 
         @Test
         void serverSideEmitWithAndWithoutAck() {
-            var plain = (ClusterMessage.ServerSideEmit) codec.decodeRequest(utf8(
-                    "{\"uid\":\"emitter\",\"type\":6,\"data\":[\"hello\",1,\"two\"]}")).orElseThrow();
+            var plain = (ClusterMessage.ServerSideEmit)
+                    codec.decodeRequest(utf8("{\"uid\":\"emitter\",\"type\":6,\"data\":[\"hello\",1,\"two\"]}"))
+                            .orElseThrow();
             assertThat(plain.event()).isEqualTo("hello");
             assertThat(plain.args().toString()).isEqualTo("[1,\"two\"]");
             assertThat(plain.requestId()).isEmpty();
 
-            var withAck = (ClusterMessage.ServerSideEmit) codec.decodeRequest(utf8(
-                    "{\"uid\":\"n1\",\"requestId\":\"r1\",\"type\":6,\"data\":[\"q\"]}")).orElseThrow();
+            var withAck = (ClusterMessage.ServerSideEmit)
+                    codec.decodeRequest(utf8("{\"uid\":\"n1\",\"requestId\":\"r1\",\"type\":6,\"data\":[\"q\"]}"))
+                            .orElseThrow();
             assertThat(withAck.requestId()).contains("r1");
         }
 
@@ -72,7 +75,8 @@ class ClassicCodecTest {
             var request = JSON.readTree("{\"uid\":\"n1\",\"requestId\":\"r1\",\"type\":7,"
                     + "\"packet\":{\"type\":2,\"data\":[\"poll\"],\"nsp\":\"/chat\"},"
                     + "\"opts\":{\"rooms\":[\"a\"],\"except\":[],\"flags\":{\"timeout\":1000,\"volatile\":true}}}");
-            var b = (ClusterMessage.Broadcast) codec.decodeRequest(MsgPack.encode(request)).orElseThrow();
+            var b = (ClusterMessage.Broadcast)
+                    codec.decodeRequest(MsgPack.encode(request)).orElseThrow();
             assertThat(b.requestId()).contains("r1");
             assertThat(b.packet().type()).isEqualTo(PacketType.EVENT);
             assertThat(b.opts().flags().timeout()).contains(Duration.ofSeconds(1));
@@ -118,13 +122,15 @@ class ClassicCodecTest {
 
         @Test
         void broadcastCountsAndAcksCarryTheirType() throws Exception {
-            var count = codec.decodeResponse(utf8("{\"type\":8,\"requestId\":\"r\",\"clientCount\":3}"),
+            var count = codec.decodeResponse(
+                    utf8("{\"type\":8,\"requestId\":\"r\",\"clientCount\":3}"),
                     id -> Optional.of(ClusterMessage.Broadcast.class));
             assertThat(count).contains(new ClusterResponse.BroadcastClientCount("r", 3));
             var ack = codec.decodeResponse(
                     MsgPack.encode(JSON.readTree("{\"type\":9,\"requestId\":\"r\",\"packet\":\"yes\"}")),
                     id -> Optional.of(ClusterMessage.Broadcast.class));
-            assertThat(((ClusterResponse.BroadcastAck) ack.orElseThrow()).args().toString()).isEqualTo("[\"yes\"]");
+            assertThat(((ClusterResponse.BroadcastAck) ack.orElseThrow()).args().toString())
+                    .isEqualTo("[\"yes\"]");
         }
     }
 
@@ -134,33 +140,44 @@ class ClassicCodecTest {
         @Test
         void aBroadcastToOneRoomGoesToItsChannelAsMsgpack() throws Exception {
             var packet = new Packet(PacketType.BINARY_EVENT, "/chat", JSON.readTree("[\"e\",1]"));
-            var out = codec.encode(new ClusterMessage.Broadcast("u", "/chat", packet,
+            var out = codec.encode(new ClusterMessage.Broadcast(
+                    "u",
+                    "/chat",
+                    packet,
                     new BroadcastOptions(Set.of("r"), Set.of(), BroadcastFlags.DEFAULT.withCompress(false)),
                     Optional.empty()));
             assertThat(out.channel()).isEqualTo("socket.io#/chat#r#");
-            assertThat(MsgPack.decode(out.payload()).toString()).isEqualTo(
-                    "[\"u\",{\"type\":2,\"data\":[\"e\",1],\"nsp\":\"/chat\"},"
+            assertThat(MsgPack.decode(out.payload()).toString())
+                    .isEqualTo("[\"u\",{\"type\":2,\"data\":[\"e\",1],\"nsp\":\"/chat\"},"
                             + "{\"rooms\":[\"r\"],\"except\":[],\"flags\":{\"compress\":false}}]");
         }
 
         @Test
         void fetchSocketsAnswersInNodesShape() throws Exception {
-            var handshake = new Handshake(Map.of("origin", List.of("http://x")), Map.of("EIO", "4"),
-                    JSON.readTree("{}"), "127.0.0.1", Instant.ofEpochMilli(1000), "/socket.io/", false);
+            var handshake = new Handshake(
+                    Map.of("origin", List.of("http://x")),
+                    Map.of("EIO", "4"),
+                    JSON.readTree("{}"),
+                    "127.0.0.1",
+                    Instant.ofEpochMilli(1000),
+                    "/socket.io/",
+                    false);
             var details = new SocketDetails("s", "/chat", handshake, Set.of("s"), Map.of("k", 1));
             var out = codec.encode(new ClusterResponse.FetchSockets("r", List.of(details)), "asker", false);
             assertThat(out.channel()).isEqualTo("socket.io-response#/chat#");
-            assertThat(new String(out.payload(), StandardCharsets.UTF_8)).isEqualTo(
-                    "{\"requestId\":\"r\",\"sockets\":[{\"id\":\"s\",\"handshake\":{\"headers\":{\"origin\":\"http://x\"},"
-                            + "\"time\":\"Thu Jan 01 1970 00:00:01 GMT+0000 (Coordinated Universal Time)\","
-                            + "\"address\":\"127.0.0.1\",\"xdomain\":true,\"secure\":false,\"issued\":1000,"
-                            + "\"url\":\"/socket.io/\",\"query\":{\"EIO\":\"4\"},\"auth\":{}},"
-                            + "\"rooms\":[\"s\"],\"data\":{\"k\":1}}]}");
+            assertThat(new String(out.payload(), StandardCharsets.UTF_8))
+                    .isEqualTo(
+                            "{\"requestId\":\"r\",\"sockets\":[{\"id\":\"s\",\"handshake\":{\"headers\":{\"origin\":\"http://x\"},"
+                                    + "\"time\":\"Thu Jan 01 1970 00:00:01 GMT+0000 (Coordinated Universal Time)\","
+                                    + "\"address\":\"127.0.0.1\",\"xdomain\":true,\"secure\":false,\"issued\":1000,"
+                                    + "\"url\":\"/socket.io/\",\"query\":{\"EIO\":\"4\"},\"auth\":{}},"
+                                    + "\"rooms\":[\"s\"],\"data\":{\"k\":1}}]}");
         }
 
         @Test
         void socketDataThatJacksonCannotWriteIsSentEmpty() throws Exception {
-            var handshake = new Handshake(Map.of(), Map.of(), JSON.readTree("{}"), "127.0.0.1", Instant.EPOCH, "/", false);
+            var handshake =
+                    new Handshake(Map.of(), Map.of(), JSON.readTree("{}"), "127.0.0.1", Instant.EPOCH, "/", false);
             var details = new SocketDetails("s", "/chat", handshake, Set.of("s"), Map.of("lock", new Object()));
             var out = codec.encode(new ClusterResponse.FetchSockets("r", List.of(details)), "asker", false);
             assertThat(new String(out.payload(), StandardCharsets.UTF_8)).contains("\"data\":{}");
