@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Herald's benchmark: every scenario against every server, side by side, in one go.
 #
-#   herald-bench/run.sh [--quick] [--servers herald,raw,raw-batched,node,netty-socketio]
+#   herald-bench/run.sh [--quick] [--servers herald,herald-tomcat,herald-jetty,raw,raw-batched,node,netty-socketio]
 #                       [--scenarios idle,echo,broadcast,storm[,jitter]]
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
 #                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
@@ -14,7 +14,8 @@
 # against Node and raw Netty on stdout and in herald-bench/target/results.md. A run where the
 # generator used >= 90 % of its core is refused by the table, not averaged in.
 #
-# Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), raw (Netty 4.2
+# Servers: herald (dev.herald.bench.BenchServer, as ./herald bench-server), herald-tomcat and
+# herald-jetty (the same app on herald-servlet in embedded Tomcat 11 / Jetty 12), raw (Netty 4.2
 # WebSocket, no Socket.IO machinery, one flush per frame), raw-batched (the same, one flush per
 # read; echo only), node (socket.io 4.8.x), netty-socketio (2.0.14).
 #
@@ -78,7 +79,7 @@ done
 IFS=, read -r -a server_list <<< "$SERVERS"
 IFS=, read -r -a scenario_list <<< "$SCENARIOS"
 for s in "${server_list[@]}"; do
-  case "$s" in herald|raw|raw-batched|node|netty-socketio) ;; *) die "unknown server '$s' (herald, raw, raw-batched, node, netty-socketio)" ;; esac
+  case "$s" in herald|herald-tomcat|herald-jetty|raw|raw-batched|node|netty-socketio) ;; *) die "unknown server '$s' (herald, herald-tomcat, herald-jetty, raw, raw-batched, node, netty-socketio)" ;; esac
 done
 for s in "${scenario_list[@]}"; do
   case "$s" in idle|echo|broadcast|storm|jitter) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm, jitter)" ;; esac
@@ -130,7 +131,10 @@ server_cmd() {
     node) echo "node --expose-gc $BENCH/node/server.js --port $2 ${3:-}" ;;
     # What ./herald bench-server runs, without its build step.
     herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 ${3:-}" ;;
-    *) die "unknown server '$1' (herald, raw, raw-batched, node, netty-socketio)" ;;
+    # The same app on herald-servlet, in embedded Tomcat 11 or Jetty 12.
+    herald-tomcat) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 --servlet tomcat ${3:-}" ;;
+    herald-jetty) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 --servlet jetty ${3:-}" ;;
+    *) die "unknown server '$1' (herald, herald-tomcat, herald-jetty, raw, raw-batched, node, netty-socketio)" ;;
   esac
 }
 server_gc() { [ "$1" = node ] && echo usr2 || echo jcmd; }

@@ -8,6 +8,8 @@ module dev.herald.netty {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
     requires org.slf4j;
 
     exports dev.herald.netty;

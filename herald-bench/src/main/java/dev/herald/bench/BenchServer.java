@@ -2,8 +2,11 @@ package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.bench.servers.ServerArgs;
+import dev.herald.engineio.CorsOptions;
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.examples.fixtures.Transport;
 import dev.herald.engineio.EngineIoServer;
+import dev.herald.netty.IoTransport;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.Namespace;
 import dev.herald.socketio.SocketIoOptions;
@@ -31,26 +34,49 @@ import java.util.concurrent.CountDownLatch;
 public final class BenchServer {
     private BenchServer() {}
 
-    private static final String USAGE = "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N]";
+    private static final String USAGE =
+            "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N] [--io-transport nio|epoll|io-uring] [--servlet tomcat|jetty]";
 
     /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
-    record Flags(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+    record Flags(
+            int port, boolean recovery, boolean logRecovery, int ioThreads, IoTransport io, Optional<Transport> servlet) {
 
         static Flags parse(String[] args) {
             int port = -1;
             int ioThreads = 0;
             boolean recovery = false;
             boolean logRecovery = false;
+            Optional<Transport> servlet = Optional.empty();
+            IoTransport io = IoTransport.AUTO;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--recovery" -> recovery = true;
                     case "--log-recovery" -> logRecovery = true;
                     case "--port" -> port = number(args, ++i, "--port", 0, 65535);
                     case "--io-threads" -> ioThreads = number(args, ++i, "--io-threads", 1, 1024);
+                    case "--io-transport" -> {
+                        if (++i >= args.length) {
+                            throw new IllegalArgumentException("--io-transport needs a value");
+                        }
+                        io = switch (args[i]) {
+                            case "nio" -> IoTransport.NIO;
+                            case "epoll" -> IoTransport.EPOLL;
+                            case "io-uring" -> IoTransport.IO_URING;
+                            default -> throw new IllegalArgumentException(
+                                    "--io-transport must be nio, epoll or io-uring, got '" + args[i] + "'");
+                        };
+                    }
+                    case "--servlet" -> {
+                        if (++i >= args.length) {
+                            throw new IllegalArgumentException("--servlet needs a value");
+                        }
+                        servlet = Optional.of(Transport.servlet(args[i]));
+                    }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
-            return new Flags(port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads);
+            return new Flags(
+                    port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads, io, servlet);
         }
 
         private static int number(String[] args, int i, String option, int min, int max) {
@@ -80,7 +106,19 @@ public final class BenchServer {
             System.exit(2);
             return;
         }
-        NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads());
+        if (flags.servlet().isPresent()) {
+            // The same app on herald-servlet in an embedded container, for the cost of that transport.
+            Transport.Running running = flags.servlet()
+                    .get()
+                    .start("127.0.0.1", flags.port(), "/socket.io/", engine(app(flags.recovery(), flags.logRecovery())),
+                            CorsOptions.sameOriginOnly());
+            System.err.println("BenchServer on " + running.transport().label());
+            ServerArgs.announce(running.port());
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+            new CountDownLatch(1).await();
+            return;
+        }
+        NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads(), flags.io());
         ServerArgs.announce(server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         new CountDownLatch(1).await();
@@ -103,6 +141,28 @@ public final class BenchServer {
      * Netty event loops, 0 for Netty's default.
      */
     public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
+        return start(port, recovery, logRecovery, ioThreads, IoTransport.AUTO);
+    }
+
+    /** As {@link #start(int, boolean, boolean, int)}, on this I/O transport. */
+    public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads, IoTransport io) {
+        return NettyServer.builder()
+                .ioTransport(io)
+                .host("127.0.0.1")
+                .port(port)
+                .engine(engine(app(recovery, logRecovery)))
+                .serveClient(false)
+                .ioThreads(ioThreads)
+                .build()
+                .start();
+    }
+
+    private static EngineIoServer engine(SocketIoServer io) {
+        return EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
+    }
+
+    /** The benchmark app: echo, join, bcast. */
+    private static SocketIoServer app(boolean recovery, boolean logRecovery) {
         SocketIoOptions.Builder builder = SocketIoOptions.builder();
         if (recovery) {
             builder.connectionStateRecovery(Duration.ofMinutes(2), true);
@@ -123,15 +183,7 @@ public final class BenchServer {
             args.ack();
         });
         io.on("bcast", (socket, args) -> io.to("all").emit("tick", args.nodes().toArray()));
-        EngineIoServer engine = EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
-        return NettyServer.builder()
-                .host("127.0.0.1")
-                .port(port)
-                .engine(engine)
-                .serveClient(false)
-                .ioThreads(ioThreads)
-                .build()
-                .start();
+        return io;
     }
 
     /** The in-memory adapter, telling stderr when it keeps a session and when it is asked for one. */

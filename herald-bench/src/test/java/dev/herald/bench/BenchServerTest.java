@@ -3,6 +3,9 @@ package dev.herald.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.examples.fixtures.Transport;
+import dev.herald.netty.IoTransport;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** BenchServer's command line: its fixed set of options, and nothing else. */
@@ -11,8 +14,8 @@ class BenchServerTest {
     @Test
     void readsEveryOption() {
         BenchServer.Flags flags = BenchServer.Flags.parse(
-                new String[] {"--port", "3001", "--recovery", "--log-recovery", "--io-threads", "2"});
-        assertThat(flags).isEqualTo(new BenchServer.Flags(3001, true, true, 2));
+                new String[] {"--port", "3001", "--recovery", "--log-recovery", "--io-threads", "2", "--io-transport", "io-uring", "--servlet", "jetty"});
+        assertThat(flags).isEqualTo(new BenchServer.Flags(3001, true, true, 2, IoTransport.IO_URING, Optional.of(Transport.JETTY)));
     }
 
     @Test
@@ -23,5 +26,7 @@ class BenchServerTest {
                 .hasMessage("--port must be a whole number from 0 to 65535, got 'x'");
         assertThatThrownBy(() -> BenchServer.Flags.parse(new String[] {"--io-threads"}))
                 .hasMessage("--io-threads needs a value");
+        assertThatThrownBy(() -> BenchServer.Flags.parse(new String[] {"--servlet", "undertow"}))
+                .hasMessage("--servlet must be tomcat or jetty, got 'undertow'");
     }
 }

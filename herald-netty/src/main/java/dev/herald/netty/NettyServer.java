@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +64,7 @@ public final class NettyServer implements AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final int ioThreads;
+    private final IoTransport ioTransport;
     private final ServerContext context;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
@@ -74,11 +76,14 @@ public final class NettyServer implements AutoCloseable {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private volatile int boundPort = -1;
+    // Set by start(), on the caller's thread.
+    private volatile IoTransport resolvedTransport;
 
     private NettyServer(Builder b) {
         this.host = b.host;
         this.requestedPort = b.port;
         this.ioThreads = b.ioThreads;
+        this.ioTransport = b.ioTransport;
         this.maxInitialLineLength = b.maxInitialLineLength;
         this.maxHeaderSize = b.maxHeaderSize;
         this.headersTimeout = b.headersTimeout;
@@ -110,8 +115,10 @@ public final class NettyServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        IoTransport io = ioTransport.resolve();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io.handlerFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, io.handlerFactory());
+        resolvedTransport = io;
         EngineIoOptions options = context.engine().options();
         int max = options.maxHttpBufferSize();
         // The engine reads the channel's writability for its slow-consumer policy.
@@ -122,7 +129,7 @@ public final class NettyServer implements AutoCloseable {
                 .setMaxHeaderSize(maxHeaderSize);
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(io.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, mark)
@@ -153,17 +160,23 @@ public final class NettyServer implements AutoCloseable {
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         log.info(
-                "Herald listening on {}://{}:{}{}",
+                "Herald listening on {}://{}:{}{} ({})",
                 sslContext.isPresent() ? "https" : "http",
                 host,
                 boundPort,
-                context.path());
+                context.path(),
+                io.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         return this;
     }
 
     /** The bound port (useful with port 0); -1 before {@link #start()}. */
     public int port() {
         return boundPort;
+    }
+
+    /** The I/O transport chosen at {@link #start()} (never {@code AUTO}); empty before it. */
+    public Optional<IoTransport> ioTransport() {
+        return Optional.ofNullable(resolvedTransport);
     }
 
     /** The host this server binds. */
@@ -230,6 +243,7 @@ public final class NettyServer implements AutoCloseable {
         private boolean corsCredentials;
         private CorsOptions cors;
         private int ioThreads;
+        private IoTransport ioTransport = IoTransport.AUTO;
         private ClassLoader classLoader = NettyServer.class.getClassLoader();
         private int maxInitialLineLength = 8192;
         private int maxHeaderSize = 16384;
@@ -412,6 +426,12 @@ public final class NettyServer implements AutoCloseable {
          */
         public Builder corsAllowCredentials(boolean allow) {
             this.corsCredentials = allow;
+            return this;
+        }
+
+        /** How the server talks to the kernel; {@link IoTransport#AUTO} (epoll on Linux, else NIO) by default. */
+        public Builder ioTransport(IoTransport transport) {
+            this.ioTransport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
