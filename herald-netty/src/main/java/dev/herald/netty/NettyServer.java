@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +89,7 @@ public final class NettyServer implements AutoCloseable {
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
                                 ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader, b.pages),
+                        b.classLoader, b.pages, b.pageTypes),
                 b.serveClient, sslContext.isPresent(), b.classLoader);
     }
 
@@ -211,7 +213,9 @@ public final class NettyServer implements AutoCloseable {
         private Path staticDirectory;
         private String staticClasspathPrefix;
         private boolean serveClient = true;
-        private final Map<String, String> pages = new LinkedHashMap<>();
+        private final Map<String, Supplier<byte[]>> pages = new LinkedHashMap<>();
+        // Content types of the pages that are not HTML.
+        private final Map<String, String> pageTypes = new LinkedHashMap<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private boolean corsCredentials;
         private CorsOptions cors;
@@ -330,7 +334,25 @@ public final class NettyServer implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("page path must start with /, was " + path);
             }
-            pages.put(path, html);
+            byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+            pages.put(path, () -> bytes);
+            return this;
+        }
+
+        /**
+         * Serves what {@code body} returns at exactly this path, computed anew for each GET on a
+         * virtual thread (it may block): a status page, or the text of a metrics scrape
+         * ({@code page("/metrics", "text/plain; version=0.0.4; charset=utf-8", registry::scrape)}).
+         */
+        public Builder page(String path, String contentType, Supplier<String> body) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("page path must start with /, was " + path);
+            }
+            pages.put(path, () -> body.get().getBytes(StandardCharsets.UTF_8));
+            pageTypes.put(path, contentType);
             return this;
         }
 

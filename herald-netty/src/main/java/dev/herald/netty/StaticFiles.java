@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Pages given inline (exact paths), then static files from a directory and/or a classpath prefix. Paths that try to leave the root
@@ -43,14 +44,17 @@ final class StaticFiles {
     private final Optional<Path> directory;
     private final Optional<String> classpathPrefix;
     private final ClassLoader loader;
-    private final Map<String, Found> pages;
+    // Inline pages by exact path: their bodies (computed on each lookup) and content types.
+    private final Map<String, Supplier<byte[]>> pages;
+    private final Map<String, String> pageTypes;
 
-    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader, Map<String, String> pages) {
+    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader,
+            Map<String, Supplier<byte[]>> pages, Map<String, String> pageTypes) {
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
         this.loader = loader;
-        this.pages = pages.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new Found(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), TYPES.get("html"))));
+        this.pages = Map.copyOf(pages);
+        this.pageTypes = Map.copyOf(pageTypes);
     }
 
     boolean enabled() {
@@ -59,9 +63,9 @@ final class StaticFiles {
 
     /** The file for a decoded URL path such as {@code /app/main.js}; {@code /} means index.html. */
     Optional<Found> find(String urlPath) {
-        Found page = pages.get(urlPath);
+        Supplier<byte[]> page = pages.get(urlPath);
         if (page != null) {
-            return Optional.of(page);
+            return Optional.of(new Found(page.get(), pageTypes.getOrDefault(urlPath, TYPES.get("html"))));
         }
         String rel = relative(urlPath);
         if (rel == null) {

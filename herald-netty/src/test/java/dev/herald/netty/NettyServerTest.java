@@ -167,6 +167,16 @@ class NettyServerTest {
         }
 
         @Test
+        void servesADynamicPageComputedAnewForEachRequest() throws Exception {
+            java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+            try (TestServer server = TestServer.start(o -> o,
+                    s -> s.page("/metrics", "text/plain; charset=UTF-8", () -> "hits " + hits.incrementAndGet()))) {
+                assertContent(server, "/metrics", "text/plain; charset=UTF-8", "hits 1");
+                assertContent(server, "/metrics", "text/plain; charset=UTF-8", "hits 2");
+            }
+        }
+
+        @Test
         void servesTheClientBundleWhenPresentAnd404WhenAbsentOrDisabled() throws Exception {
             Path client = Files.createDirectories(dir.resolve("dev/herald/client"));
             Files.writeString(client.resolve("socket.io.min.js"), "/* client */");

@@ -181,6 +181,10 @@ final class ConnectFlow {
             abandon(socket, true);
             return;
         }
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.socketConnected(socket);
+        }
         try {
             if (!runHandlers(client, socket, attempt)) {
                 return;
@@ -218,6 +222,10 @@ final class ConnectFlow {
             } catch (ConnectionRefusedException refused) {
                 if (socket.lifecycle().refuseBeforeGreeting()) {
                     abandon(socket, true);
+                    // No disconnect flow follows a refusal; observers saw the admission, so they see the end here.
+                    if (server.observers().active()) {
+                        server.observers().socketDisconnected(socket, DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+                    }
                     refuse(client, socket, refused);
                 } else {
                     log.debug("connection refused by a connect handler after the reply, disconnecting, nsp={}", nsp.name());

@@ -68,6 +68,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
     private final EngineIoServer engine;
+    private final Observers observers = new Observers();
 
     private SocketIoServer(SocketIoOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -213,6 +214,16 @@ public final class SocketIoServer implements AutoCloseable {
      */
     public SocketIoServer onError(ErrorHandler handler) {
         this.defaultErrorHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * Adds an observer of this server's sockets, rooms, events and acks (metrics, dashboards);
+     * several may be added, and each sees what happens from now on. See {@link SocketIoObserver}
+     * for the threads that call it.
+     */
+    public SocketIoServer observe(SocketIoObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
         return this;
     }
 
@@ -451,6 +462,10 @@ public final class SocketIoServer implements AutoCloseable {
 
     HandlerThreads threads() {
         return threads;
+    }
+
+    Observers observers() {
+        return observers;
     }
 
     String newSocketId() {
