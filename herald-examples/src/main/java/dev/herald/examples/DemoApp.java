@@ -1,11 +1,14 @@
 package dev.herald.examples;
 
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.netty.NettyServer;
 import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.redis.RedisAdapter;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI]} (see {@link
  * ServerConfig}). With {@code --redis}, the app is one node of a cluster: every node on that Redis
- * serves the same chat rooms (see {@code docs/scaling.md}).
+ * serves the same chat rooms (see {@code docs/scaling.md}). {@code GET /metrics} answers Herald's
+ * meters in Prometheus text (see {@code docs/operations.md}).
  * Ctrl-C shuts it down gracefully and exits 0.
  */
 public final class DemoApp implements AutoCloseable {
@@ -27,6 +31,8 @@ public final class DemoApp implements AutoCloseable {
     static final String WEB = "dev/herald/examples/web/";
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** The content type of Prometheus' text format, as scrapers expect it. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** The extra keys of {@link ServerConfig} the demo reads; any other is logged as unused. */
     static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms");
 
@@ -101,10 +107,13 @@ public final class DemoApp implements AutoCloseable {
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
         new ChatDemo(io).register();
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HeraldMetrics.bind(io, metrics);
         NettyServer server = NettyServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .engine(io.engine())
+                .page("/metrics", PROMETHEUS_TEXT, metrics::scrape)
                 .staticClasspath(WEB)
                 .classLoader(DemoApp.class.getClassLoader())
                 .build()
