@@ -1,5 +1,7 @@
 package dev.herald.examples;
 
+import dev.herald.admin.AdminUi;
+import dev.herald.admin.AdminUiOptions;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.netty.NettyServer;
@@ -12,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI]} (see {@link
  * ServerConfig}). With {@code --redis}, the app is one node of a cluster: every node on that Redis
  * serves the same chat rooms (see {@code docs/scaling.md}). {@code GET /metrics} answers Herald's
- * meters in Prometheus text (see {@code docs/operations.md}).
+ * meters in Prometheus text (see {@code docs/operations.md}). With {@code --admin-password PW}, the
+ * Socket.IO Admin UI is on: user {@code admin}, development mode, the dashboard at {@code /admin-ui/}.
  * Ctrl-C shuts it down gracefully and exits 0.
  */
 public final class DemoApp implements AutoCloseable {
@@ -34,18 +38,20 @@ public final class DemoApp implements AutoCloseable {
     /** The content type of Prometheus' text format, as scrapers expect it. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** The extra keys of {@link ServerConfig} the demo reads; any other is logged as unused. */
-    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms");
+    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms", "admin-password");
 
     private final SocketIoServer io;
     private final NettyServer server;
     private final RunningWork work;
     private final Duration grace;
+    private final Optional<AdminUi> admin;
 
-    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace) {
+    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace, Optional<AdminUi> admin) {
         this.io = io;
         this.server = server;
         this.work = work;
         this.grace = grace;
+        this.admin = admin;
     }
 
     /** Starts the demos; blocks until the process is stopped (Ctrl-C). */
@@ -109,16 +115,21 @@ public final class DemoApp implements AutoCloseable {
         new ChatDemo(io).register();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HeraldMetrics.bind(io, metrics);
-        NettyServer server = NettyServer.builder()
+        Optional<AdminUi> admin = Optional.ofNullable(config.extra().get("admin-password"))
+                .map(password -> AdminUi.instrument(io, AdminUiOptions.builder()
+                        .basicAuth("admin", AdminUi.hashPassword(password))
+                        .mode(AdminUiOptions.Mode.DEVELOPMENT)
+                        .build()));
+        NettyServer.Builder builder = NettyServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .engine(io.engine())
                 .page("/metrics", PROMETHEUS_TEXT, metrics::scrape)
                 .staticClasspath(WEB)
-                .classLoader(DemoApp.class.getClassLoader())
-                .build()
-                .start();
-        return new DemoApp(io, server, work, grace);
+                .classLoader(DemoApp.class.getClassLoader());
+        admin.ifPresent(a -> builder.staticClasspath("/admin-ui/", AdminUi.DASHBOARD_CLASSPATH));
+        NettyServer server = builder.build().start();
+        return new DemoApp(io, server, work, grace, admin);
     }
 
     /** The Socket.IO server (for tests). */
@@ -142,6 +153,7 @@ public final class DemoApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        admin.ifPresent(AdminUi::close);
         io.close();
         try {
             int running = work.running();

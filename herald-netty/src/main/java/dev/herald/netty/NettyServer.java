@@ -89,7 +89,7 @@ public final class NettyServer implements AutoCloseable {
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
                                 ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader, b.pages, b.pageTypes),
+                        b.classLoader, b.pages, b.pageTypes, b.mounts),
                 b.serveClient, sslContext.isPresent(), b.classLoader);
     }
 
@@ -216,6 +216,8 @@ public final class NettyServer implements AutoCloseable {
         private final Map<String, Supplier<byte[]>> pages = new LinkedHashMap<>();
         // Content types of the pages that are not HTML.
         private final Map<String, String> pageTypes = new LinkedHashMap<>();
+        // Classpath folders served at URL folders of their own: URL folder -> classpath prefix.
+        private final Map<String, String> mounts = new LinkedHashMap<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private boolean corsCredentials;
         private CorsOptions cors;
@@ -372,6 +374,21 @@ public final class NettyServer implements AutoCloseable {
          */
         public Builder staticClasspath(String prefix) {
             this.staticClasspathPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Serves the classpath resources under {@code classpathPrefix} at the folder {@code urlPath}
+         * (such as {@code "/admin-ui/"}), beside the other static files: a bundled web app, such as
+         * the Admin UI's dashboard, at a path of its own.
+         */
+        public Builder staticClasspath(String urlPath, String classpathPrefix) {
+            Objects.requireNonNull(urlPath, "urlPath");
+            Objects.requireNonNull(classpathPrefix, "classpathPrefix");
+            if (!urlPath.startsWith("/") || !urlPath.endsWith("/") || urlPath.length() < 3) {
+                throw new IllegalArgumentException("urlPath must be a folder such as /admin-ui/, was " + urlPath);
+            }
+            mounts.put(urlPath, classpathPrefix.endsWith("/") ? classpathPrefix : classpathPrefix + "/");
             return this;
         }
 

@@ -48,8 +48,12 @@ final class StaticFiles {
     private final Map<String, Supplier<byte[]>> pages;
     private final Map<String, String> pageTypes;
 
+    // Classpath folders at URL folders of their own: "/admin-ui/" -> "dev/herald/admin/ui/".
+    private final Map<String, String> mounts;
+
     StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader,
-            Map<String, Supplier<byte[]>> pages, Map<String, String> pageTypes) {
+            Map<String, Supplier<byte[]>> pages, Map<String, String> pageTypes, Map<String, String> mounts) {
+        this.mounts = Map.copyOf(mounts);
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
         this.loader = loader;
@@ -58,7 +62,7 @@ final class StaticFiles {
     }
 
     boolean enabled() {
-        return directory.isPresent() || classpathPrefix.isPresent() || !pages.isEmpty();
+        return directory.isPresent() || classpathPrefix.isPresent() || !pages.isEmpty() || !mounts.isEmpty();
     }
 
     /** The file for a decoded URL path such as {@code /app/main.js}; {@code /} means index.html. */
@@ -66,6 +70,16 @@ final class StaticFiles {
         Supplier<byte[]> page = pages.get(urlPath);
         if (page != null) {
             return Optional.of(new Found(page.get(), pageTypes.getOrDefault(urlPath, TYPES.get("html"))));
+        }
+        for (Map.Entry<String, String> mount : mounts.entrySet()) {
+            String folder = mount.getKey();
+            if (urlPath.equals(folder.substring(0, folder.length() - 1))) {
+                return Optional.of(FOLDER);
+            }
+            if (urlPath.startsWith(folder)) {
+                String inside = relative(urlPath.substring(folder.length() - 1));
+                return inside == null ? Optional.empty() : classpath(loader, mount.getValue() + inside);
+            }
         }
         String rel = relative(urlPath);
         if (rel == null) {

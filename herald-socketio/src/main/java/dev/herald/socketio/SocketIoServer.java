@@ -158,6 +158,14 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
+     * The namespaces that exist now (children of dynamic namespaces included, their parents not),
+     * a snapshot: for dashboards and metrics that walk every namespace.
+     */
+    public List<Namespace> namespaces() {
+        return List.copyOf(namespaces.values());
+    }
+
+    /**
      * The namespace a CONNECT asks for, entered (see {@link Namespace#enter}): the caller must
      * end the visit once the connect has finished.
      */
