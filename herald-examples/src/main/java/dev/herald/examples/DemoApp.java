@@ -87,6 +87,10 @@ public final class DemoApp implements AutoCloseable {
         System.out.println("Herald demo running at http://localhost:" + app.port() + "/"
                 // Not the URI itself: it may carry a password.
                 + (config.redisUri().isPresent() ? " as a cluster node on Redis" : ""));
+        if (config.extra().containsKey("admin-password")) {
+            System.out.println("Admin UI at http://localhost:" + app.port() + "/admin-ui/ (server http://localhost:"
+                    + app.port() + ", user admin)");
+        }
         new CountDownLatch(1).await();
     }
 
