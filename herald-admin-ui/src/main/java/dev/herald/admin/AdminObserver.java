@@ -1,5 +1,6 @@
 package dev.herald.admin;
 
+import dev.herald.socketio.Connection;
 import dev.herald.socketio.DisconnectReason;
 import dev.herald.socketio.EventArgs;
 import dev.herald.socketio.Namespace;
@@ -33,8 +34,29 @@ final class AdminObserver implements SocketIoObserver {
     }
 
     @Override
+    public void connectionOpened(Connection connection) {
+        events.push("rawConnection", Optional.empty(), 1);
+    }
+
+    @Override
+    public void connectionClosed(Connection connection, String reason) {
+        events.push("rawDisconnection", Optional.of(reason), 1);
+    }
+
+    @Override
+    public void messageReceived(Connection connection, int bytes) {
+        events.push("packetsIn", Optional.empty(), 1);
+        events.push("bytesIn", Optional.empty(), bytes);
+    }
+
+    @Override
+    public void messageSent(Connection connection, int bytes) {
+        events.push("packetsOut", Optional.empty(), 1);
+        events.push("bytesOut", Optional.empty(), bytes);
+    }
+
+    @Override
     public void socketConnected(Socket socket) {
-        events.push("connection", Optional.of(socket.namespace().name()), 1);
         if (!verbose) {
             return;
         }
@@ -45,7 +67,6 @@ final class AdminObserver implements SocketIoObserver {
 
     @Override
     public void socketDisconnected(Socket socket, DisconnectReason reason) {
-        events.push("disconnection", Optional.of(reason.wire()), 1);
         if (verbose) {
             admin.emit("socket_disconnected", socket.namespace().name(), socket.id(), reason.wire(), now());
         }
@@ -70,7 +91,6 @@ final class AdminObserver implements SocketIoObserver {
         if (socket.namespace() == admin) {
             return;
         }
-        events.push("packetsIn", Optional.empty(), 1);
         if (verbose) {
             admin.emit("event_received", socket.namespace().name(), socket.id(), Serialized.event(event, args), now());
         }
@@ -81,7 +101,6 @@ final class AdminObserver implements SocketIoObserver {
         if (socket.namespace() == admin) {
             return;
         }
-        events.push("packetsOut", Optional.empty(), 1);
         if (verbose) {
             admin.emit("event_sent", socket.namespace().name(), socket.id(), Serialized.event(event, args), now());
         }

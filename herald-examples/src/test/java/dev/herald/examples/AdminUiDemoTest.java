@@ -116,6 +116,25 @@ class AdminUiDemoTest {
         JsonNode sent = admin.awaitEvent("event_sent", T).path("args");
         assertThat(sent.path(2).path(0).asText()).isEqualTo("response");
 
+        // The counts of the next stats: the connection made now, the packets and bytes it sent.
+        ClientProcess another = tutorialClient();
+        another.await("connect", T);
+        another.emit("request_for_response", Map.of());
+        Map<String, Long> counted = new HashMap<>();
+        while (!counted.containsKey("rawConnection") || !counted.containsKey("bytesIn")) {
+            for (JsonNode e : admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
+                assertThat(e.path("timestamp").asLong() % 1000).isZero();
+                counted.merge(e.path("type").asText(), e.path("count").asLong(), Long::sum);
+            }
+        }
+        assertThat(counted.get("bytesIn")).isGreaterThan(counted.get("packetsIn"));
+        another.close();
+        while (!counted.containsKey("rawDisconnection")) {
+            for (JsonNode e : admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
+                counted.merge(e.path("type").asText(), e.path("count").asLong(), Long::sum);
+            }
+        }
+
         // The session id logs in again without the password, as the dashboard does on reload.
         ClientProcess again = admin(Map.of("sessionId", session));
         assertThat(again.await(T, e -> e.path("type").asText().matches("connect|connect_error")).path("type").asText())

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.LogOnce;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,42 @@ final class Observers {
 
     boolean active() {
         return !list.isEmpty();
+    }
+
+    void connectionOpened(Connection connection) {
+        for (SocketIoObserver o : list) {
+            call(connection.id(), () -> o.connectionOpened(connection));
+        }
+    }
+
+    void connectionClosed(Connection connection, String reason) {
+        for (SocketIoObserver o : list) {
+            call(connection.id(), () -> o.connectionClosed(connection, reason));
+        }
+    }
+
+    void messageReceived(Connection connection, Message message) {
+        int bytes = size(message);
+        for (SocketIoObserver o : list) {
+            call(connection.id(), () -> o.messageReceived(connection, bytes));
+        }
+    }
+
+    void messagesSent(Connection connection, List<Message> messages) {
+        int bytes = 0;
+        for (Message m : messages) {
+            bytes += size(m);
+        }
+        int total = bytes;
+        for (SocketIoObserver o : list) {
+            call(connection.id(), () -> o.messageSent(connection, total));
+        }
+    }
+
+    /** The bytes of a message as Node counts them: the data, without the Engine.IO type. */
+    private static int size(Message m) {
+        // The frame is encoded once per message and shared by every recipient of a broadcast.
+        return m.isBinary() ? m.binary().length : m.webSocketTextFrame().length - 1;
     }
 
     void socketConnected(Socket socket) {

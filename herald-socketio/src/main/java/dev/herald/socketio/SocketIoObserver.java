@@ -15,6 +15,32 @@ import java.time.Duration;
 public interface SocketIoObserver {
 
     /**
+     * An Engine.IO connection was opened (a client, before it joins any namespace). Called on the
+     * connection's event loop.
+     */
+    default void connectionOpened(Connection connection) {}
+
+    /**
+     * A connection reported by {@link #connectionOpened} closed, for this Engine.IO reason as the
+     * reference spells it ({@code transport close}, {@code ping timeout}, …). Called on the
+     * connection's event loop, before its sockets leave.
+     */
+    default void connectionClosed(Connection connection, String reason) {}
+
+    /**
+     * A message came in on the connection (one Socket.IO packet, or one binary attachment), of
+     * this many bytes (UTF-8 for text). Called on the connection's event loop, before it is decoded.
+     */
+    default void messageReceived(Connection connection, int bytes) {}
+
+    /**
+     * Messages of this many bytes in all were handed to the connection (one packet and its
+     * attachments; a broadcast reports each recipient). Called on the emitting thread. Volatile ones
+     * may still be dropped for a slow client.
+     */
+    default void messageSent(Connection connection, int bytes) {}
+
+    /**
      * A socket was admitted to its namespace: it is in its rooms and its connect handlers are about
      * to run. Called on the socket's connect flow (a virtual thread), once per socket; every socket
      * reported here is later reported to {@link #socketDisconnected}.

@@ -447,6 +447,9 @@ public final class SocketIoServer implements AutoCloseable {
         }
         Client client = new Client(this, engine);
         clients.add(client);
+        if (observers.active()) {
+            observers.connectionOpened(new Connection(client));
+        }
         client.start();
         return client;
     }

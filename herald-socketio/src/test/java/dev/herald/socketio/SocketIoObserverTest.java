@@ -114,6 +114,41 @@ class SocketIoObserverTest {
         c.close();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void seesTheConnectionAndTheBytesOfItsMessages(String transport) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        io.observe(new SocketIoObserver() {
+            @Override
+            public void connectionOpened(Connection connection) {
+                lines.add("opened " + connection.transport());
+            }
+
+            @Override
+            public void connectionClosed(Connection connection, String reason) {
+                lines.add("closed " + reason);
+            }
+
+            @Override
+            public void messageReceived(Connection connection, int bytes) {
+                lines.add("in " + bytes);
+            }
+
+            @Override
+            public void messageSent(Connection connection, int bytes) {
+                lines.add("out " + bytes);
+            }
+        });
+        io.onCall("echo", (socket, args) -> args.get(0, String.class));
+        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        assertThat(c.call("echo", T, "é").get(0).asText()).isEqualTo("é");
+        c.close();
+        await().atMost(T).until(() -> lines.contains("closed transport close"));
+        // Socket.IO packets in UTF-8: 0 in, 0{"sid":"<20 chars>"} out, 21["echo","é"] in, 31["é"] out (é is 2 bytes).
+        assertThat(lines).containsExactly("opened " + transport, "in 1", "out 31", "in 15", "out 8",
+                "closed transport close");
+    }
+
     @Test
     void aThrowingObserverBreaksNeitherTheOthersNorTheSocket() {
         io.observe(new SocketIoObserver() {
