@@ -168,6 +168,19 @@ class AdminUiDemoTest {
     }
 
     @Test
+    void theDashboardInChromiumListsTheDemosSockets() throws Exception {
+        ClientProcess tutorial = tutorialClient();
+        String appSocket = tutorial.await("connect", T).path("id").asText();
+        ClientProcess admin = admin(login("s3cret"));
+        String session = admin.awaitEvent("session", T).path("args").path(0).asText();
+
+        Browser.Run run = Browser.run("admin-ui", TestDemo.url(app), Map.of("sessionId", session, "namespace", "/testnamespace", "expectSocket", appSocket));
+
+        assertThat(run.result().path("text").asText()).contains(appSocket, "/testnamespace");
+        assertThat(run.screenshots()).hasSize(1);
+    }
+
+    @Test
     void theDashboardIsServedFromTheApp() throws Exception {
         HttpResponse<String> index = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(TestDemo.url(app) + "admin-ui/")).build(), HttpResponse.BodyHandlers.ofString());
