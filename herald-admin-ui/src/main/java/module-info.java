@@ -2,6 +2,7 @@
 module dev.herald.admin {
     requires transitive dev.herald.socketio;
     requires spring.security.crypto;
+    requires static lettuce.core;
     requires org.slf4j;
 
     exports dev.herald.admin;

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -63,8 +62,6 @@ public final class AdminUi implements AutoCloseable {
     private final Namespace admin;
     private final ScheduledExecutorService statsTimer;
     private final EventBuffer events = new EventBuffer();
-    // Session ids handed to the dashboard after a good password; any thread. As Node's InMemoryStore, they do not expire.
-    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     // Between the auth middleware and the connect handler: the session id to send the new socket.
     private final Map<String, String> newSessions = new ConcurrentHashMap<>();
     private final List<String> features;
@@ -129,7 +126,7 @@ public final class AdminUi implements AutoCloseable {
     /** The middleware's check, on the connecting socket's virtual thread (bcrypt takes a while). */
     private boolean authenticated(Socket socket) {
         Optional<String> session = socket.handshake().auth("sessionId");
-        if (session.isPresent() && sessions.contains(session.get())) {
+        if (session.isPresent() && known(session.get())) {
             return true;
         }
         Optional<String> user = socket.handshake().auth("username");
@@ -137,11 +134,21 @@ public final class AdminUi implements AutoCloseable {
         if (user.isPresent() && user.equals(options.username()) && password.isPresent()
                 && checkPassword(password.get(), options.passwordHash().orElseThrow())) {
             String id = HexFormat.of().formatHex(randomBytes(8));
-            sessions.add(id);
+            options.sessionStore().save(id);
             newSessions.put(socket.id(), id);
             return true;
         }
         return false;
+    }
+
+    /** Whether the store knows the session id; a store that cannot answer (Redis away) means no: the password still works. */
+    private boolean known(String sessionId) {
+        try {
+            return options.sessionStore().exists(sessionId).join();
+        } catch (RuntimeException e) {
+            log.warn("Admin UI session store failed, asking for the password: {}", e.toString());
+            return false;
+        }
     }
 
     private static boolean checkPassword(String password, String hash) {

@@ -28,6 +28,7 @@ public final class AdminUiOptions {
     private final boolean readonly;
     private final Mode mode;
     private final Optional<String> serverId;
+    private final AdminSessionStore sessionStore;
 
     private AdminUiOptions(Builder b) {
         this.namespace = b.namespace;
@@ -36,6 +37,7 @@ public final class AdminUiOptions {
         this.readonly = b.readonly;
         this.mode = b.mode;
         this.serverId = Optional.ofNullable(b.serverId);
+        this.sessionStore = b.sessionStore == null ? AdminSessionStore.inMemory() : b.sessionStore;
     }
 
     /** A builder with Node's defaults: namespace {@code /admin}, not read-only, development mode. */
@@ -73,6 +75,11 @@ public final class AdminUiOptions {
         return serverId;
     }
 
+    /** Where session ids are kept; in memory by default. */
+    public AdminSessionStore sessionStore() {
+        return sessionStore;
+    }
+
     /** Builds {@link AdminUiOptions}. */
     public static final class Builder {
         private String namespace = "/admin";
@@ -82,6 +89,7 @@ public final class AdminUiOptions {
         private boolean readonly;
         private Mode mode = Mode.DEVELOPMENT;
         private String serverId;
+        private AdminSessionStore sessionStore;
 
         private Builder() {}
 
@@ -127,6 +135,16 @@ public final class AdminUiOptions {
         /** This server's id in the dashboard; the host name by default. */
         public Builder serverId(String serverId) {
             this.serverId = Objects.requireNonNull(serverId, "serverId");
+            return this;
+        }
+
+        /**
+         * Where the session ids handed to the dashboard are kept, as Node's {@code store}: in memory
+         * by default; {@link RedisAdminSessionStore} for a cluster, so a dashboard logged in on one
+         * node is known to the others.
+         */
+        public Builder sessionStore(AdminSessionStore store) {
+            this.sessionStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
