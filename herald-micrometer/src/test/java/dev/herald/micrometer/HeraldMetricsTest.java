@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
+import dev.herald.redis.RedisAdapter;
+import dev.herald.redis.RedisAdapterOptions;
+import dev.herald.redis.RedisServer;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.testing.EngineIoTestClient;
@@ -87,6 +90,27 @@ class HeraldMetricsTest {
         assertThat(value("socketio.sockets.connected", "namespace", "/chat")).isZero();
         c.close();
         await().atMost(T).until(() -> value("engineio.sessions", "transport", transport) == 0);
+    }
+
+    @Test
+    void clusterMessagesDroppedWhileRedisIsAwayAreCounted() {
+        RedisServer redis = RedisServer.launch();
+        RedisAdapter.Factory factory = RedisAdapter.factory(RedisAdapterOptions.builder(redis.uri())
+                .reconnectMaxDelay(Duration.ofMillis(500)).build());
+        try {
+            io = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(factory).build());
+            HeraldMetrics.bind(io, registry);
+            netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+            assertThat(value("socketio.adapter.messages.dropped", "namespace", "/")).isZero();
+            redis.stop();
+            await().atMost(T).until(() -> !factory.connected());
+            io.emit("during-outage");
+            await().atMost(T).until(() -> value("socketio.adapter.messages.dropped", "namespace", "/") >= 1);
+        } finally {
+            io.close();
+            factory.close();
+            redis.close();
+        }
     }
 
     @Test
