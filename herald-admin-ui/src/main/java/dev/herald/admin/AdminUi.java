@@ -74,7 +74,8 @@ public final class AdminUi implements AutoCloseable {
         this.options = options;
         this.admin = io.of(options.namespace());
         this.hostname = hostname();
-        this.serverId = options.serverId().orElse(hostname);
+        // As Node's cluster workers: the host name alone would merge the stats of two nodes on one host.
+        this.serverId = options.serverId().orElse(hostname + "#" + ProcessHandle.current().pid());
         List<String> f = new ArrayList<>();
         if (!options.readonly()) {
             f.addAll(List.of("EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE", "MDISCONNECT"));

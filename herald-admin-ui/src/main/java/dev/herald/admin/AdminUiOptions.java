@@ -70,7 +70,7 @@ public final class AdminUiOptions {
         return mode;
     }
 
-    /** This server's id in the dashboard; the host name when empty. */
+    /** This server's id in the dashboard; {@code <host name>#<pid>} when empty. */
     public Optional<String> serverId() {
         return serverId;
     }
@@ -132,7 +132,11 @@ public final class AdminUiOptions {
             return this;
         }
 
-        /** This server's id in the dashboard; the host name by default. */
+        /**
+         * This server's id in the dashboard; {@code <host name>#<pid>} by default, as Node names a
+         * cluster worker (Node's default for a lone server is the host name alone). Set it when
+         * several nodes run in one process.
+         */
         public Builder serverId(String serverId) {
             this.serverId = Objects.requireNonNull(serverId, "serverId");
             return this;
