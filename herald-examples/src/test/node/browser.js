@@ -4,7 +4,7 @@
 //   node browser.js '{"scenario":"progress","url":"http://127.0.0.1:PORT/","screenshots":"/abs/dir"}'
 //
 // Scenarios: progress, progress-cancel, progress-two, tutorial (option "path": "/tutorial/" or
-// "/tutorial-1x/"), chat, quickstart (the README's inline page at "/"). Output is JSON lines on stdout: {"type":"result",...} once the scenario
+// "/tutorial-1x/"), chat, quickstart (the README's inline page at "/"), admin-ui (the dashboard at /admin-ui/). Output is JSON lines on stdout: {"type":"result",...} once the scenario
 // ends, {"type":"console"|"pageerror"|"http-error",...} for what the pages logged or failed to load. The Java side asserts on the
 // result; this script only waits for the pages to reach a state and records what they showed.
 'use strict';
@@ -197,6 +197,32 @@ const scenarios = {
       carol: { messages: await messages(carol), members: await members(carol) },
     };
     return { before, after };
+  },
+
+  // The Admin UI's dashboard as the app serves it at /admin-ui/: seeded with the server URL and a
+  // session id (option "sessionId", from a login the test made), it connects by itself as on a
+  // reload; the scenario waits until its Sockets page, on namespace "namespace", lists the socket "expectSocket".
+  async 'admin-ui'(context) {
+    const page = await context.newPage();
+    page.on('console', (m) => out({ type: 'console', page: 'admin-ui', level: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => out({ type: 'pageerror', page: 'admin-ui', text: String(e) }));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.addInitScript(([url, sessionId]) => {
+      localStorage.setItem('server_url', url);
+      localStorage.setItem('session_id', sessionId);
+    }, [base.replace(/\/$/, ''), config.sessionId]);
+    // Not 'load': the page also asks for web fonts and icons from CDNs, which may not answer here.
+    await page.goto(base + 'admin-ui/#/sockets/', { waitUntil: 'domcontentloaded' });
+    // The Sockets page shows one namespace at a time: pick the app's (option "namespace").
+    await page.click('.selector .v-select__slot', { timeout: TIMEOUT });
+    await page.click('.v-menu__content .v-list-item:has-text("' + config.namespace + '")', { timeout: TIMEOUT });
+    // On a timeout the page is still shot and its text returned, for the test to say what it showed.
+    await page.waitForFunction((id) => document.body.innerText.includes(id), config.expectSocket, { timeout: TIMEOUT })
+      .catch((e) => out({ type: 'console', page: 'admin-ui', level: 'timeout', text: String(e) }));
+    // Lets the namespace menu finish fading out, for a clean screenshot.
+    await page.waitForTimeout(500);
+    await screenshot(page, 'admin-ui-sockets');
+    return { text: await page.evaluate(() => document.body.innerText) };
   },
 };
 

@@ -71,6 +71,22 @@ public final class EngineIoServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /**
+     * The sessions whose current transport is this one, counted now (a walk over every session,
+     * for a metrics scrape rather than a hot path). A session being upgraded counts as polling
+     * until the upgrade completes.
+     */
+    public int sessionCount(EngineIoOptions.Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        int n = 0;
+        for (EngineSession s : sessions.values()) {
+            if (transport.wire().equals(s.transport())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The open session with this sid, if any. */
     public Optional<EngineSocket> session(String sid) {
         EngineSession s = sessions.get(sid);

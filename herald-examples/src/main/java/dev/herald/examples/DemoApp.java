@@ -1,6 +1,9 @@
 package dev.herald.examples;
 
+import dev.herald.admin.AdminUi;
+import dev.herald.admin.AdminUiOptions;
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.netty.NettyServer;
 import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.redis.RedisAdapter;
@@ -9,6 +12,8 @@ import dev.herald.redis.ShardedRedisAdapterOptions;
 import dev.herald.redis.SubscriptionMode;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -21,10 +26,13 @@ import org.slf4j.LoggerFactory;
  * on one port.
  *
  * <p>Run: {@code DemoApp [--host H] [--port N] [--debug] [--config FILE] [--redis URI |
- * --redis-cluster URI]} (see {@link ServerConfig}). With {@code --redis}, the app is one node of a
- * cluster: every node on that Redis serves the same chat rooms. With {@code --redis-cluster} it is
- * the same on a Redis Cluster, with the sharded adapter in dynamic mode, so a node only gets the
- * messages of rooms it has members in (see {@code docs/scaling.md}).
+ * --redis-cluster URI] [--admin-password PW]} (see {@link ServerConfig}). With {@code --redis}, the
+ * app is one node of a cluster: every node on that Redis serves the same chat rooms. With
+ * {@code --redis-cluster} it is the same on a Redis Cluster, with the sharded adapter in dynamic
+ * mode, so a node only gets the messages of rooms it has members in (see {@code docs/scaling.md}).
+ * {@code GET /metrics} answers Herald's meters in Prometheus text (see {@code docs/operations.md}).
+ * With {@code --admin-password PW}, the Socket.IO Admin UI is on: user {@code admin}, development
+ * mode, the dashboard at {@code /admin-ui/}.
  * Ctrl-C shuts it down gracefully and exits 0.
  */
 public final class DemoApp implements AutoCloseable {
@@ -33,19 +41,24 @@ public final class DemoApp implements AutoCloseable {
     static final String WEB = "dev/herald/examples/web/";
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** The content type of Prometheus' text format, as scrapers expect it. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** The extra keys of {@link ServerConfig} the demo reads; any other is logged as unused. */
-    static final List<String> KEYS = List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms", "redis-cluster");
+    static final List<String> KEYS =
+            List.of("tutorial-work-ms", "progress-job-ms", "shutdown-grace-ms", "redis-cluster", "admin-password");
 
     private final SocketIoServer io;
     private final NettyServer server;
     private final RunningWork work;
     private final Duration grace;
+    private final Optional<AdminUi> admin;
 
-    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace) {
+    private DemoApp(SocketIoServer io, NettyServer server, RunningWork work, Duration grace, Optional<AdminUi> admin) {
         this.io = io;
         this.server = server;
         this.work = work;
         this.grace = grace;
+        this.admin = admin;
     }
 
     /** Starts the demos; blocks until the process is stopped (Ctrl-C). */
@@ -82,6 +95,10 @@ public final class DemoApp implements AutoCloseable {
                 // Not the URI itself: it may carry a password.
                 + (config.redisUri().isPresent() ? " as a cluster node on Redis"
                         : redisCluster(config).isPresent() ? " as a cluster node on a Redis Cluster" : ""));
+        if (config.extra().containsKey("admin-password")) {
+            System.out.println("Admin UI at http://localhost:" + app.port() + "/admin-ui/ (server http://localhost:"
+                    + app.port() + ", user admin)");
+        }
         new CountDownLatch(1).await();
     }
 
@@ -112,15 +129,23 @@ public final class DemoApp implements AutoCloseable {
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
         new ChatDemo(io).register();
-        NettyServer server = NettyServer.builder()
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HeraldMetrics.bind(io, metrics);
+        Optional<AdminUi> admin = Optional.ofNullable(config.extra().get("admin-password"))
+                .map(password -> AdminUi.instrument(io, AdminUiOptions.builder()
+                        .basicAuth("admin", AdminUi.hashPassword(password))
+                        .mode(AdminUiOptions.Mode.DEVELOPMENT)
+                        .build()));
+        NettyServer.Builder builder = NettyServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .engine(io.engine())
+                .page("/metrics", PROMETHEUS_TEXT, metrics::scrape)
                 .staticClasspath(WEB)
-                .classLoader(DemoApp.class.getClassLoader())
-                .build()
-                .start();
-        return new DemoApp(io, server, work, grace);
+                .classLoader(DemoApp.class.getClassLoader());
+        admin.ifPresent(a -> builder.staticClasspath("/admin-ui/", AdminUi.DASHBOARD_CLASSPATH));
+        NettyServer server = builder.build().start();
+        return new DemoApp(io, server, work, grace, admin);
     }
 
     /** The Socket.IO server (for tests). */
@@ -144,6 +169,7 @@ public final class DemoApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        admin.ifPresent(AdminUi::close);
         io.close();
         try {
             int running = work.running();

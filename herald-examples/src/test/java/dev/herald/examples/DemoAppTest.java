@@ -60,6 +60,23 @@ class DemoAppTest {
         }
 
         @Test
+        void metricsCountTheTutorialClientsInPrometheusText() throws Exception {
+            try (DemoApp app = TestDemo.start(Map.of("tutorial-work-ms", "0"))) {
+                try (ClientProcess client = ClientProcess.node("v4", TestDemo.url(app) + "testnamespace", Map.of())) {
+                    client.await("connect", Duration.ofSeconds(10));
+                    client.emit("request_for_response", Map.of());
+                    client.awaitEvent("response", Duration.ofSeconds(5));
+                    HttpResponse<String> metrics = get(app, "/metrics");
+                    assertThat(metrics.headers().firstValue("content-type")).hasValue(DemoApp.PROMETHEUS_TEXT);
+                    assertThat(metrics.body()).contains("socketio_sockets_connected{namespace=\"/testnamespace\"} 1.0",
+                            "socketio_events_received_total{namespace=\"/testnamespace\"} 1.0");
+                }
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get(app, "/metrics").body()
+                        .contains("socketio_sockets_connected{namespace=\"/testnamespace\"} 0.0"));
+            }
+        }
+
+        @Test
         void aBadTuningValueIsAOneLineConfigError() {
             assertThatThrownBy(() -> TestDemo.start(Map.of("tutorial-work-ms", "soon")))
                     .isInstanceOf(ConfigException.class)

@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,13 +98,9 @@ public final class NettyServer implements AutoCloseable {
                         Optional.ofNullable(b.staticDirectory),
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
-                                ? Optional.of(DEFAULT_STATIC_CLASSPATH)
-                                : Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader,
-                        b.pages),
-                b.serveClient,
-                sslContext.isPresent(),
-                b.classLoader);
+                                ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
+                        b.classLoader, b.pages, b.pageTypes, b.mounts),
+                b.serveClient, sslContext.isPresent(), b.classLoader);
     }
 
     /** A builder with the defaults: host 0.0.0.0, port 3000, path {@code /socket.io/}. */
@@ -238,7 +236,11 @@ public final class NettyServer implements AutoCloseable {
         private Path staticDirectory;
         private String staticClasspathPrefix;
         private boolean serveClient = true;
-        private final Map<String, String> pages = new LinkedHashMap<>();
+        private final Map<String, Supplier<byte[]>> pages = new LinkedHashMap<>();
+        // Content types of the pages that are not HTML.
+        private final Map<String, String> pageTypes = new LinkedHashMap<>();
+        // Classpath folders served at URL folders of their own: URL folder -> classpath prefix.
+        private final Map<String, String> mounts = new LinkedHashMap<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private boolean corsCredentials;
         private CorsOptions cors;
@@ -362,7 +364,25 @@ public final class NettyServer implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("page path must start with /, was " + path);
             }
-            pages.put(path, html);
+            byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+            pages.put(path, () -> bytes);
+            return this;
+        }
+
+        /**
+         * Serves what {@code body} returns at exactly this path, computed anew for each GET on a
+         * virtual thread (it may block): a status page, or the text of a metrics scrape
+         * ({@code page("/metrics", "text/plain; version=0.0.4; charset=utf-8", registry::scrape)}).
+         */
+        public Builder page(String path, String contentType, Supplier<String> body) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("page path must start with /, was " + path);
+            }
+            pages.put(path, () -> body.get().getBytes(StandardCharsets.UTF_8));
+            pageTypes.put(path, contentType);
             return this;
         }
 
@@ -382,6 +402,21 @@ public final class NettyServer implements AutoCloseable {
          */
         public Builder staticClasspath(String prefix) {
             this.staticClasspathPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Serves the classpath resources under {@code classpathPrefix} at the folder {@code urlPath}
+         * (such as {@code "/admin-ui/"}), beside the other static files: a bundled web app, such as
+         * the Admin UI's dashboard, at a path of its own.
+         */
+        public Builder staticClasspath(String urlPath, String classpathPrefix) {
+            Objects.requireNonNull(urlPath, "urlPath");
+            Objects.requireNonNull(classpathPrefix, "classpathPrefix");
+            if (!urlPath.startsWith("/") || !urlPath.endsWith("/") || urlPath.length() < 3) {
+                throw new IllegalArgumentException("urlPath must be a folder such as /admin-ui/, was " + urlPath);
+            }
+            mounts.put(urlPath, classpathPrefix.endsWith("/") ? classpathPrefix : classpathPrefix + "/");
             return this;
         }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * Pages given inline (exact paths), then static files from a directory and/or a classpath prefix. Paths that try to leave the root
@@ -45,28 +46,42 @@ final class StaticFiles {
     private final Optional<Path> directory;
     private final Optional<String> classpathPrefix;
     private final ClassLoader loader;
-    private final Map<String, Found> pages;
+    // Inline pages by exact path: their bodies (computed on each lookup) and content types.
+    private final Map<String, Supplier<byte[]>> pages;
+    private final Map<String, String> pageTypes;
 
-    StaticFiles(
-            Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader, Map<String, String> pages) {
+    // Classpath folders at URL folders of their own: "/admin-ui/" -> "dev/herald/admin/ui/".
+    private final Map<String, String> mounts;
+
+    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader,
+            Map<String, Supplier<byte[]>> pages, Map<String, String> pageTypes, Map<String, String> mounts) {
+        this.mounts = Map.copyOf(mounts);
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");
         this.loader = loader;
-        this.pages = pages.entrySet().stream()
-                .collect(Collectors.toUnmodifiableMap(
-                        Map.Entry::getKey,
-                        e -> new Found(e.getValue().getBytes(StandardCharsets.UTF_8), TYPES.get("html"))));
+        this.pages = Map.copyOf(pages);
+        this.pageTypes = Map.copyOf(pageTypes);
     }
 
     boolean enabled() {
-        return directory.isPresent() || classpathPrefix.isPresent() || !pages.isEmpty();
+        return directory.isPresent() || classpathPrefix.isPresent() || !pages.isEmpty() || !mounts.isEmpty();
     }
 
     /** The file for a decoded URL path such as {@code /app/main.js}; {@code /} means index.html. */
     Optional<Found> find(String urlPath) {
-        Found page = pages.get(urlPath);
+        Supplier<byte[]> page = pages.get(urlPath);
         if (page != null) {
-            return Optional.of(page);
+            return Optional.of(new Found(page.get(), pageTypes.getOrDefault(urlPath, TYPES.get("html"))));
+        }
+        for (Map.Entry<String, String> mount : mounts.entrySet()) {
+            String folder = mount.getKey();
+            if (urlPath.equals(folder.substring(0, folder.length() - 1))) {
+                return Optional.of(FOLDER);
+            }
+            if (urlPath.startsWith(folder)) {
+                String inside = relative(urlPath.substring(folder.length() - 1));
+                return inside == null ? Optional.empty() : classpath(loader, mount.getValue() + inside);
+            }
         }
         String rel = relative(urlPath);
         if (rel == null) {

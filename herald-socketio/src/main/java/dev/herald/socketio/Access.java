@@ -72,4 +72,19 @@ final class Access extends SocketIoAccess {
     public EventArgs eventArgs(ArrayNode args) {
         return EventArgs.of(args);
     }
+
+    @Override
+    public boolean observed(Namespace nsp) {
+        return nsp.server().observers().active();
+    }
+
+    @Override
+    public void roomJoined(Namespace nsp, String room, String socketId) {
+        nsp.server().observers().roomJoined(nsp, room, socketId);
+    }
+
+    @Override
+    public void roomLeft(Namespace nsp, String room, String socketId) {
+        nsp.server().observers().roomLeft(nsp, room, socketId);
+    }
 }

@@ -103,6 +103,10 @@ final class Client implements EngineSocketListener {
 
     @Override
     public void onMessage(EngineSocket socket, Message message) {
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.messageReceived(new Connection(this), message);
+        }
         Optional<Packet> packet;
         try {
             packet = decoder.decode(message);
@@ -186,6 +190,10 @@ final class Client implements EngineSocketListener {
     public void onClose(EngineSocket socket, CloseReason reason, String description) {
         cancelConnectTimer();
         decoder.reset();
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.connectionClosed(new Connection(this), reason.wire());
+        }
         DisconnectReason why = parseError ? DisconnectReason.PARSE_ERROR : DisconnectReason.of(reason);
         DisconnectDetails details = new DisconnectDetails(reason.wire(), description == null ? "" : description);
         for (Socket s : List.copyOf(connecting.values())) {
@@ -313,6 +321,10 @@ final class Client implements EngineSocketListener {
     void write(List<Message> messages, boolean volatileFlag) {
         if (!engine.isOpen()) {
             return;
+        }
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.messagesSent(new Connection(this), messages);
         }
         if (volatileFlag) {
             // The engine drops it if this client is not keeping up (slow-consumer policy).

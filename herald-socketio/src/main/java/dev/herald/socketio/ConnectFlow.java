@@ -185,6 +185,10 @@ final class ConnectFlow {
             abandon(socket, true);
             return;
         }
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.socketConnected(socket);
+        }
         try {
             if (!runHandlers(client, socket, attempt)) {
                 return;
@@ -222,6 +226,10 @@ final class ConnectFlow {
             } catch (ConnectionRefusedException refused) {
                 if (socket.lifecycle().refuseBeforeGreeting()) {
                     abandon(socket, true);
+                    // No disconnect flow follows a refusal; observers saw the admission, so they see the end here.
+                    if (server.observers().active()) {
+                        server.observers().socketDisconnected(socket, DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+                    }
                     refuse(client, socket, refused);
                 } else {
                     log.debug("connection refused by a connect handler after the reply, disconnecting, nsp={}", nsp.name());

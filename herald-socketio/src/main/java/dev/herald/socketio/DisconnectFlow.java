@@ -89,6 +89,10 @@ final class DisconnectFlow {
         // connect may have run before the socket was registered.
         nsp.remove(socket);
         socket.client().remove(socket);
+        Observers observers = nsp.server().observers();
+        if (observers.active()) {
+            observers.socketDisconnected(socket, reason);
+        }
         for (DisconnectHandler h : own.disconnect) {
             EventDispatch.call(socket, "disconnect", () -> h.handle(socket, reason));
         }

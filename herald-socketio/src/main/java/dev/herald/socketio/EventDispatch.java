@@ -100,6 +100,23 @@ final class EventDispatch {
         SocketHandlers own = socket.handlers();
         Namespace nsp = socket.namespace();
         Handlers shared = nsp.handlers();
+        Observers observers = nsp.server().observers();
+        boolean observed = observers.active();
+        long start = observed ? System.nanoTime() : 0;
+        if (observed) {
+            observers.eventReceived(socket, event, args);
+        }
+        try {
+            handle(own, shared, event, args);
+        } finally {
+            if (observed) {
+                observers.eventHandled(socket, event, start);
+            }
+        }
+    }
+
+    private void handle(SocketHandlers own, Handlers shared, String event, EventArgs args) {
+        Namespace nsp = socket.namespace();
         HandlerThreads.withMdc(socket, event, () -> {
             if (!runMiddlewares(own, event, args)) {
                 return;

@@ -20,14 +20,21 @@ import java.util.function.Consumer;
  */
 final class SocketAcks {
 
-    // onFail gets the message of the failure: why the ack will never come.
-    private record Pending(Consumer<ArrayNode> onAck, Consumer<String> onFail) {}
+    // onFail gets the message of the failure: why the ack will never come. sentNanos is when the
+    // event went out, taken only while observers are registered (0 otherwise), for the ack latency.
+    private record Pending(Consumer<ArrayNode> onAck, Consumer<String> onFail, long sentNanos) {}
 
+    private final Socket socket;
     private final SocketIoServer server;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-    SocketAcks(SocketIoServer server) {
-        this.server = server;
+    SocketAcks(Socket socket) {
+        this.socket = socket;
+        this.server = socket.namespace().server();
+    }
+
+    private long sentNanos() {
+        return server.observers().active() ? System.nanoTime() : 0;
     }
 
     int size() {
@@ -48,7 +55,7 @@ final class SocketAcks {
         }, message -> {
             cancel(timer);
             future.completeExceptionally(new AckTimeoutException(message));
-        }));
+        }, sentNanos()));
         return future;
     }
 
@@ -57,7 +64,7 @@ final class SocketAcks {
      * broadcast reports the missing ack itself); without one, when the socket leaves.
      */
     void expectBroadcast(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
-        pending.put(ackId, new Pending(callback, message -> {}));
+        pending.put(ackId, new Pending(callback, message -> {}, sentNanos()));
         timeout.ifPresent(t -> server.scheduler().schedule(() -> pending.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
     }
 
@@ -66,6 +73,9 @@ final class SocketAcks {
         Pending p = pending.remove(ackId);
         if (p == null) {
             return false;
+        }
+        if (p.sentNanos() != 0 && server.observers().active()) {
+            server.observers().ackReceived(socket, p.sentNanos());
         }
         server.threads().async(() -> p.onAck().accept(data));
         return true;

@@ -68,6 +68,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final EngineConnectionHandler connectionHandler = this::onEngineOpen;
     private volatile ErrorHandler defaultErrorHandler = SocketIoServer::logError;
     private final EngineIoServer engine;
+    private final Observers observers = new Observers();
 
     private SocketIoServer(SocketIoOptions options, ScheduledExecutorService timers) {
         this.options = Objects.requireNonNull(options, "options");
@@ -165,6 +166,14 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
+     * The namespaces that exist now (children of dynamic namespaces included, their parents not),
+     * a snapshot: for dashboards and metrics that walk every namespace.
+     */
+    public List<Namespace> namespaces() {
+        return List.copyOf(namespaces.values());
+    }
+
+    /**
      * The namespace a CONNECT asks for, entered (see {@link Namespace#enter}): the caller must
      * end the visit once the connect has finished.
      */
@@ -221,6 +230,16 @@ public final class SocketIoServer implements AutoCloseable {
      */
     public SocketIoServer onError(ErrorHandler handler) {
         this.defaultErrorHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * Adds an observer of this server's sockets, rooms, events and acks (metrics, dashboards);
+     * several may be added, and each sees what happens from now on. See {@link SocketIoObserver}
+     * for the threads that call it.
+     */
+    public SocketIoServer observe(SocketIoObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
         return this;
     }
 
@@ -436,6 +455,9 @@ public final class SocketIoServer implements AutoCloseable {
         }
         Client client = new Client(this, engine);
         clients.add(client);
+        if (observers.active()) {
+            observers.connectionOpened(new Connection(client));
+        }
         client.start();
         return client;
     }
@@ -459,6 +481,10 @@ public final class SocketIoServer implements AutoCloseable {
 
     HandlerThreads threads() {
         return threads;
+    }
+
+    Observers observers() {
+        return observers;
     }
 
     String newSocketId() {

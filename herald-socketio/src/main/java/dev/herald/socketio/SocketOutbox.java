@@ -163,12 +163,17 @@ final class SocketOutbox {
 
     void notifyOutgoing(Packet packet) {
         List<AnyHandler> anyOutgoing = socket.handlers().anyOutgoing;
-        if (anyOutgoing.isEmpty()) {
+        Observers observers = nsp.server().observers();
+        boolean observed = observers.active();
+        if (anyOutgoing.isEmpty() && !observed) {
             return;
         }
         JsonNode data = packet.data();
         String event = data.get(0).asText();
         EventArgs args = EventArgs.of(EventDispatch.rest(data));
+        if (observed) {
+            observers.eventSent(socket, event, args);
+        }
         for (AnyHandler h : anyOutgoing) {
             EventDispatch.call(socket, event, () -> h.handle(socket, event, args));
         }
@@ -177,7 +182,7 @@ final class SocketOutbox {
     private SocketAcks acks() {
         SocketAcks a = acks;
         if (a == null) {
-            ACKS.compareAndSet(this, null, new SocketAcks(nsp.server()));
+            ACKS.compareAndSet(this, null, new SocketAcks(socket));
             a = acks;
         }
         return a;

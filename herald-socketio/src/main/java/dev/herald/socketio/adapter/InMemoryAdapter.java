@@ -96,12 +96,19 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public synchronized void addAll(String socketId, Set<String> roomsToJoin) {
         sids.putIfAbsent(socketId, Set.of());
+        boolean observed = ACCESS.observed(nsp);
         for (String room : roomsToJoin) {
-            sids.put(socketId, with(sids.get(socketId), room));
+            Set<String> own = sids.get(socketId);
+            // Asked before with(): a large set changes in place.
+            boolean isNew = observed && !own.contains(room);
+            sids.put(socketId, with(own, room));
             Set<String> members = rooms.get(room);
             rooms.put(room, with(members, socketId));
             if (members == null) {
                 roomCreated(room);
+            }
+            if (isNew) {
+                ACCESS.roomJoined(nsp, room, socketId);
             }
         }
     }
@@ -114,7 +121,9 @@ public class InMemoryAdapter implements Adapter {
             Set<String> left = without(own, room);
             sids.put(socketId, left == null ? Set.of() : left);
         }
-        removeFromRoom(socketId, room);
+        if (removeFromRoom(socketId, room) && ACCESS.observed(nsp)) {
+            ACCESS.roomLeft(nsp, room, socketId);
+        }
     }
 
     @Override
@@ -123,22 +132,28 @@ public class InMemoryAdapter implements Adapter {
         if (own == null) {
             return;
         }
+        boolean observed = ACCESS.observed(nsp);
         for (String room : own) {
-            removeFromRoom(socketId, room);
+            if (removeFromRoom(socketId, room) && observed) {
+                ACCESS.roomLeft(nsp, room, socketId);
+            }
         }
     }
 
-    private void removeFromRoom(String socketId, String room) {
+    /** Takes the socket out of the room; whether it was in it. */
+    private boolean removeFromRoom(String socketId, String room) {
         Set<String> members = rooms.get(room);
-        if (members != null) {
-            Set<String> left = without(members, socketId);
-            if (left == null) {
-                rooms.remove(room);
-                roomDeleted(room);
-            } else if (left != members) {
-                rooms.put(room, left);
-            }
+        if (members == null || !members.contains(socketId)) {
+            return false;
         }
+        Set<String> left = without(members, socketId);
+        if (left == null) {
+            rooms.remove(room);
+            roomDeleted(room);
+        } else if (left != members) {
+            rooms.put(room, left);
+        }
+        return true;
     }
 
     /**

@@ -78,6 +78,18 @@ public abstract class SocketIoAccess {
     public abstract EventArgs eventArgs(ArrayNode args);
 
     /**
+     * Whether the namespace's server has {@code SocketIoObserver}s: only then does an adapter
+     * report room changes, so an unobserved server pays one volatile read per join or leave.
+     */
+    public abstract boolean observed(Namespace nsp);
+
+    /** A local socket joined a room it was not in; see {@code SocketIoObserver.roomJoined}. */
+    public abstract void roomJoined(Namespace nsp, String room, String socketId);
+
+    /** A local socket left a room; see {@code SocketIoObserver.roomLeft}. */
+    public abstract void roomLeft(Namespace nsp, String room, String socketId);
+
+    /**
      * The encoded messages of one packet with the {@code compress} flag set: with false, the
      * engine sends them uncompressed over either transport. The list itself when the flag is true.
      */
