@@ -86,7 +86,7 @@ class GracefulShutdownTest {
                             .namespace("/chat")
                             .timeout(Duration.ofSeconds(2))
                             .connect())
-                    .as("a connect after Herald stopped");
+                    .hasMessageContaining("handshake failed: HTTP 403");
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
                             .build(),
