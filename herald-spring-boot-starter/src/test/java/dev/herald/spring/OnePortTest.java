@@ -2,6 +2,7 @@ package dev.herald.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.DisconnectReason;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.spring.app.ChatApp;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,8 +29,12 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(
         classes = ChatApp.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"server.address=127.0.0.1", "herald.ping-interval=7s", "herald.ping-timeout=4s"})
-@Import(EventRecorder.class)
+        properties = {
+            "server.address=127.0.0.1",
+            "herald.ping-timeout=4s",
+            "spring.jackson.property-naming-strategy=SNAKE_CASE"
+        })
+@Import({EventRecorder.class, JsonBeside.PersonController.class, JsonBeside.PersonHandler.class})
 class OnePortTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -74,10 +80,32 @@ class OnePortTest {
     }
 
     @Test
-    void theHandshakeCarriesTheBoundPingSettings() {
+    void theHandshakeCarriesTheReadmesPropertiesAndTheTestsOwn() {
         try (SocketIoTestClient c = SocketIoTestClient.builder(port).connect()) {
-            assertThat(c.engine().handshake().get("pingInterval").asInt()).isEqualTo(7000);
+            assertThat(c.engine().handshake().get("pingInterval").asInt()).isEqualTo(20_000);
+            assertThat(c.engine().handshake().get("maxPayload").asInt()).isEqualTo(512 * 1024);
             assertThat(c.engine().handshake().get("pingTimeout").asInt()).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void theReadmesAllowedOriginMayConnectAndOthersMayNot() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            URI handshake = URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling");
+            HttpResponse<String> allowed = http.send(
+                    HttpRequest.newBuilder(handshake)
+                            .header("Origin", "https://app.example.com")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue("https://app.example.com");
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(handshake)
+                            .header("Origin", "https://elsewhere.example.com")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(403);
         }
     }
 
@@ -102,6 +130,23 @@ class OnePortTest {
             assertThat(e.namespace()).isEqualTo("/chat");
             assertThat(e.reason()).isEqualTo(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
         });
+    }
+
+    @Test
+    void theApplicationsJsonSettingsShapeMvcButNotHeraldsOwnMapper() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient();
+                SocketIoTestClient c =
+                        SocketIoTestClient.builder(port).namespace("/people").connect()) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/person"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("{\"first_name\":\"Ada\",\"age\":36}");
+
+            ArrayNode ack = c.call("older", WAIT, Map.of("firstName", "Ada", "age", 36));
+            assertThat(ack.get(0).get("firstName").asText()).isEqualTo("Ada");
+            assertThat(ack.get(0).get("age").asInt()).isEqualTo(37);
+        }
     }
 
     @Test
