@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -29,15 +30,19 @@ import org.springframework.core.env.Environment;
  * {@code herald.server.port}), with the {@code @SocketNamespace} beans registered and a graceful
  * stop inside Boot's shutdown.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(SocketIoServer.class)
 @EnableConfigurationProperties(HeraldProperties.class)
+@Import(RedisAdapterConfiguration.class)
 public class HeraldAutoConfiguration {
 
     /** Boot's own default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
     static final Duration DEFAULT_SHUTDOWN_PHASE = Duration.ofSeconds(30);
 
-    /** The adapter of every namespace; replace it (Redis, your own) by declaring one. */
+    /**
+     * The adapter of every namespace: in memory, Redis with {@code herald.redis.enabled}, or
+     * yours if you declare one.
+     */
     @Bean
     @ConditionalOnMissingBean
     public AdapterFactory heraldAdapterFactory() {

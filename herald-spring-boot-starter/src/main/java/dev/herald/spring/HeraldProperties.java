@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param cors who may connect from a foreign origin (polling and the WebSocket upgrade)
  * @param recovery connection state recovery
  * @param server a separate Netty port instead of the application's own
+ * @param redis the Redis adapter on Spring Boot's Redis connection settings
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(
@@ -26,7 +27,8 @@ public record HeraldProperties(
         @DefaultValue("1000000B") DataSize maxHttpBufferSize,
         @DefaultValue Cors cors,
         @DefaultValue Recovery recovery,
-        @DefaultValue Server server) {
+        @DefaultValue Server server,
+        @DefaultValue Redis redis) {
 
     /**
      * CORS for the Engine.IO path. Empty (the default) means same origin only.
@@ -67,4 +69,15 @@ public record HeraldProperties(
             return Optional.ofNullable(port);
         }
     }
+
+    /**
+     * The Redis adapter, connected with the application's spring.data.redis settings (needs
+     * spring-boot-starter-data-redis and herald-redis on the class path).
+     *
+     * @param enabled whether every namespace gets a Redis adapter instead of the in-memory one
+     * @param key the channel prefix, as @socket.io/redis-adapter's key
+     */
+    public record Redis(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("socket.io") String key) {}
 }
