@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.socketio.DisconnectReason;
 import dev.herald.spring.app.ChatApp;
 import dev.herald.testing.SocketIoTestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -76,7 +72,7 @@ class GracefulShutdownTest {
     @Test
     void stoppedHeraldRefusesNewConnectionsWhileTheWebServerStillAnswers() throws Exception {
         ConfigurableApplicationContext ctx = start("2s");
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try {
             int port = port(ctx);
             SocketIoTestClient.builder(port).namespace("/chat").connect().close();
 
@@ -87,11 +83,7 @@ class GracefulShutdownTest {
                             .timeout(Duration.ofSeconds(2))
                             .connect())
                     .hasMessageContaining("handshake failed: HTTP 403");
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(Http.get(port, "/hello").statusCode()).isEqualTo(200);
         } finally {
             ctx.close();
         }

@@ -8,9 +8,6 @@ import dev.herald.socketio.SocketIoServer;
 import dev.herald.spring.app.ChatApp;
 import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -50,14 +47,9 @@ class OnePortTest {
 
     @Test
     void theRestControllerAnswersOnTheSamePort() throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo("hello from Spring MVC");
-        }
+        HttpResponse<String> r = Http.get(port, "/hello");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello from Spring MVC");
     }
 
     @ParameterizedTest
@@ -90,23 +82,12 @@ class OnePortTest {
 
     @Test
     void theReadmesAllowedOriginMayConnectAndOthersMayNot() throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            URI handshake = URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling");
-            HttpResponse<String> allowed = http.send(
-                    HttpRequest.newBuilder(handshake)
-                            .header("Origin", "https://app.example.com")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(allowed.statusCode()).isEqualTo(200);
-            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
-                    .hasValue("https://app.example.com");
-            HttpResponse<String> refused = http.send(
-                    HttpRequest.newBuilder(handshake)
-                            .header("Origin", "https://elsewhere.example.com")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(refused.statusCode()).isEqualTo(403);
-        }
+        String handshake = "/socket.io/?EIO=4&transport=polling";
+        HttpResponse<String> allowed = Http.get(port, handshake, "Origin", "https://app.example.com");
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        HttpResponse<String> refused = Http.get(port, handshake, "Origin", "https://elsewhere.example.com");
+        assertThat(refused.statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -134,13 +115,9 @@ class OnePortTest {
 
     @Test
     void theApplicationsJsonSettingsShapeMvcButNotHeraldsOwnMapper() throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient();
-                SocketIoTestClient c =
-                        SocketIoTestClient.builder(port).namespace("/people").connect()) {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/person"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+        try (SocketIoTestClient c =
+                SocketIoTestClient.builder(port).namespace("/people").connect()) {
+            HttpResponse<String> r = Http.get(port, "/person");
             assertThat(r.body()).isEqualTo("{\"first_name\":\"Ada\",\"age\":36}");
 
             ArrayNode ack = c.call("older", WAIT, Map.of("firstName", "Ada", "age", 36));

@@ -7,10 +7,6 @@ import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.spring.app.ChatApp;
 import dev.herald.testing.SocketIoTestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,13 +62,7 @@ class SeparatePortTest {
 
     @Test
     void theApplicationsPortHasNoEngineIoPath() throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + appPort + "/socket.io/?EIO=4&transport=polling"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(404);
-        }
+        assertThat(Http.get(appPort, "/socket.io/?EIO=4&transport=polling").statusCode())
+                .isEqualTo(404);
     }
 }
