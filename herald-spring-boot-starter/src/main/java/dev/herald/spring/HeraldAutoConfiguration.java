@@ -45,7 +45,12 @@ public class HeraldAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public AdapterFactory heraldAdapterFactory() {
+    public AdapterFactory heraldAdapterFactory(HeraldProperties properties) {
+        // Reached with herald.redis.enabled only when RedisAdapterConfiguration did not apply.
+        if (properties.redis().enabled()) {
+            throw new IllegalStateException("herald.redis.enabled=true needs herald-redis and"
+                    + " spring-boot-starter-data-redis on the class path");
+        }
         return InMemoryAdapter::new;
     }
 

@@ -3,6 +3,7 @@ package dev.herald.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.redis.RedisAdapter;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.socketio.adapter.AdapterFactory;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
@@ -121,6 +124,25 @@ class HeraldAutoConfigurationTest {
         @Test
         void aNonWebApplicationGetsNoServletTransport() {
             runner.run(ctx -> assertThat(ctx).doesNotHaveBean(ServletContextInitializer.class));
+        }
+    }
+
+    @Nested
+    class Redis {
+
+        @Test
+        void enabledWithoutSpringDataRedisFailsInsteadOfStayingInMemory() {
+            runner.withPropertyValues("herald.redis.enabled=true")
+                    .withClassLoader(new FilteredClassLoader(DataRedisConnectionDetails.class))
+                    .run(ctx -> assertThat(ctx)
+                            .getFailure()
+                            .rootCause()
+                            .hasMessageContaining("spring-boot-starter-data-redis"));
+        }
+
+        @Test
+        void notEnabledKeepsTheInMemoryAdapterEvenWithRedisAround() {
+            runner.run(ctx -> assertThat(ctx).doesNotHaveBean(RedisAdapter.Factory.class));
         }
     }
 
