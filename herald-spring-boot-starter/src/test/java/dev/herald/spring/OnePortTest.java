@@ -1,0 +1,133 @@
+package dev.herald.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.socketio.DisconnectReason;
+import dev.herald.socketio.SocketIoServer;
+import dev.herald.spring.app.ChatApp;
+import dev.herald.testing.ReceivedEvent;
+import dev.herald.testing.SocketIoTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The README's application ({@link ChatApp}, its {@code ChatHandler} and a REST controller) in
+ * embedded Tomcat on a random port: Spring MVC and Socket.IO answer on that one port.
+ */
+@SpringBootTest(
+        classes = ChatApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.address=127.0.0.1",
+            "herald.ping-timeout=4s",
+            "spring.jackson.property-naming-strategy=SNAKE_CASE"
+        })
+@Import({EventRecorder.class, JsonBeside.PersonController.class, JsonBeside.PersonHandler.class})
+class OnePortTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    SocketIoServer io;
+
+    @Autowired
+    EventRecorder recorder;
+
+    @Test
+    void theRestControllerAnswersOnTheSamePort() throws Exception {
+        HttpResponse<String> r = Http.get(port, "/hello");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello from Spring MVC");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void theReadmeHandlerBeanAnswersOnTheApplicationsPort(String transport) {
+        try (SocketIoTestClient a = SocketIoTestClient.builder(port)
+                        .transport(transport)
+                        .namespace("/chat")
+                        .connect();
+                SocketIoTestClient b = SocketIoTestClient.builder(port)
+                        .transport(transport)
+                        .namespace("/chat")
+                        .connect()) {
+            a.emit("message", "hi");
+            ReceivedEvent got = b.nextEvent("message", WAIT);
+            assertThat(got.arg(0).asText()).isEqualTo(a.sid() + ": hi");
+            assertThat(got.transport()).isEqualTo(transport);
+            assertThat(a.nextEvent("message", WAIT).arg(0).asText()).isEqualTo(a.sid() + ": hi");
+        }
+    }
+
+    @Test
+    void theHandshakeCarriesTheReadmesPropertiesAndTheTestsOwn() {
+        try (SocketIoTestClient c = SocketIoTestClient.builder(port).connect()) {
+            assertThat(c.engine().handshake().get("pingInterval").asInt()).isEqualTo(20_000);
+            assertThat(c.engine().handshake().get("maxPayload").asInt()).isEqualTo(512 * 1024);
+            assertThat(c.engine().handshake().get("pingTimeout").asInt()).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void theReadmesAllowedOriginMayConnectAndOthersMayNot() throws Exception {
+        String handshake = "/socket.io/?EIO=4&transport=polling";
+        HttpResponse<String> allowed = Http.get(port, handshake, "Origin", "https://app.example.com");
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        HttpResponse<String> refused = Http.get(port, handshake, "Origin", "https://elsewhere.example.com");
+        assertThat(refused.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void eventListenersReceiveConnectAndDisconnect() throws Exception {
+        String sid;
+        try (SocketIoTestClient c =
+                SocketIoTestClient.builder(port).namespace("/chat").connect()) {
+            sid = c.sid();
+            Object connected = recorder.next(sid, WAIT);
+            assertThat(connected).isInstanceOfSatisfying(SocketConnectedEvent.class, e -> {
+                assertThat(e.socket().id()).isEqualTo(sid);
+                assertThat(e.namespace()).isEqualTo("/chat");
+                // Published after ChatHandler's @OnConnect: the socket is in its room already.
+                assertThat(e.socket().rooms()).contains("lobby");
+            });
+            c.disconnect();
+        }
+        Object disconnected = recorder.next(sid, WAIT);
+        assertThat(disconnected).isInstanceOfSatisfying(SocketDisconnectedEvent.class, e -> {
+            assertThat(e.socket().id()).isEqualTo(sid);
+            assertThat(e.namespace()).isEqualTo("/chat");
+            assertThat(e.reason()).isEqualTo(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+        });
+    }
+
+    @Test
+    void theApplicationsJsonSettingsShapeMvcButNotHeraldsOwnMapper() throws Exception {
+        try (SocketIoTestClient c =
+                SocketIoTestClient.builder(port).namespace("/people").connect()) {
+            HttpResponse<String> r = Http.get(port, "/person");
+            assertThat(r.body()).isEqualTo("{\"first_name\":\"Ada\",\"age\":36}");
+
+            ArrayNode ack = c.call("older", WAIT, Map.of("firstName", "Ada", "age", 36));
+            assertThat(ack.get(0).get("firstName").asText()).isEqualTo("Ada");
+            assertThat(ack.get(0).get("age").asInt()).isEqualTo(37);
+        }
+    }
+
+    @Test
+    void theHandlerBeanWasRegisteredOnTheServerBean() {
+        assertThat(io.namespace("/chat")).isPresent();
+    }
+}
