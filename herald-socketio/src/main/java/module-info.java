@@ -13,5 +13,6 @@ module dev.herald.socketio {
     exports dev.herald.socketio.annotation;
     exports dev.herald.socketio.handler;
     exports dev.herald.socketio.parser;
-    exports dev.herald.socketio.internal to dev.herald.redis;
+    exports dev.herald.socketio.internal to
+            dev.herald.redis;
 }

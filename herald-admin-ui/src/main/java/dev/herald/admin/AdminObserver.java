@@ -61,8 +61,14 @@ final class AdminObserver implements SocketIoObserver {
             return;
         }
         admin.emit("socket_connected", Serialized.socket(socket), now());
-        socket.conn().onUpgrade(transport -> admin.emit("socket_updated", Serialized.NODES.objectNode()
-                .put("id", socket.id()).put("nsp", socket.namespace().name()).put("transport", transport)));
+        socket.conn()
+                .onUpgrade(transport -> admin.emit(
+                        "socket_updated",
+                        Serialized.NODES
+                                .objectNode()
+                                .put("id", socket.id())
+                                .put("nsp", socket.namespace().name())
+                                .put("transport", transport)));
     }
 
     @Override

@@ -67,7 +67,8 @@ public final class AdminUi implements AutoCloseable {
     private final List<String> features;
     private final String serverId;
     private final String hostname;
-    private final Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+    private final Instant started =
+            ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
 
     private AdminUi(SocketIoServer io, AdminUiOptions options) {
         this.io = io;
@@ -75,7 +76,8 @@ public final class AdminUi implements AutoCloseable {
         this.admin = io.of(options.namespace());
         this.hostname = hostname();
         // As Node's cluster workers: the host name alone would merge the stats of two nodes on one host.
-        this.serverId = options.serverId().orElse(hostname + "#" + ProcessHandle.current().pid());
+        this.serverId = options.serverId()
+                .orElse(hostname + "#" + ProcessHandle.current().pid());
         List<String> f = new ArrayList<>();
         if (!options.readonly()) {
             f.addAll(List.of("EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE", "MDISCONNECT"));
@@ -132,7 +134,9 @@ public final class AdminUi implements AutoCloseable {
         }
         Optional<String> user = socket.handshake().auth("username");
         Optional<String> password = socket.handshake().auth("password");
-        if (user.isPresent() && user.equals(options.username()) && password.isPresent()
+        if (user.isPresent()
+                && user.equals(options.username())
+                && password.isPresent()
                 && checkPassword(password.get(), options.passwordHash().orElseThrow())) {
             String id = HexFormat.of().formatHex(randomBytes(8));
             options.sessionStore().save(id);
@@ -181,9 +185,13 @@ public final class AdminUi implements AutoCloseable {
     private CompletableFuture<ArrayNode> allSockets() {
         List<CompletableFuture<List<ObjectNode>>> parts = new ArrayList<>();
         for (Namespace nsp : io.namespaces()) {
-            parts.add(nsp.fetchSockets().thenApply(list -> list.stream()
-                    .map(r -> Serialized.socket(r, nsp.name(), Optional.ofNullable(nsp.sockets().get(r.id()))))
-                    .toList()));
+            parts.add(nsp.fetchSockets()
+                    .thenApply(list -> list.stream()
+                            .map(r -> Serialized.socket(
+                                    r,
+                                    nsp.name(),
+                                    Optional.ofNullable(nsp.sockets().get(r.id()))))
+                            .toList()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             ArrayNode out = Serialized.NODES.arrayNode();
@@ -194,14 +202,18 @@ public final class AdminUi implements AutoCloseable {
 
     /** The dashboard's operations: {@code emit}, {@code join}, {@code leave}, {@code _disconnect}. */
     private void registerOperations(Socket socket) {
-        socket.on("emit", (s, args) -> target(args, 0, 1).ifPresent(to -> {
-            List<JsonNode> rest = args.nodes().subList(Math.min(3, args.size()), args.size());
-            to.emit(args.string(2), rest.toArray());
-        }));
+        socket.on(
+                "emit",
+                (s, args) -> target(args, 0, 1).ifPresent(to -> {
+                    List<JsonNode> rest = args.nodes().subList(Math.min(3, args.size()), args.size());
+                    to.emit(args.string(2), rest.toArray());
+                }));
         socket.on("join", (s, args) -> target(args, 0, 2).ifPresent(to -> to.socketsJoin(args.string(1))));
         socket.on("leave", (s, args) -> target(args, 0, 2).ifPresent(to -> to.socketsLeave(args.string(1))));
-        socket.on("_disconnect", (s, args) -> target(args, 0, 2)
-                .ifPresent(to -> to.disconnectSockets(args.node(1).asBoolean(false))));
+        socket.on(
+                "_disconnect",
+                (s, args) -> target(args, 0, 2)
+                        .ifPresent(to -> to.disconnectSockets(args.node(1).asBoolean(false))));
     }
 
     /**
@@ -212,13 +224,16 @@ public final class AdminUi implements AutoCloseable {
     private Optional<BroadcastOperator> target(EventArgs args, int nspAt, int filterAt) {
         Optional<Namespace> nsp = io.namespace(args.string(nspAt));
         JsonNode filter = args.size() > filterAt ? args.node(filterAt) : null;
-        return nsp.map(n -> filter != null && filter.isTextual() && !filter.asText().isEmpty()
-                ? n.in(filter.asText()) : n.except());
+        return nsp.map(
+                n -> filter != null && filter.isTextual() && !filter.asText().isEmpty()
+                        ? n.in(filter.asText())
+                        : n.except());
     }
 
     private void emitStats() {
         try {
-            ObjectNode stats = Serialized.NODES.objectNode()
+            ObjectNode stats = Serialized.NODES
+                    .objectNode()
                     .put("serverId", serverId)
                     .put("hostname", hostname)
                     .put("pid", ProcessHandle.current().pid())
@@ -228,7 +243,10 @@ public final class AdminUi implements AutoCloseable {
             stats.set("aggregatedEvents", events.drain());
             ArrayNode namespaces = stats.putArray("namespaces");
             for (Namespace nsp : io.namespaces()) {
-                namespaces.addObject().put("name", nsp.name()).put("socketsCount", nsp.sockets().size());
+                namespaces
+                        .addObject()
+                        .put("name", nsp.name())
+                        .put("socketsCount", nsp.sockets().size());
             }
             admin.emit("server_stats", stats);
         } catch (RuntimeException e) {

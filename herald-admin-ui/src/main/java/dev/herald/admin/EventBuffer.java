@@ -23,7 +23,8 @@ final class EventBuffer {
 
     void push(String type, Optional<String> subType, long count) {
         long second = System.currentTimeMillis() / 1000 * 1000;
-        counts.computeIfAbsent(new Key(second, Objects.requireNonNull(type), subType), k -> new LongAdder()).add(count);
+        counts.computeIfAbsent(new Key(second, Objects.requireNonNull(type), subType), k -> new LongAdder())
+                .add(count);
     }
 
     /** The counts so far, as Node's {@code getValuesAndClear()}. */

@@ -21,6 +21,7 @@ public final class RedisAdminSessionStore implements AdminSessionStore, AutoClos
 
     /** Node's defaults: prefix {@code socket.io-admin}, sessions kept one day. */
     public static final String DEFAULT_PREFIX = "socket.io-admin";
+
     public static final Duration DEFAULT_SESSION_DURATION = Duration.ofDays(1);
 
     private static final Logger log = LoggerFactory.getLogger(RedisAdminSessionStore.class);

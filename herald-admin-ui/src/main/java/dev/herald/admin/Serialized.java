@@ -31,11 +31,11 @@ final class Serialized {
     // Data values are converted as handlers' emits convert them.
     private static final ObjectMapper MAPPER = new ObjectMapper();
     // What JSON.stringify makes of a Date: always milliseconds, always UTC.
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     // What Date.prototype.toString makes, Node's handshake.time.
-    private static final DateTimeFormatter DATE_STRING = DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'xx",
-            Locale.ENGLISH);
+    private static final DateTimeFormatter DATE_STRING =
+            DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'xx", Locale.ENGLISH);
 
     private Serialized() {}
 
@@ -46,7 +46,12 @@ final class Serialized {
 
     /** A socket of this node, with its transport and connection id. */
     static ObjectNode socket(Socket socket) {
-        return socket(socket.id(), socket.namespace().name(), socket.handshake(), socket.rooms(), socket.data(),
+        return socket(
+                socket.id(),
+                socket.namespace().name(),
+                socket.handshake(),
+                socket.rooms(),
+                socket.data(),
                 Optional.of(socket));
     }
 
@@ -55,8 +60,13 @@ final class Serialized {
         return socket(remote.id(), nsp, remote.handshake(), remote.rooms(), remote.data(), local);
     }
 
-    private static ObjectNode socket(String id, String nsp, Handshake handshake, Set<String> rooms,
-            Map<String, Object> data, Optional<Socket> local) {
+    private static ObjectNode socket(
+            String id,
+            String nsp,
+            Handshake handshake,
+            Set<String> rooms,
+            Map<String, Object> data,
+            Optional<Socket> local) {
         ObjectNode out = NODES.objectNode().put("id", id);
         // Node keeps these in data._admin, so other nodes' sockets carry them; ours are read live.
         JsonNode admin = MAPPER.valueToTree(data.getOrDefault("_admin", Map.of()));
@@ -91,7 +101,11 @@ final class Serialized {
 
     private static ObjectNode handshake(Handshake h) {
         ObjectNode out = NODES.objectNode();
-        out.put("address", h.header("cf-connecting-ip").or(() -> h.header("x-forwarded-for")).orElse(h.address()));
+        out.put(
+                "address",
+                h.header("cf-connecting-ip")
+                        .or(() -> h.header("x-forwarded-for"))
+                        .orElse(h.address()));
         ObjectNode headers = out.putObject("headers");
         h.headers().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values)));
         ObjectNode query = out.putObject("query");
@@ -99,8 +113,10 @@ final class Serialized {
         out.put("issued", h.time().toEpochMilli());
         out.put("secure", h.secure());
         ZoneId zone = ZoneId.systemDefault();
-        out.put("time", DATE_STRING.format(h.time().atZone(zone))
-                + " (" + zone.getDisplayName(TextStyle.FULL, Locale.ENGLISH) + ")");
+        out.put(
+                "time",
+                DATE_STRING.format(h.time().atZone(zone)) + " (" + zone.getDisplayName(TextStyle.FULL, Locale.ENGLISH)
+                        + ")");
         out.put("url", h.url());
         out.put("xdomain", h.header("origin").isPresent());
         return out;

@@ -40,7 +40,13 @@ class AdminUiTest {
         SocketIoServer io = SocketIoServer.create();
         io.of("/app");
         AdminUi ui = AdminUi.instrument(io, options);
-        NettyServer netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        NettyServer netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
         open.add(io);
         open.add(netty);
         open.add(ui);
@@ -48,7 +54,8 @@ class AdminUiTest {
     }
 
     private SocketIoTestClient admin(int port, Map<String, String> auth) {
-        SocketIoTestClient c = SocketIoTestClient.builder(port).namespace("/admin").auth(auth).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(port).namespace("/admin").auth(auth).connect();
         open.add(c);
         return c;
     }
@@ -76,9 +83,11 @@ class AdminUiTest {
         void authMustBeChosenAndAPasswordMustBeABcryptHash() {
             assertThatThrownBy(() -> AdminUiOptions.builder().build())
                     .hasMessageStartingWith("the `auth` option must be specified or explicitly set to `false`");
-            assertThatThrownBy(() -> AdminUiOptions.builder().basicAuth("admin", "plain").build())
+            assertThatThrownBy(() ->
+                            AdminUiOptions.builder().basicAuth("admin", "plain").build())
                     .hasMessage("the `password` field must be a valid bcrypt hash");
-            assertThat(AdminUiOptions.builder().basicAuth("admin", HASH).build().namespace()).isEqualTo("/admin");
+            assertThat(AdminUiOptions.builder().basicAuth("admin", HASH).build().namespace())
+                    .isEqualTo("/admin");
         }
     }
 
@@ -91,14 +100,19 @@ class AdminUiTest {
 
     @Test
     void productionModeSendsStatsButNeitherSocketsNorEvents() {
-        int port = server(AdminUiOptions.builder().basicAuth("admin", HASH).mode(AdminUiOptions.Mode.PRODUCTION).build());
+        int port = server(AdminUiOptions.builder()
+                .basicAuth("admin", HASH)
+                .mode(AdminUiOptions.Mode.PRODUCTION)
+                .build());
         SocketIoTestClient c = admin(port, Map.of("username", "admin", "password", "pw"));
         next(c, "session");
-        assertThat(features(c)).containsExactly("EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE",
-                "MDISCONNECT", "AGGREGATED_EVENTS");
+        assertThat(features(c))
+                .containsExactly(
+                        "EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE", "MDISCONNECT", "AGGREGATED_EVENTS");
         JsonNode stats = next(c, "server_stats").arg(0);
         assertThat(stats.path("namespaces").toString()).contains("\"name\":\"/app\"");
-        SocketIoTestClient app = SocketIoTestClient.builder(port).namespace("/app").connect();
+        SocketIoTestClient app =
+                SocketIoTestClient.builder(port).namespace("/app").connect();
         open.add(app);
         app.emit("hello");
         // Only stats: in development socket_connected and event_received would come before the next ones.
@@ -108,7 +122,8 @@ class AdminUiTest {
     @Test
     void readonlyOffersNoOperationAndIgnoresThem() {
         int port = server(AdminUiOptions.builder().noAuth().readonly(true).build());
-        SocketIoTestClient app = SocketIoTestClient.builder(port).namespace("/app").connect();
+        SocketIoTestClient app =
+                SocketIoTestClient.builder(port).namespace("/app").connect();
         open.add(app);
         SocketIoTestClient c = admin(port, Map.of());
         assertThat(features(c)).containsExactly("AGGREGATED_EVENTS", "ALL_EVENTS");
@@ -124,10 +139,18 @@ class AdminUiTest {
         RedisAdminSessionStore storeB = RedisAdminSessionStore.connect(redis.uri());
         open.add(storeA);
         open.add(storeB);
-        int nodeA = server(AdminUiOptions.builder().basicAuth("admin", HASH).sessionStore(storeA).build());
-        int nodeB = server(AdminUiOptions.builder().basicAuth("admin", HASH).sessionStore(storeB).build());
+        int nodeA = server(AdminUiOptions.builder()
+                .basicAuth("admin", HASH)
+                .sessionStore(storeA)
+                .build());
+        int nodeB = server(AdminUiOptions.builder()
+                .basicAuth("admin", HASH)
+                .sessionStore(storeB)
+                .build());
 
-        String session = next(admin(nodeA, Map.of("username", "admin", "password", "pw")), "session").arg(0).asText();
+        String session = next(admin(nodeA, Map.of("username", "admin", "password", "pw")), "session")
+                .arg(0)
+                .asText();
         assertThat(features(admin(nodeB, Map.of("sessionId", session)))).contains("EMIT");
 
         RedisClient client = RedisClient.create(redis.uri());
@@ -137,7 +160,9 @@ class AdminUiTest {
         } finally {
             client.shutdown();
         }
-        JsonNode refused = SocketIoTestClient.builder(nodeB).namespace("/admin").auth(Map.of("sessionId", "nope"))
+        JsonNode refused = SocketIoTestClient.builder(nodeB)
+                .namespace("/admin")
+                .auth(Map.of("sessionId", "nope"))
                 .connectExpectingError();
         assertThat(refused.path("message").asText()).isEqualTo("invalid credentials");
     }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.bench.servers.ServerArgs;
 import dev.herald.engineio.CorsOptions;
 import dev.herald.engineio.EngineIoOptions;
-import dev.herald.examples.fixtures.Transport;
 import dev.herald.engineio.EngineIoServer;
+import dev.herald.examples.fixtures.Transport;
 import dev.herald.netty.IoTransport;
 import dev.herald.netty.NettyServer;
 import dev.herald.socketio.Namespace;
@@ -39,7 +39,12 @@ public final class BenchServer {
 
     /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
     record Flags(
-            int port, boolean recovery, boolean logRecovery, int ioThreads, IoTransport io, Optional<Transport> servlet) {
+            int port,
+            boolean recovery,
+            boolean logRecovery,
+            int ioThreads,
+            IoTransport io,
+            Optional<Transport> servlet) {
 
         static Flags parse(String[] args) {
             int port = -1;
@@ -62,8 +67,9 @@ public final class BenchServer {
                             case "nio" -> IoTransport.NIO;
                             case "epoll" -> IoTransport.EPOLL;
                             case "io-uring" -> IoTransport.IO_URING;
-                            default -> throw new IllegalArgumentException(
-                                    "--io-transport must be nio, epoll or io-uring, got '" + args[i] + "'");
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "--io-transport must be nio, epoll or io-uring, got '" + args[i] + "'");
                         };
                     }
                     case "--servlet" -> {
@@ -110,7 +116,11 @@ public final class BenchServer {
             // The same app on herald-servlet in an embedded container, for the cost of that transport.
             Transport.Running running = flags.servlet()
                     .get()
-                    .start("127.0.0.1", flags.port(), "/socket.io/", engine(app(flags.recovery(), flags.logRecovery())),
+                    .start(
+                            "127.0.0.1",
+                            flags.port(),
+                            "/socket.io/",
+                            engine(app(flags.recovery(), flags.logRecovery())),
                             CorsOptions.sameOriginOnly());
             System.err.println("BenchServer on " + running.transport().label());
             ServerArgs.announce(running.port());

@@ -13,9 +13,21 @@ class BenchServerTest {
 
     @Test
     void readsEveryOption() {
-        BenchServer.Flags flags = BenchServer.Flags.parse(
-                new String[] {"--port", "3001", "--recovery", "--log-recovery", "--io-threads", "2", "--io-transport", "io-uring", "--servlet", "jetty"});
-        assertThat(flags).isEqualTo(new BenchServer.Flags(3001, true, true, 2, IoTransport.IO_URING, Optional.of(Transport.JETTY)));
+        BenchServer.Flags flags = BenchServer.Flags.parse(new String[] {
+            "--port",
+            "3001",
+            "--recovery",
+            "--log-recovery",
+            "--io-threads",
+            "2",
+            "--io-transport",
+            "io-uring",
+            "--servlet",
+            "jetty"
+        });
+        assertThat(flags)
+                .isEqualTo(
+                        new BenchServer.Flags(3001, true, true, 2, IoTransport.IO_URING, Optional.of(Transport.JETTY)));
     }
 
     @Test

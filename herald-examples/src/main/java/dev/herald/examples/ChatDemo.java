@@ -33,6 +33,7 @@ public final class ChatDemo {
     private static final String ROOM = "chat.room";
     /** How long a join or leave waits for the other nodes' members; their adapter's own bound is 5 s. */
     private static final Duration PRESENCE_TIMEOUT = Duration.ofSeconds(6);
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatDemo.class);
 
     private final Namespace nsp;

@@ -3,9 +3,9 @@ package dev.herald.examples;
 import dev.herald.admin.AdminUi;
 import dev.herald.admin.AdminUiOptions;
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.netty.NettyServer;
-import dev.herald.examples.ServerConfig.ConfigException;
 import dev.herald.redis.RedisAdapter;
 import dev.herald.redis.ShardedRedisAdapter;
 import dev.herald.redis.ShardedRedisAdapterOptions;
@@ -83,17 +83,21 @@ public final class DemoApp implements AutoCloseable {
             return;
         }
         // The hook goes in before the URL is printed: whoever sees the URL may Ctrl-C at once.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            System.out.println("Herald demo stopped");
-            System.out.flush();
-            System.err.flush();
-            // A JVM stopped by SIGINT exits with 130 after its hooks; a clean shutdown is 0.
-            Runtime.getRuntime().halt(0);
-        }, "herald-demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            System.out.println("Herald demo stopped");
+                            System.out.flush();
+                            System.err.flush();
+                            // A JVM stopped by SIGINT exits with 130 after its hooks; a clean shutdown is 0.
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "herald-demo-shutdown"));
         System.out.println("Herald demo running at http://localhost:" + app.port() + "/"
                 // Not the URI itself: it may carry a password.
-                + (config.redisUri().isPresent() ? " as a cluster node on Redis"
+                + (config.redisUri().isPresent()
+                        ? " as a cluster node on Redis"
                         : redisCluster(config).isPresent() ? " as a cluster node on a Redis Cluster" : ""));
         if (config.extra().containsKey("admin-password")) {
             System.out.println("Admin UI at http://localhost:" + app.port() + "/admin-ui/ (server http://localhost:"
@@ -123,8 +127,10 @@ public final class DemoApp implements AutoCloseable {
         // A cluster node: rooms and broadcasts are shared with every node on this Redis.
         config.redisUri().ifPresent(uri -> options.adapterFactory(redis(uri)));
         // Or on a Redis Cluster, over sharded pub/sub; the factory connects in the background.
-        redisCluster.ifPresent(uri -> options.adapterFactory(ShardedRedisAdapter.factory(
-                ShardedRedisAdapterOptions.builder(uri).subscriptionMode(SubscriptionMode.DYNAMIC).build())));
+        redisCluster.ifPresent(
+                uri -> options.adapterFactory(ShardedRedisAdapter.factory(ShardedRedisAdapterOptions.builder(uri)
+                        .subscriptionMode(SubscriptionMode.DYNAMIC)
+                        .build())));
         SocketIoServer io = SocketIoServer.create(options.build());
         io.register(new TutorialDemo(tutorialWork, work));
         new ProgressDemo(io, jobDuration, work).register();
@@ -132,10 +138,12 @@ public final class DemoApp implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HeraldMetrics.bind(io, metrics);
         Optional<AdminUi> admin = Optional.ofNullable(config.extra().get("admin-password"))
-                .map(password -> AdminUi.instrument(io, AdminUiOptions.builder()
-                        .basicAuth("admin", AdminUi.hashPassword(password))
-                        .mode(AdminUiOptions.Mode.DEVELOPMENT)
-                        .build()));
+                .map(password -> AdminUi.instrument(
+                        io,
+                        AdminUiOptions.builder()
+                                .basicAuth("admin", AdminUi.hashPassword(password))
+                                .mode(AdminUiOptions.Mode.DEVELOPMENT)
+                                .build()));
         NettyServer.Builder builder = NettyServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -175,12 +183,18 @@ public final class DemoApp implements AutoCloseable {
             int running = work.running();
             if (running > 0) {
                 // Said out loud so a Ctrl-C that takes a few seconds does not look like a hang.
-                LoggerFactory.getLogger(DemoApp.class).info("waiting up to {} s for {} running handlers and jobs",
-                        grace.toMillis() / 1000.0, running);
+                LoggerFactory.getLogger(DemoApp.class)
+                        .info(
+                                "waiting up to {} s for {} running handlers and jobs",
+                                grace.toMillis() / 1000.0,
+                                running);
             }
             if (!work.awaitIdle(grace)) {
-                LoggerFactory.getLogger(DemoApp.class).warn("{} handlers or jobs still running after {} s; stopping anyway",
-                        work.running(), grace.toMillis() / 1000.0);
+                LoggerFactory.getLogger(DemoApp.class)
+                        .warn(
+                                "{} handlers or jobs still running after {} s; stopping anyway",
+                                work.running(),
+                                grace.toMillis() / 1000.0);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,7 +208,8 @@ public final class DemoApp implements AutoCloseable {
      * @throws ConfigException if it is not a Redis URI, or {@code --redis} is given too
      */
     static Optional<String> redisCluster(ServerConfig config) {
-        Optional<String> uri = Optional.ofNullable(config.extra().get("redis-cluster")).filter(s -> !s.isBlank());
+        Optional<String> uri =
+                Optional.ofNullable(config.extra().get("redis-cluster")).filter(s -> !s.isBlank());
         if (uri.isPresent() && config.redisUri().isPresent()) {
             throw new ConfigException("redis-cluster: give either --redis or --redis-cluster, not both");
         }

@@ -25,6 +25,7 @@ public final class ProgressDemo {
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(5);
     /** Fewer steps would not look like progress, more would be a flood: requests are clamped. */
     static final int MIN_STEPS = 20;
+
     static final int MAX_STEPS = 200;
     private static final int DEFAULT_STEPS = 25;
     private static final String JOB = "progress.job";
@@ -57,7 +58,8 @@ public final class ProgressDemo {
 
     /** Stops the socket's job, if one runs, and waits for it so no progress follows the answer. */
     private void cancel(Socket socket, boolean answer) throws InterruptedException {
-        if (!(socket.data().remove(JOB) instanceof Job job) || !job.state.compareAndSet(State.RUNNING, State.CANCELLED)) {
+        if (!(socket.data().remove(JOB) instanceof Job job)
+                || !job.state.compareAndSet(State.RUNNING, State.CANCELLED)) {
             return;
         }
         job.task.cancel();
@@ -79,7 +81,11 @@ public final class ProgressDemo {
         return Math.max(MIN_STEPS, Math.min(MAX_STEPS, steps));
     }
 
-    private enum State { RUNNING, DONE, CANCELLED }
+    private enum State {
+        RUNNING,
+        DONE,
+        CANCELLED
+    }
 
     /** One socket's job; its body runs on the background task's thread. */
     private final class Job {
@@ -106,8 +112,9 @@ public final class ProgressDemo {
                     return;
                 }
                 percent = step * 100 / steps;
-                socket.emit("progress", Map.of("percent", percent, "step", step, "steps", steps,
-                        "message", "processed item " + step));
+                socket.emit(
+                        "progress",
+                        Map.of("percent", percent, "step", step, "steps", steps, "message", "processed item " + step));
             }
             if (state.compareAndSet(State.RUNNING, State.DONE)) {
                 socket.data().remove(JOB, this);

@@ -99,7 +99,8 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
      * @param appKeys the extra keys the app reads, written as on the command line ({@code shutdown-grace-ms})
      */
     public List<String> unusedKeys(Collection<String> appKeys) {
-        Set<String> read = Set.copyOf(appKeys.stream().map(ServerConfig::normalize).toList());
+        Set<String> read =
+                Set.copyOf(appKeys.stream().map(ServerConfig::normalize).toList());
         return extra.keySet().stream().filter(k -> !read.contains(k)).sorted().toList();
     }
 
@@ -117,10 +118,12 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
             // Looked up here, not in a static field: an app turns on --debug after load(), and
             // slf4j-simple fixes its level when the first logger is made.
             Logger log = LoggerFactory.getLogger(ServerConfig.class);
-            log.warn("ignoring {} {}: nothing reads {} (known keys: {})",
+            log.warn(
+                    "ignoring {} {}: nothing reads {} (known keys: {})",
                     unused.size() == 1 ? "setting" : "settings",
                     String.join(", ", unused.stream().map(k -> "'" + k + "'").toList()),
-                    unused.size() == 1 ? "it" : "them", String.join(", ", known));
+                    unused.size() == 1 ? "it" : "them",
+                    String.join(", ", known));
         }
         return unused;
     }
@@ -131,7 +134,8 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new ConfigException("unexpected argument '" + arg + "': options are --host H, --port N, --debug, --config FILE, --redis URI, --key value");
+                throw new ConfigException("unexpected argument '" + arg
+                        + "': options are --host H, --port N, --debug, --config FILE, --redis URI, --key value");
             }
             String key = arg.substring(2);
             String value;
@@ -139,7 +143,8 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
             if (eq >= 0) {
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
-            } else if (key.equals("debug") && (i + 1 >= list.size() || list.get(i + 1).startsWith("--"))) {
+            } else if (key.equals("debug")
+                    && (i + 1 >= list.size() || list.get(i + 1).startsWith("--"))) {
                 value = "true";
             } else if (i + 1 < list.size()) {
                 value = list.get(++i);
@@ -182,7 +187,8 @@ public record ServerConfig(String host, int port, boolean debug, Optional<String
             throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
         }
         Map<String, String> out = new LinkedHashMap<>();
-        props.stringPropertyNames().forEach(k -> out.put(normalize(k), props.getProperty(k).trim()));
+        props.stringPropertyNames()
+                .forEach(k -> out.put(normalize(k), props.getProperty(k).trim()));
         return out;
     }
 

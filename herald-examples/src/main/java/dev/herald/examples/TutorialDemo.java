@@ -1,8 +1,8 @@
 package dev.herald.examples;
 
 import dev.herald.socketio.Socket;
-import dev.herald.socketio.annotation.SocketNamespace;
 import dev.herald.socketio.annotation.On;
+import dev.herald.socketio.annotation.SocketNamespace;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

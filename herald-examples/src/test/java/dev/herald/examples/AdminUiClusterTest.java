@@ -39,28 +39,37 @@ class AdminUiClusterTest {
     @Test
     void aDashboardOnOneNodeSeesAndReachesTheSocketsOfTheOther() throws Exception {
         for (int i = 0; i < 2; i++) {
-            nodes.add(DemoApp.start(new ServerConfig("127.0.0.1", 0, false, Optional.of(redis.uri()),
-                    Map.of("admin-password", "s3cret"))));
+            nodes.add(DemoApp.start(new ServerConfig(
+                    "127.0.0.1", 0, false, Optional.of(redis.uri()), Map.of("admin-password", "s3cret"))));
         }
-        await().atMost(T).until(() -> nodes.stream()
-                .allMatch(n -> n.io().of("/admin").adapter().serverCount() == 2));
-        try (SocketIoTestClient far = SocketIoTestClient.builder(nodes.get(1).port()).namespace("/testnamespace").connect()) {
+        await().atMost(T)
+                .until(() -> nodes.stream()
+                        .allMatch(n -> n.io().of("/admin").adapter().serverCount() == 2));
+        try (SocketIoTestClient far = SocketIoTestClient.builder(nodes.get(1).port())
+                .namespace("/testnamespace")
+                .connect()) {
             Map<String, Object> options = ClientProcess.options("websocket", false);
             options.put("auth", Map.of("username", "admin", "password", "s3cret"));
-            try (ClientProcess admin = ClientProcess.node("v4", TestDemo.url(nodes.get(0)) + "admin",
-                    Map.of("options", options))) {
+            try (ClientProcess admin =
+                    ClientProcess.node("v4", TestDemo.url(nodes.get(0)) + "admin", Map.of("options", options))) {
                 JsonNode all = admin.awaitEvent("all_sockets", T).path("args").path(0);
-                assertThat(StreamSupport.stream(all.spliterator(), false).map(s -> s.path("id").asText()))
+                assertThat(StreamSupport.stream(all.spliterator(), false)
+                                .map(s -> s.path("id").asText()))
                         .contains(far.sid());
 
-                admin.send(Map.of("cmd", "emit", "event", "join",
-                        "args", Arrays.asList("/testnamespace", "vip", null)));
+                admin.send(
+                        Map.of("cmd", "emit", "event", "join", "args", Arrays.asList("/testnamespace", "vip", null)));
                 JsonNode joined = admin.awaitEvent("room_joined", T).path("args");
                 assertThat(joined.path(1).asText()).isEqualTo("vip");
                 assertThat(joined.path(2).asText()).isEqualTo(far.sid());
 
-                admin.send(Map.of("cmd", "emit", "event", "emit",
-                        "args", Arrays.asList("/testnamespace", "vip", "notice", "across nodes")));
+                admin.send(Map.of(
+                        "cmd",
+                        "emit",
+                        "event",
+                        "emit",
+                        "args",
+                        Arrays.asList("/testnamespace", "vip", "notice", "across nodes")));
                 assertThat(far.nextEvent("notice", T).arg(0).asText()).isEqualTo("across nodes");
             }
         }

@@ -52,8 +52,8 @@ class AdminUiDemoTest {
     }
 
     private ClientProcess tutorialClient() throws Exception {
-        ClientProcess c = ClientProcess.node("v4", TestDemo.url(app) + "testnamespace",
-                Map.of("options", ClientProcess.options("polling", false)));
+        ClientProcess c = ClientProcess.node(
+                "v4", TestDemo.url(app) + "testnamespace", Map.of("options", ClientProcess.options("polling", false)));
         clients.add(c);
         return c;
     }
@@ -72,7 +72,11 @@ class AdminUiDemoTest {
 
     @Test
     void aWrongPasswordIsRefusedWithNodesMessage() throws Exception {
-        assertThat(admin(login("wrong")).await("connect_error", T).path("message").asText()).isEqualTo("invalid credentials");
+        assertThat(admin(login("wrong"))
+                        .await("connect_error", T)
+                        .path("message")
+                        .asText())
+                .isEqualTo("invalid credentials");
     }
 
     @Test
@@ -86,8 +90,16 @@ class AdminUiDemoTest {
         assertThat(session).matches("[0-9a-f]{16}");
         assertThat(admin.awaitEvent("config", T).path("args").path(0).path("supportedFeatures"))
                 .extracting(JsonNode::asText)
-                .containsExactly("EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE", "MDISCONNECT",
-                        "AGGREGATED_EVENTS", "ALL_EVENTS");
+                .containsExactly(
+                        "EMIT",
+                        "JOIN",
+                        "LEAVE",
+                        "DISCONNECT",
+                        "MJOIN",
+                        "MLEAVE",
+                        "MDISCONNECT",
+                        "AGGREGATED_EVENTS",
+                        "ALL_EVENTS");
         JsonNode all = admin.awaitEvent("all_sockets", T).path("args").path(0);
         JsonNode serialized = null;
         for (JsonNode s : all) {
@@ -100,7 +112,8 @@ class AdminUiDemoTest {
         assertThat(serialized.path("transport").asText()).isEqualTo("polling");
         assertThat(serialized.path("clientId").asText()).hasSize(12);
         assertThat(serialized.path("rooms")).extracting(JsonNode::asText).containsExactly(appSocket);
-        assertThat(serialized.path("handshake").path("headers").path("host").asText()).startsWith("127.0.0.1:");
+        assertThat(serialized.path("handshake").path("headers").path("host").asText())
+                .startsWith("127.0.0.1:");
         assertThat(serialized.path("handshake").path("issued").isNumber()).isTrue();
         JsonNode stats = admin.awaitEvent("server_stats", T).path("args").path(0);
         assertThat(stats.path("clientsCount").asInt()).isEqualTo(2);
@@ -122,7 +135,8 @@ class AdminUiDemoTest {
         another.emit("request_for_response", Map.of());
         Map<String, Long> counted = new HashMap<>();
         while (!counted.containsKey("rawConnection") || !counted.containsKey("bytesIn")) {
-            for (JsonNode e : admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
+            for (JsonNode e :
+                    admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
                 assertThat(e.path("timestamp").asLong() % 1000).isZero();
                 counted.merge(e.path("type").asText(), e.path("count").asLong(), Long::sum);
             }
@@ -130,14 +144,17 @@ class AdminUiDemoTest {
         assertThat(counted.get("bytesIn")).isGreaterThan(counted.get("packetsIn"));
         another.close();
         while (!counted.containsKey("rawDisconnection")) {
-            for (JsonNode e : admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
+            for (JsonNode e :
+                    admin.awaitEvent("server_stats", T).path("args").path(0).path("aggregatedEvents")) {
                 counted.merge(e.path("type").asText(), e.path("count").asLong(), Long::sum);
             }
         }
 
         // The session id logs in again without the password, as the dashboard does on reload.
         ClientProcess again = admin(Map.of("sessionId", session));
-        assertThat(again.await(T, e -> e.path("type").asText().matches("connect|connect_error")).path("type").asText())
+        assertThat(again.await(T, e -> e.path("type").asText().matches("connect|connect_error"))
+                        .path("type")
+                        .asText())
                 .isEqualTo("connect");
     }
 
@@ -155,10 +172,12 @@ class AdminUiDemoTest {
         assertThat(joined.path(2).asText()).isEqualTo(appSocket);
 
         emit(admin, "emit", "/testnamespace", "vip", "notice", "hello vip");
-        assertThat(tutorial.awaitEvent("notice", T).path("args").path(0).asText()).isEqualTo("hello vip");
+        assertThat(tutorial.awaitEvent("notice", T).path("args").path(0).asText())
+                .isEqualTo("hello vip");
 
         emit(admin, "leave", "/testnamespace", "vip", null);
-        assertThat(admin.awaitEvent("room_left", T).path("args").path(1).asText()).isEqualTo("vip");
+        assertThat(admin.awaitEvent("room_left", T).path("args").path(1).asText())
+                .isEqualTo("vip");
 
         emit(admin, "_disconnect", "/testnamespace", false, null);
         assertThat(tutorial.await("disconnect", T).path("reason").asText()).isEqualTo("io server disconnect");
@@ -174,7 +193,10 @@ class AdminUiDemoTest {
         ClientProcess admin = admin(login("s3cret"));
         String session = admin.awaitEvent("session", T).path("args").path(0).asText();
 
-        Browser.Run run = Browser.run("admin-ui", TestDemo.url(app), Map.of("sessionId", session, "namespace", "/testnamespace", "expectSocket", appSocket));
+        Browser.Run run = Browser.run(
+                "admin-ui",
+                TestDemo.url(app),
+                Map.of("sessionId", session, "namespace", "/testnamespace", "expectSocket", appSocket));
 
         assertThat(run.result().path("text").asText()).contains(appSocket, "/testnamespace");
         assertThat(run.screenshots()).hasSize(1);
@@ -182,14 +204,19 @@ class AdminUiDemoTest {
 
     @Test
     void theDashboardIsServedFromTheApp() throws Exception {
-        HttpResponse<String> index = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(TestDemo.url(app) + "admin-ui/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> index = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(TestDemo.url(app) + "admin-ui/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.body()).contains("<title>Socket.IO Admin UI</title>");
         String script = index.body().replaceAll("(?s).*<script src=\"(js/app\\.[0-9a-f]+\\.js)\">.*", "$1");
-        HttpResponse<String> js = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(TestDemo.url(app) + "admin-ui/" + script)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> js = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(TestDemo.url(app) + "admin-ui/" + script))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(js.statusCode()).isEqualTo(200);
     }
 }

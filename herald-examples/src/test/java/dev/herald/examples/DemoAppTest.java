@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,11 +69,16 @@ class DemoAppTest {
                     client.awaitEvent("response", Duration.ofSeconds(5));
                     HttpResponse<String> metrics = get(app, "/metrics");
                     assertThat(metrics.headers().firstValue("content-type")).hasValue(DemoApp.PROMETHEUS_TEXT);
-                    assertThat(metrics.body()).contains("socketio_sockets_connected{namespace=\"/testnamespace\"} 1.0",
-                            "socketio_events_received_total{namespace=\"/testnamespace\"} 1.0");
+                    assertThat(metrics.body())
+                            .contains(
+                                    "socketio_sockets_connected{namespace=\"/testnamespace\"} 1.0",
+                                    "socketio_events_received_total{namespace=\"/testnamespace\"} 1.0");
                 }
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get(app, "/metrics").body()
-                        .contains("socketio_sockets_connected{namespace=\"/testnamespace\"} 0.0"));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> get(app, "/metrics")
+                                .body()
+                                .contains("socketio_sockets_connected{namespace=\"/testnamespace\"} 0.0"));
             }
         }
 

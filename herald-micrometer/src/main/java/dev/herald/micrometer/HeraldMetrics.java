@@ -75,7 +75,8 @@ public final class HeraldMetrics implements MeterBinder {
         for (EngineIoOptions.Transport t : EngineIoOptions.Transport.values()) {
             Gauge.builder("engineio.sessions", engine, e -> e.sessionCount(t))
                     .description("Engine.IO sessions open on this node, by current transport")
-                    .tag("transport", t.wire()).register(registry);
+                    .tag("transport", t.wire())
+                    .register(registry);
         }
         FunctionCounter.builder("engineio.volatile.dropped", engine, EngineIoServer::droppedMessages)
                 .description("Volatile packets dropped because their client was over the write-buffer mark")
@@ -155,44 +156,61 @@ public final class HeraldMetrics implements MeterBinder {
             this.name = nsp.name();
             // Read through the server, not this Namespace: an emptied child namespace is replaced
             // by a new one of the same name.
-            Gauge.builder("socketio.sockets.connected", io,
+            Gauge.builder(
+                            "socketio.sockets.connected",
+                            io,
                             s -> s.namespace(name).map(n -> n.sockets().size()).orElse(0))
                     .description("Sockets connected to the namespace on this node")
-                    .tag(NAMESPACE, name).register(registry);
+                    .tag(NAMESPACE, name)
+                    .register(registry);
             if (nsp.adapter() instanceof ClusterAdapter) {
-                FunctionCounter.builder("socketio.adapter.messages.dropped", io,
-                                s -> s.namespace(name).map(n -> n.adapter() instanceof ClusterAdapter c
-                                        ? c.droppedMessages() : 0L).orElse(0L))
+                FunctionCounter.builder(
+                                "socketio.adapter.messages.dropped",
+                                io,
+                                s -> s.namespace(name)
+                                        .map(n -> n.adapter() instanceof ClusterAdapter c ? c.droppedMessages() : 0L)
+                                        .orElse(0L))
                         .description("Cluster messages the adapter could not publish (the broker was unreachable)")
-                        .tag(NAMESPACE, name).register(registry);
+                        .tag(NAMESPACE, name)
+                        .register(registry);
             }
             connections = counter("socketio.connections", "Sockets admitted to the namespace");
             received = counter("socketio.events.received", "Events received from clients");
             sent = counter("socketio.events.sent", "Events sent to clients, once per recipient");
-            slowConsumerCloses = counter("socketio.slow.consumer.closes",
+            slowConsumerCloses = counter(
+                    "socketio.slow.consumer.closes",
                     "Sockets whose connection was closed because the client did not read fast enough");
             handlerDuration = Timer.builder("socketio.handler.duration")
                     .description("Time the handlers of one received event took, middlewares included")
-                    .tag(NAMESPACE, name).register(registry);
+                    .tag(NAMESPACE, name)
+                    .register(registry);
             ackLatency = Timer.builder("socketio.ack.latency")
                     .description("Time from an event sent with an ack to the client's answer")
-                    .tag(NAMESPACE, name).register(registry);
+                    .tag(NAMESPACE, name)
+                    .register(registry);
         }
 
         // Counts without a base unit: Prometheus would append it to names that already say what they count.
         private Counter counter(String meter, String description) {
-            return Counter.builder(meter).description(description).tag(NAMESPACE, name).register(registry);
+            return Counter.builder(meter)
+                    .description(description)
+                    .tag(NAMESPACE, name)
+                    .register(registry);
         }
 
         Counter disconnections(DisconnectReason reason) {
-            return Counter.builder("socketio.disconnections").description("Sockets that left the namespace, by reason")
-                    .tag(NAMESPACE, name).tag(REASON, reason.wire()).register(registry);
+            return Counter.builder("socketio.disconnections")
+                    .description("Sockets that left the namespace, by reason")
+                    .tag(NAMESPACE, name)
+                    .tag(REASON, reason.wire())
+                    .register(registry);
         }
 
         Counter limitViolations(String cause) {
             return Counter.builder("socketio.limit.violations")
                     .description("Sockets whose connection was closed because the client went past a limit")
-                    .tag(NAMESPACE, name).tag(REASON, cause.toLowerCase(Locale.ROOT))
+                    .tag(NAMESPACE, name)
+                    .tag(REASON, cause.toLowerCase(Locale.ROOT))
                     .register(registry);
         }
     }

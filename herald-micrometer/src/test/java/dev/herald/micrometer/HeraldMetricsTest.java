@@ -36,9 +36,17 @@ class HeraldMetricsTest {
     private NettyServer netty;
 
     private void start(UnaryOperator<EngineIoOptions.Builder> engine) {
-        io = SocketIoServer.create(SocketIoOptions.builder().engine(engine.apply(EngineIoOptions.builder()).build()).build());
+        io = SocketIoServer.create(SocketIoOptions.builder()
+                .engine(engine.apply(EngineIoOptions.builder()).build())
+                .build());
         HeraldMetrics.bind(io, registry);
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -48,12 +56,15 @@ class HeraldMetricsTest {
     }
 
     private double value(String name, String... tags) {
-        Optional<Meter> meter = Optional.ofNullable(registry.find(name).tags(Tags.of(tags)).meter());
+        Optional<Meter> meter =
+                Optional.ofNullable(registry.find(name).tags(Tags.of(tags)).meter());
         return meter.map(m -> m.measure().iterator().next().getValue()).orElse(0.0);
     }
 
     private long timerCount(String name, String... tags) {
-        return Optional.ofNullable(registry.find(name).tags(Tags.of(tags)).timer()).map(t -> t.count()).orElse(0L);
+        return Optional.ofNullable(registry.find(name).tags(Tags.of(tags)).timer())
+                .map(t -> t.count())
+                .orElse(0L);
     }
 
     @ParameterizedTest
@@ -61,7 +72,10 @@ class HeraldMetricsTest {
     void socketsSessionsEventsAcksAndDisconnectionsAreCounted(String transport) throws Exception {
         start(o -> o);
         io.of("/chat").onCall("echo", (socket, args) -> args.get(0, String.class));
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).namespace("/chat").connect();
+        SocketIoTestClient c = SocketIoTestClient.builder(netty.port())
+                .transport(transport)
+                .namespace("/chat")
+                .connect();
 
         await().atMost(T).until(() -> value("socketio.sockets.connected", "namespace", "/chat") == 1);
         assertThat(value("socketio.connections", "namespace", "/chat")).isEqualTo(1);
@@ -85,8 +99,10 @@ class HeraldMetricsTest {
         assertThat(value("socketio.events.sent", "namespace", "/chat")).isEqualTo(2);
 
         c.disconnect();
-        await().atMost(T).until(() -> value("socketio.disconnections", "namespace", "/chat",
-                "reason", "client namespace disconnect") == 1);
+        await().atMost(T)
+                .until(() ->
+                        value("socketio.disconnections", "namespace", "/chat", "reason", "client namespace disconnect")
+                                == 1);
         assertThat(value("socketio.sockets.connected", "namespace", "/chat")).isZero();
         c.close();
         await().atMost(T).until(() -> value("engineio.sessions", "transport", transport) == 0);
@@ -96,12 +112,21 @@ class HeraldMetricsTest {
     void clusterMessagesDroppedWhileRedisIsAwayAreCounted() {
         RedisServer redis = RedisServer.launch();
         RedisAdapter.Factory factory = RedisAdapter.factory(RedisAdapterOptions.builder(redis.uri())
-                .reconnectMaxDelay(Duration.ofMillis(500)).build());
+                .reconnectMaxDelay(Duration.ofMillis(500))
+                .build());
         try {
-            io = SocketIoServer.create(SocketIoOptions.builder().adapterFactory(factory).build());
+            io = SocketIoServer.create(
+                    SocketIoOptions.builder().adapterFactory(factory).build());
             HeraldMetrics.bind(io, registry);
-            netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
-            assertThat(value("socketio.adapter.messages.dropped", "namespace", "/")).isZero();
+            netty = NettyServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .engine(io.engine())
+                    .serveClient(false)
+                    .build()
+                    .start();
+            assertThat(value("socketio.adapter.messages.dropped", "namespace", "/"))
+                    .isZero();
             redis.stop();
             await().atMost(T).until(() -> !factory.connected());
             io.emit("during-outage");
@@ -116,22 +141,28 @@ class HeraldMetricsTest {
     @Test
     void aMessageTooLargeIsALimitViolation() {
         start(o -> o.maxHttpBufferSize(1000));
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport("websocket").connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport("websocket").connect();
         c.emit("big", "x".repeat(5000));
-        await().atMost(T).until(() -> value("socketio.limit.violations", "namespace", "/",
-                "reason", "message too large") == 1);
-        assertThat(value("socketio.disconnections", "namespace", "/", "reason", "transport error")).isEqualTo(1);
+        await().atMost(T)
+                .until(() -> value("socketio.limit.violations", "namespace", "/", "reason", "message too large") == 1);
+        assertThat(value("socketio.disconnections", "namespace", "/", "reason", "transport error"))
+                .isEqualTo(1);
         assertThat(value("socketio.slow.consumer.closes", "namespace", "/")).isZero();
         c.close();
     }
 
     @Test
     void aClientThatStopsReadingLosesVolatilePacketsThenIsClosedAsASlowConsumer() {
-        start(o -> o.writeBufferWaterMark(16 * 1024, 64 * 1024).slowConsumerMaxBuffer(512 * 1024)
+        start(o -> o.writeBufferWaterMark(16 * 1024, 64 * 1024)
+                .slowConsumerMaxBuffer(512 * 1024)
                 .slowConsumerTimeout(Duration.ofSeconds(30)));
         // A polling client that joins "/" and never polls again: everything sent to it stays buffered.
-        EngineIoTestClient stalled = EngineIoTestClient.builder(URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/"))
-                .transport("polling").autoPoll(false).connect();
+        EngineIoTestClient stalled = EngineIoTestClient.builder(
+                        URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/"))
+                .transport("polling")
+                .autoPoll(false)
+                .connect();
         stalled.sendMessage("0");
         await().atMost(T).until(() -> value("socketio.sockets.connected", "namespace", "/") == 1);
         String pad = "x".repeat(4000);
@@ -148,7 +179,8 @@ class HeraldMetricsTest {
             io.emit("pad", pad);
         }
         await().atMost(T).until(() -> value("socketio.slow.consumer.closes", "namespace", "/") == 1);
-        assertThat(value("socketio.disconnections", "namespace", "/", "reason", "transport error")).isEqualTo(1);
+        assertThat(value("socketio.disconnections", "namespace", "/", "reason", "transport error"))
+                .isEqualTo(1);
         stalled.abort();
     }
 }

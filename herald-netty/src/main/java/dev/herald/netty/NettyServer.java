@@ -6,38 +6,25 @@ import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.transport.CorsPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,9 +85,15 @@ public final class NettyServer implements AutoCloseable {
                         Optional.ofNullable(b.staticDirectory),
                         // public/ on the classpath unless the app names its own files, as Spring Boot does.
                         b.staticDirectory == null && b.staticClasspathPrefix == null
-                                ? Optional.of(DEFAULT_STATIC_CLASSPATH) : Optional.ofNullable(b.staticClasspathPrefix),
-                        b.classLoader, b.pages, b.pageTypes, b.mounts),
-                b.serveClient, sslContext.isPresent(), b.classLoader);
+                                ? Optional.of(DEFAULT_STATIC_CLASSPATH)
+                                : Optional.ofNullable(b.staticClasspathPrefix),
+                        b.classLoader,
+                        b.pages,
+                        b.pageTypes,
+                        b.mounts),
+                b.serveClient,
+                sslContext.isPresent(),
+                b.classLoader);
     }
 
     /** A builder with the defaults: host 0.0.0.0, port 3000, path {@code /socket.io/}. */
@@ -118,7 +111,6 @@ public final class NettyServer implements AutoCloseable {
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, io.handlerFactory());
         resolvedTransport = io;
         EngineIoOptions options = context.engine().options();
-        int max = options.maxHttpBufferSize();
         // The engine reads the channel's writability for its slow-consumer policy.
         WriteBufferWaterMark mark =
                 new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
@@ -131,19 +123,7 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, mark)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (sslContext.isPresent()) {
-                            ch.pipeline().addLast("tls", sslContext.get().newHandler(ch.alloc()));
-                        }
-                        ch.pipeline()
-                                .addLast("http", new HttpServerCodec(decoder))
-                                .addLast("headers-timeout", new HeadersTimeout(headersTimeout))
-                                .addLast("aggregator", new EngineAggregator(context, max))
-                                .addLast("router", new HttpRouter(context));
-                    }
-                });
+                .childHandler(new ServerPipeline(context, sslContext, decoder, headersTimeout));
         try {
             serverChannel =
                     b.bind(new InetSocketAddress(host, requestedPort)).sync().channel();
@@ -289,14 +269,7 @@ public final class NettyServer implements AutoCloseable {
         public Builder tls(Path certificateChainPem, Path privateKeyPem) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-            try {
-                this.sslContext = SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile())
-                        .sslProvider(SslProvider.JDK)
-                        .build();
-            } catch (SSLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "tls: cannot use " + certificateChainPem + " and " + privateKeyPem + ": " + e.getMessage(), e);
-            }
+            this.sslContext = TlsContexts.fromPem(certificateChainPem, privateKeyPem);
             return this;
         }
 
@@ -304,15 +277,7 @@ public final class NettyServer implements AutoCloseable {
         public Builder tls(KeyStore keyStore, char[] password) {
             Objects.requireNonNull(keyStore, "keyStore");
             Objects.requireNonNull(password, "password");
-            try {
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keyStore, password);
-                this.sslContext = SslContextBuilder.forServer(kmf)
-                        .sslProvider(SslProvider.JDK)
-                        .build();
-            } catch (GeneralSecurityException | SSLException e) {
-                throw new IllegalArgumentException("tls: cannot use the key store: " + e.getMessage(), e);
-            }
+            this.sslContext = TlsContexts.fromKeyStore(keyStore, password);
             return this;
         }
 
@@ -320,14 +285,8 @@ public final class NettyServer implements AutoCloseable {
         public Builder tls(Path keyStoreFile, char[] password) {
             Objects.requireNonNull(keyStoreFile, "keyStoreFile");
             Objects.requireNonNull(password, "password");
-            try (InputStream in = Files.newInputStream(keyStoreFile)) {
-                KeyStore ks = KeyStore.getInstance(keyStoreFile.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-                ks.load(in, password);
-                return tls(ks, password);
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException(
-                        "tls: cannot read key store " + keyStoreFile + ": " + e.getMessage(), e);
-            }
+            this.sslContext = TlsContexts.fromKeyStoreFile(keyStoreFile, password);
+            return this;
         }
 
         /** The address to bind; default {@code 0.0.0.0} (all interfaces). */

@@ -2,13 +2,11 @@ package dev.herald.netty;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -53,8 +51,13 @@ final class StaticFiles {
     // Classpath folders at URL folders of their own: "/admin-ui/" -> "dev/herald/admin/ui/".
     private final Map<String, String> mounts;
 
-    StaticFiles(Optional<Path> directory, Optional<String> classpathPrefix, ClassLoader loader,
-            Map<String, Supplier<byte[]>> pages, Map<String, String> pageTypes, Map<String, String> mounts) {
+    StaticFiles(
+            Optional<Path> directory,
+            Optional<String> classpathPrefix,
+            ClassLoader loader,
+            Map<String, Supplier<byte[]>> pages,
+            Map<String, String> pageTypes,
+            Map<String, String> mounts) {
         this.mounts = Map.copyOf(mounts);
         this.directory = directory.map(d -> d.toAbsolutePath().normalize());
         this.classpathPrefix = classpathPrefix.map(p -> p.endsWith("/") || p.isEmpty() ? p : p + "/");

@@ -38,10 +38,10 @@ class IoTransportTest {
     @Test
     void autoTakesEpollOnLinuxAndSaysWhichItTook() {
         try (TestServer server = TestServer.start()) {
-            IoTransport expected = System.getProperty("os.name").startsWith("Linux")
-                            && "amd64".equals(System.getProperty("os.arch"))
-                    ? IoTransport.EPOLL
-                    : IoTransport.NIO;
+            IoTransport expected =
+                    System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))
+                            ? IoTransport.EPOLL
+                            : IoTransport.NIO;
             assertThat(server.server.ioTransport()).contains(expected);
         }
     }

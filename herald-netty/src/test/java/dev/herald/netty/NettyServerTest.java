@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Nested;
@@ -219,21 +220,24 @@ class NettyServerTest {
             Path app = Files.createDirectories(dir.resolve("bundled/app/js"));
             Files.writeString(app.getParent().resolve("index.html"), "<p>app</p>");
             Files.writeString(app.resolve("main.js"), "/* main */");
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
-                    TestServer server = TestServer.start(o -> o,
-                            s -> s.classLoader(loader).staticClasspath("/dashboard/", "bundled/app"))) {
+            try (URLClassLoader loader =
+                            new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+                    TestServer server = TestServer.start(
+                            o -> o, s -> s.classLoader(loader).staticClasspath("/dashboard/", "bundled/app"))) {
                 assertContent(server, "/dashboard/", "text/html; charset=UTF-8", "<p>app</p>");
                 assertContent(server, "/dashboard/js/main.js", "text/javascript; charset=UTF-8", "/* main */");
                 assertThat(server.get("/dashboard").statusCode()).isEqualTo(301);
-                assertThat(server.get("/dashboard/../bundled/app/index.html").statusCode()).isEqualTo(404);
+                assertThat(server.get("/dashboard/../bundled/app/index.html").statusCode())
+                        .isEqualTo(404);
                 assertThat(server.get("/dashboard/nothing.js").statusCode()).isEqualTo(404);
             }
         }
 
         @Test
         void servesADynamicPageComputedAnewForEachRequest() throws Exception {
-            java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
-            try (TestServer server = TestServer.start(o -> o,
+            AtomicInteger hits = new AtomicInteger();
+            try (TestServer server = TestServer.start(
+                    o -> o,
                     s -> s.page("/metrics", "text/plain; charset=UTF-8", () -> "hits " + hits.incrementAndGet()))) {
                 assertContent(server, "/metrics", "text/plain; charset=UTF-8", "hits 1");
                 assertContent(server, "/metrics", "text/plain; charset=UTF-8", "hits 2");

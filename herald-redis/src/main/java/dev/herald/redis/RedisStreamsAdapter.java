@@ -32,7 +32,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -71,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Sessions outlive the node.</b> Node's adapter writes a session only when its server sees
  * the disconnect, so the clients of a node that crashes cannot recover. This adapter writes the
  * session of every connected socket (rooms, {@code data()}, start offset) when it is admitted and
- * at each join and leave, and rewrites all of them every {@link #sessionRefreshPeriod(Duration)},
+ * at each join and leave, and rewrites all of them every quarter of the window (1 s to 30 s),
  * which is also how changes of {@code data()} reach Redis. Live sessions expire after the window
  * plus that period, so a session outlives a {@code kill -9} of its node by at least the window. A
  * socket that leaves on purpose deletes its key.
@@ -101,11 +100,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     // (the stream's newest when the node started).
     private StreamEntryId appliedThrough;
 
-    // Any thread; changed under sessionLock so that session writes reach Redis in the order made.
-    private final Object sessionLock = new Object();
-    private final Map<String, String> pids = new ConcurrentHashMap<>();
-    private final Set<String> persisted = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sessionWritesFailed = new AtomicLong();
+    // Present when connection state recovery is on.
+    private final Optional<StreamSessions> sessions;
     // Set by init(), cancelled by close().
     private volatile ScheduledFuture<?> refresher;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -124,6 +120,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         this.publicChannel = options.channelPrefix() + "#" + nsp.name() + "#";
         this.privateChannel = publicChannel + uid() + "#";
         this.recovery = nsp.server().options().connectionStateRecovery();
+        this.sessions = recovery.map(
+                r -> new StreamSessions(link, options.sessionKeyPrefix(), nsp.name(), r.maxDisconnectionDuration()));
         this.appliedThrough = start;
         this.timer = timer;
         this.onClose = onClose;
@@ -142,19 +140,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         return factory(RedisStreamsAdapterOptions.builder(uri).build());
     }
 
-    /** How often the sessions of connected sockets are rewritten: a quarter of the window, 1 s to 30 s. */
-    static Duration sessionRefreshPeriod(Duration window) {
-        long millis = Math.clamp(window.toMillis() / 4, 1_000, 30_000);
-        return Duration.ofMillis(millis);
-    }
-
     @Override
     public void init() {
         super.init();
         link.subscribeChannels(this::receive, publicChannel, privateChannel);
-        recovery.ifPresent(r -> {
-            long period = sessionRefreshPeriod(r.maxDisconnectionDuration()).toMillis();
-            refresher = timer.scheduleAtFixedRate(this::refreshSessions, period, period, TimeUnit.MILLISECONDS);
+        sessions.ifPresent(store -> {
+            long period = StreamSessions.refreshPeriod(recovery.orElseThrow().maxDisconnectionDuration())
+                    .toMillis();
+            refresher = timer.scheduleAtFixedRate(
+                    () -> store.refresh(this::liveSession), period, period, TimeUnit.MILLISECONDS);
         });
     }
 
@@ -174,7 +168,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     /** Session writes to Redis that failed (Redis unreachable); the next refresh repairs them. */
     public long sessionWritesFailed() {
-        return sessionWritesFailed.get();
+        return sessions.map(StreamSessions::writesFailed).orElse(0L);
     }
 
     // ---------------------------------------------------------------- cluster transport
@@ -352,13 +346,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
 
     @Override
     public void persistSession(PersistedSession session) {
-        synchronized (sessionLock) {
-            persisted.add(session.sid());
-            write(
-                    session,
-                    recovery.map(ConnectionStateRecovery::maxDisconnectionDuration)
-                            .orElseThrow());
-        }
+        sessions.orElseThrow().persist(session);
     }
 
     @Override
@@ -408,46 +396,11 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     @Override
     public void delAll(String socketId) {
         super.delAll(socketId);
-        synchronized (sessionLock) {
-            String pid = pids.remove(socketId);
-            // a session persisted at this disconnect stays; one that left on purpose goes
-            if (!persisted.remove(socketId) && pid != null) {
-                link.del(options.sessionKeyPrefix() + pid).whenComplete((n, e) -> countFailure(e));
-            }
-        }
+        sessions.ifPresent(store -> store.left(socketId));
     }
 
     private void writeSession(String socketId) {
-        if (recovery.isEmpty()) {
-            return;
-        }
-        synchronized (sessionLock) {
-            liveSession(socketId).ifPresent(session -> {
-                pids.put(socketId, session.pid());
-                Duration window = recovery.get().maxDisconnectionDuration();
-                write(session, window.plus(sessionRefreshPeriod(window)));
-            });
-        }
-    }
-
-    private void refreshSessions() {
-        for (String socketId : pids.keySet()) {
-            writeSession(socketId);
-        }
-    }
-
-    private void write(PersistedSession session, Duration ttl) {
-        link.set(options.sessionKeyPrefix() + session.pid(), StreamCodec.session(session), ttl)
-                .whenComplete((ok, e) -> countFailure(e));
-    }
-
-    private void countFailure(Throwable e) {
-        if (e != null && sessionWritesFailed.getAndIncrement() == 0) {
-            log.warn(
-                    "cannot write a session to Redis on {} (counted in sessionWritesFailed): {}",
-                    namespace().name(),
-                    e.toString());
-        }
+        sessions.ifPresent(store -> store.live(socketId, this::liveSession));
     }
 
     /**

@@ -1,17 +1,17 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.internal.Conversion;
 import com.fasterxml.jackson.databind.JavaType;
-import dev.herald.socketio.internal.Json;
-import java.lang.reflect.Type;
 import dev.herald.socketio.annotation.On;
 import dev.herald.socketio.annotation.OnConnect;
 import dev.herald.socketio.annotation.OnDisconnect;
 import dev.herald.socketio.annotation.SocketNamespace;
+import dev.herald.socketio.internal.Conversion;
+import dev.herald.socketio.internal.Json;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +33,8 @@ final class AnnotatedHandlers {
         SocketNamespace ns = type.getAnnotation(SocketNamespace.class);
         String nspName = ns == null ? "/" : ns.value();
         if (!nspName.startsWith("/")) {
-            throw new IllegalArgumentException(type.getName() + ": @SocketNamespace must start with '/', was \"" + nspName + "\"");
+            throw new IllegalArgumentException(
+                    type.getName() + ": @SocketNamespace must start with '/', was \"" + nspName + "\"");
         }
         List<Runnable> registrations = new ArrayList<>();
         boolean any = false;
@@ -61,20 +62,24 @@ final class AnnotatedHandlers {
             if (on != null) {
                 String event = on.value();
                 if ("connection".equals(event) || ReservedEvents.isReserved(event)) {
-                    throw new IllegalArgumentException(where + ": \"" + event + "\" is reserved; use @OnConnect/@OnDisconnect");
+                    throw new IllegalArgumentException(
+                            where + ": \"" + event + "\" is reserved; use @OnConnect/@OnDisconnect");
                 }
                 Binder[] binders = eventBinders(where, m);
                 if (m.getReturnType() == void.class) {
-                    registrations.add(() -> server.of(nspName).on(event, (s, a) -> invoke(target, m, binders, s, a, null)));
+                    registrations.add(
+                            () -> server.of(nspName).on(event, (s, a) -> invoke(target, m, binders, s, a, null)));
                 } else {
-                    registrations.add(() -> server.of(nspName).onCall(event, (s, a) -> invoke(target, m, binders, s, a, null)));
+                    registrations.add(
+                            () -> server.of(nspName).onCall(event, (s, a) -> invoke(target, m, binders, s, a, null)));
                 }
             } else if (connect) {
                 Binder[] binders = lifecycleBinders(where, m, false);
                 registrations.add(() -> server.of(nspName).onConnect(s -> invoke(target, m, binders, s, null, null)));
             } else {
                 Binder[] binders = lifecycleBinders(where, m, true);
-                registrations.add(() -> server.of(nspName).onDisconnect((s, r) -> invoke(target, m, binders, s, null, r)));
+                registrations.add(
+                        () -> server.of(nspName).onDisconnect((s, r) -> invoke(target, m, binders, s, null, r)));
             }
         }
         if (!any) {
@@ -125,8 +130,9 @@ final class AnnotatedHandlers {
             } else if (disconnect && p == DisconnectReason.class) {
                 binders[i] = (s, a, r) -> r;
             } else {
-                throw new IllegalArgumentException(where + ": parameter " + params[i].getName() + " of type "
-                        + p.getSimpleName() + " is not allowed; use Socket" + (disconnect ? " and/or DisconnectReason" : ""));
+                throw new IllegalArgumentException(
+                        where + ": parameter " + params[i].getName() + " of type " + p.getSimpleName()
+                                + " is not allowed; use Socket" + (disconnect ? " and/or DisconnectReason" : ""));
             }
         }
         return binders;

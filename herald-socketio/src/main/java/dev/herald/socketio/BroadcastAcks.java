@@ -1,15 +1,11 @@
 package dev.herald.socketio;
 
-import java.util.Collections;
-import dev.herald.socketio.AckTimeoutException;
-import dev.herald.socketio.EventArgs;
-import dev.herald.socketio.SocketIoServer;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.adapter.Adapter;
 import dev.herald.socketio.adapter.InMemoryAdapter;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -93,9 +89,12 @@ final class BroadcastAcks implements Consumer<ArrayNode> {
             // Nodes that never reported their count are not in `expected`: missing is a lower bound then.
             int missing = Math.max(0, expected.get() - partial.size());
             Set<String> missingLocal = Set.copyOf(waitingFor);
-            server.threads().async(() -> future.completeExceptionally(new AckTimeoutException(
-                    "operation has timed out: " + partial.size() + " of " + expected.get() + " acks",
-                    partial, missing, missingLocal)));
+            server.threads()
+                    .async(() -> future.completeExceptionally(new AckTimeoutException(
+                            "operation has timed out: " + partial.size() + " of " + expected.get() + " acks",
+                            partial,
+                            missing,
+                            missingLocal)));
         }
     }
 }

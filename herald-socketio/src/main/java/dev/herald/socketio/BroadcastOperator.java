@@ -1,14 +1,13 @@
 package dev.herald.socketio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.adapter.Adapter;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.BroadcastOptions;
 import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.internal.Json;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.PacketType;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.herald.socketio.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,16 +115,21 @@ public final class BroadcastOperator {
      */
     public CompletableFuture<List<EventArgs>> emitWithAck(String event, Object... args) {
         ReservedEvents.check(event);
-        Duration timeout = flags.timeout().or(() -> nsp.server().options().ackTimeout()).orElseThrow(
-                () -> new IllegalStateException("emitWithAck on a broadcast needs timeout(...) first, or the ackTimeout option"));
+        Duration timeout = flags.timeout()
+                .or(() -> nsp.server().options().ackTimeout())
+                .orElseThrow(() -> new IllegalStateException(
+                        "emitWithAck on a broadcast needs timeout(...) first, or the ackTimeout option"));
         ArrayNode data = Json.arrayOf(event, args);
         List<Namespace> targets = targets();
-        BroadcastAcks acks = new BroadcastAcks(nsp.server(),
-                targets.stream().mapToInt(n -> n.adapter().serverCount()).sum(), timeout);
+        BroadcastAcks acks = new BroadcastAcks(
+                nsp.server(),
+                targets.stream().mapToInt(n -> n.adapter().serverCount()).sum(),
+                timeout);
         // The timeout travels with the packet, so each recipient stops waiting for its ack then too.
         BroadcastOptions opts = new BroadcastOptions(rooms, except, flags.withTimeout(timeout));
         for (Namespace target : targets) {
-            target.adapter().broadcastWithAck(new Packet(PacketType.EVENT, target.name(), data), opts, acks.counts(), acks);
+            target.adapter()
+                    .broadcastWithAck(new Packet(PacketType.EVENT, target.name(), data), opts, acks.counts(), acks);
         }
         acks.check();
         return acks.future();
@@ -141,7 +145,9 @@ public final class BroadcastOperator {
             List<RemoteSocket> out = new ArrayList<>();
             for (CompletableFuture<List<SocketDetails>> p : parts) {
                 for (SocketDetails d : p.join()) {
-                    Namespace owner = d.nsp().equals(nsp.name()) ? nsp : nsp.server().namespace(d.nsp()).orElse(nsp);
+                    Namespace owner = d.nsp().equals(nsp.name())
+                            ? nsp
+                            : nsp.server().namespace(d.nsp()).orElse(nsp);
                     out.add(new RemoteSocket(owner, d));
                 }
             }

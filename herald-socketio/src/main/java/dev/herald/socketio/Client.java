@@ -1,12 +1,5 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.internal.SocketIoAccess;
-import dev.herald.socketio.handler.UpgradeHandler;
-import dev.herald.socketio.parser.MalformedPacketException;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
-import dev.herald.socketio.parser.Parser;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.engineio.CloseReason;
@@ -14,7 +7,13 @@ import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
 import dev.herald.engineio.HandshakeRequest;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.handler.UpgradeHandler;
 import dev.herald.socketio.internal.LogOnce;
+import dev.herald.socketio.internal.SocketIoAccess;
+import dev.herald.socketio.parser.MalformedPacketException;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
+import dev.herald.socketio.parser.Parser;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,12 +69,16 @@ final class Client implements EngineSocketListener {
         this.decoder = o.parser().newDecoder(o);
         this.legacy = engine.protocol() == 3;
         long timeout = server.options().connectTimeout().toNanos();
-        this.connectTimer = server.scheduler().schedule(() -> {
-            if (nsps.isEmpty() && connecting.isEmpty()) {
-                log.debug("no namespace joined within connectTimeout, closing sid={}", engine.id());
-                engine.close();
-            }
-        }, timeout, TimeUnit.NANOSECONDS);
+        this.connectTimer = server.scheduler()
+                .schedule(
+                        () -> {
+                            if (nsps.isEmpty() && connecting.isEmpty()) {
+                                log.debug("no namespace joined within connectTimeout, closing sid={}", engine.id());
+                                engine.close();
+                            }
+                        },
+                        timeout,
+                        TimeUnit.NANOSECONDS);
     }
 
     EngineSocket engine() {
@@ -146,9 +149,12 @@ final class Client implements EngineSocketListener {
             JsonNode auth = packet.hasData() && !legacy ? packet.data() : JsonNodeFactory.instance.objectNode();
             Optional<Namespace> nsp = server.enterNamespace(nspName, auth);
             if (nsp.isEmpty()) {
-                writePacket(new Packet(PacketType.CONNECT_ERROR, nspName, legacy
-                        ? JsonNodeFactory.instance.textNode("Invalid namespace")
-                        : JsonNodeFactory.instance.objectNode().put("message", "Invalid namespace")));
+                writePacket(new Packet(
+                        PacketType.CONNECT_ERROR,
+                        nspName,
+                        legacy
+                                ? JsonNodeFactory.instance.textNode("Invalid namespace")
+                                : JsonNodeFactory.instance.objectNode().put("message", "Invalid namespace")));
                 return;
             }
             nsp.get().add(this, auth);
@@ -278,10 +284,10 @@ final class Client implements EngineSocketListener {
     void disconnectSockets(DisconnectReason reason) {
         cancelConnectTimer();
         for (Socket s : List.copyOf(connecting.values())) {
-            s.onClose(reason);
+            s.onClose(reason, null);
         }
         for (Socket s : List.copyOf(nsps.values())) {
-            s.onClose(reason);
+            s.onClose(reason, null);
         }
     }
 
@@ -298,8 +304,9 @@ final class Client implements EngineSocketListener {
     /** The client's IP address as text; empty when the transport does not know it. */
     String address() {
         InetSocketAddress remote = engine.request().remoteAddress();
-        return remote == null ? "" : remote.getAddress() != null
-                ? remote.getAddress().getHostAddress() : remote.getHostString();
+        return remote == null
+                ? ""
+                : remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 
     // ---------------------------------------------------------------- writing

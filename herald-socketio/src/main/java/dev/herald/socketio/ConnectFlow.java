@@ -1,24 +1,24 @@
 package dev.herald.socketio;
 
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CompletableFuture;
-import java.time.Duration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.adapter.SessionRestore;
 import dev.herald.socketio.handler.ConnectHandler;
 import dev.herald.socketio.handler.Middleware;
 import dev.herald.socketio.handler.RecoveryFailedHandler;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.PacketType;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectFlow {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectFlow.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Namespace nsp;
     private final SocketIoServer server;
@@ -100,7 +101,10 @@ final class ConnectFlow {
         if (stale.client() == client) {
             return first;
         }
-        log.debug("session {} is still held by a connection not yet seen closed; closing it, nsp={}", stale.id(), nsp.name());
+        log.debug(
+                "session {} is still held by a connection not yet seen closed; closing it, nsp={}",
+                stale.id(),
+                nsp.name());
         if (stale.connected()) {
             stale.client().closeEngine();
         }
@@ -124,24 +128,29 @@ final class ConnectFlow {
     private void start(Client client, JsonNode auth, Optional<SessionRestore> attempt) {
         Handshake handshake = client.handshake(auth);
         Optional<SessionRestore.Restored> restored = restored(attempt);
-        String id = restored.map(r -> r.session().sid()).orElseGet(server::newSocketId);
-        String pid = server.options().connectionStateRecovery().isEmpty() || client.legacy() ? null
-                : restored.map(r -> r.session().pid()).orElseGet(server::newSocketId);
+        String id = restored.map(r -> r.session().sid()).orElseGet(ConnectFlow::newSocketId);
+        String pid = server.options().connectionStateRecovery().isEmpty() || client.legacy()
+                ? null
+                : restored.map(r -> r.session().pid()).orElseGet(ConnectFlow::newSocketId);
         Socket socket = new Socket(client, nsp, id, pid, restored.isPresent(), handshake);
         client.connecting(nsp.name(), socket);
-        socket.mailbox().execute(() -> HandlerThreads.withMdc(socket, "connection", () -> {
-            try {
-                connect(client, socket, attempt);
-            } finally {
-                nsp.endVisit();
-            }
-        }));
+        socket.mailbox()
+                .execute(() -> HandlerThreads.withMdc(socket, "connection", () -> {
+                    try {
+                        connect(client, socket, attempt);
+                    } finally {
+                        nsp.endVisit();
+                    }
+                }));
     }
 
     private void connect(Client client, Socket socket, Optional<SessionRestore> attempt) {
         Optional<SessionRestore.Restored> restored = restored(attempt);
         boolean skipMiddlewares = restored.isPresent()
-                && server.options().connectionStateRecovery().map(ConnectionStateRecovery::skipMiddlewares).orElse(false);
+                && server.options()
+                        .connectionStateRecovery()
+                        .map(ConnectionStateRecovery::skipMiddlewares)
+                        .orElse(false);
         if (!skipMiddlewares) {
             for (Middleware m : nsp.handlers().middlewares) {
                 Throwable failure = server.threads().runMiddleware(next -> m.handle(socket, next));
@@ -155,7 +164,8 @@ final class ConnectFlow {
         }
         // The socket this one resumes must be gone (rooms left, handlers run) before the same id
         // joins again; its disconnect flow may still be running behind a long handler.
-        restored.flatMap(r -> departing(r.session().sid())).ifPresent(old -> old.gone().join());
+        restored.flatMap(r -> departing(r.session().sid()))
+                .ifPresent(old -> old.gone().join());
         if (!client.isOpen()) {
             keepForLater(restored);
             abandon(socket, false);
@@ -169,16 +179,20 @@ final class ConnectFlow {
         // In its rooms first, the reply next, then connected: a broadcast in between waits in the
         // socket and follows the reply, so none overtakes it and none made after it is missed.
         Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));
-        boolean pause = !nsp.handlers().connect.isEmpty() && "websocket".equals(client.engine().transport());
+        boolean pause = !nsp.handlers().connect.isEmpty()
+                && "websocket".equals(client.engine().transport());
         boolean[] admitted = {false};
         nsp.adapter().admit(socket.id(), rooms, restored, admission -> {
             socket.startOffset(admission.startOffset());
-            admitted[0] = socket.lifecycle().admit(() -> {
-                writeConnectReply(client, socket);
-                for (Packet p : admission.missed()) {
-                    client.writePacket(p);
-                }
-            }, pause ? () -> awaitReplySent(client) : null);
+            admitted[0] = socket.lifecycle()
+                    .admit(
+                            () -> {
+                                writeConnectReply(client, socket);
+                                for (Packet p : admission.missed()) {
+                                    client.writePacket(p);
+                                }
+                            },
+                            pause ? () -> awaitReplySent(client) : null);
         });
         if (!admitted[0]) {
             keepForLater(restored);
@@ -232,7 +246,9 @@ final class ConnectFlow {
                     }
                     refuse(client, socket, refused);
                 } else {
-                    log.debug("connection refused by a connect handler after the reply, disconnecting, nsp={}", nsp.name());
+                    log.debug(
+                            "connection refused by a connect handler after the reply, disconnecting, nsp={}",
+                            nsp.name());
                     socket.disconnect();
                 }
                 return false;
@@ -299,7 +315,9 @@ final class ConnectFlow {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.debug("CONNECT reply not written within connectTimeout, sid={}", client.engine().id());
+            log.debug(
+                    "CONNECT reply not written within connectTimeout, sid={}",
+                    client.engine().id());
         }
     }
 
@@ -315,8 +333,7 @@ final class ConnectFlow {
         }
         log.debug("connection refused, nsp={}", nsp.name());
         // v4 clients get the data if any, else the message, as socket.io 2.x sent them.
-        JsonNode payload = !client.legacy() ? body
-                : body.has("data") ? body.get("data") : body.get("message");
+        JsonNode payload = !client.legacy() ? body : body.has("data") ? body.get("data") : body.get("message");
         client.writePacket(new Packet(PacketType.CONNECT_ERROR, nsp.name(), payload));
     }
 
@@ -330,5 +347,11 @@ final class ConnectFlow {
         nsp.remove(socket);
         socket.client().remove(socket);
         socket.gone().complete(null);
+    }
+
+    private static String newSocketId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

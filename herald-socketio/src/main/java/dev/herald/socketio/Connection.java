@@ -1,7 +1,6 @@
 package dev.herald.socketio;
 
 import dev.herald.socketio.handler.UpgradeHandler;
-
 import java.util.Objects;
 
 /**

@@ -1,8 +1,8 @@
 package dev.herald.socketio;
 
-import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.socketio.internal.Json;
+import java.util.Objects;
 import java.util.Optional;
 
 /**

@@ -24,7 +24,9 @@ final class DisconnectFlow {
         life.greet();
         life.runAfterAnyGreeting(() -> {
             if (life.connected()) {
-                socket.client().writePacket(Packet.of(PacketType.DISCONNECT, socket.namespace().name()));
+                socket.client()
+                        .writePacket(Packet.of(
+                                PacketType.DISCONNECT, socket.namespace().name()));
             }
         });
         close(socket, DisconnectReason.SERVER_NAMESPACE_DISCONNECT, null);
@@ -54,19 +56,23 @@ final class DisconnectFlow {
         Namespace nsp = socket.namespace();
         nsp.remove(socket);
         socket.client().remove(socket);
-        socket.outbox().failAll(reason == DisconnectReason.SERVER_SHUTTING_DOWN
-                ? "server shutting down" : "socket has been disconnected");
+        socket.outbox()
+                .failAll(
+                        reason == DisconnectReason.SERVER_SHUTTING_DOWN
+                                ? "server shutting down"
+                                : "socket has been disconnected");
         if (!wasConnected) {
             // Not admitted yet: the connect flow sees the close and completes `gone` after its cleanup.
             return;
         }
-        socket.mailbox().execute(() -> HandlerThreads.withMdc(socket, "disconnect", () -> {
-            try {
-                leave(socket, reason, keep && !settledAtClose);
-            } finally {
-                socket.gone().complete(null);
-            }
-        }));
+        socket.mailbox()
+                .execute(() -> HandlerThreads.withMdc(socket, "disconnect", () -> {
+                    try {
+                        leave(socket, reason, keep && !settledAtClose);
+                    } finally {
+                        socket.gone().complete(null);
+                    }
+                }));
     }
 
     /** The disconnect flow, on the socket's virtual thread. */

@@ -40,7 +40,11 @@ public enum DisconnectReason {
      */
     public boolean recoverable() {
         return switch (this) {
-            case TRANSPORT_ERROR, TRANSPORT_CLOSE, FORCED_CLOSE, PING_TIMEOUT, SERVER_SHUTTING_DOWN,
+            case TRANSPORT_ERROR,
+                    TRANSPORT_CLOSE,
+                    FORCED_CLOSE,
+                    PING_TIMEOUT,
+                    SERVER_SHUTTING_DOWN,
                     FORCED_SERVER_CLOSE -> true;
             case SERVER_NAMESPACE_DISCONNECT, CLIENT_NAMESPACE_DISCONNECT, PARSE_ERROR -> false;
         };

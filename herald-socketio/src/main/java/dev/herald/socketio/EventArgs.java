@@ -1,12 +1,11 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.parser.Packet;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.internal.Conversion;
 import dev.herald.socketio.internal.Json;
+import dev.herald.socketio.parser.Packet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,14 +1,13 @@
 package dev.herald.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.handler.AnyHandler;
 import dev.herald.socketio.handler.CallHandler;
 import dev.herald.socketio.handler.EventHandler;
 import dev.herald.socketio.handler.PacketMiddleware;
-import dev.herald.socketio.parser.Packet;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.internal.Json;
+import dev.herald.socketio.parser.Packet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,7 +159,8 @@ final class EventDispatch {
 
     private boolean runMiddlewares(SocketHandlers own, String event, EventArgs args) {
         for (PacketMiddleware m : own.middlewares) {
-            Throwable failure = socket.namespace().server().threads().runMiddleware(next -> m.handle(socket, event, args, next));
+            Throwable failure =
+                    socket.namespace().server().threads().runMiddleware(next -> m.handle(socket, event, args, next));
             if (failure != null) {
                 socket.namespace().reportError(socket, event, failure);
                 return false;

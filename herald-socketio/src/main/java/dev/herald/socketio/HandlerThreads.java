@@ -30,7 +30,8 @@ final class HandlerThreads {
     private final Duration middlewareTimeout;
     // One name for all: a counter in the name costs a string per thread, and a socket's mailbox
     // starts a thread for every burst of events.
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("herald-sio-handler").factory();
+    private final ThreadFactory virtualThreads =
+            Thread.ofVirtual().name("herald-sio-handler").factory();
     // Any thread: every handler thread started and not yet ended, so a graceful close can wait for
     // them and interrupt the rest. Added at creation (before start), removed as the thread ends.
     private final Set<Thread> alive = ConcurrentHashMap.newKeySet();
@@ -156,7 +157,8 @@ final class HandlerThreads {
             if (late.isEmpty()) {
                 return;
             }
-            log.info("{} handler thread(s) still running after the {} shutdown grace, interrupting", late.size(), grace);
+            log.info(
+                    "{} handler thread(s) still running after the {} shutdown grace, interrupting", late.size(), grace);
             late.forEach(Thread::interrupt);
             long hard = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             for (Thread t : late) {

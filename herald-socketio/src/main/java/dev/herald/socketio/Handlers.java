@@ -5,10 +5,9 @@ import dev.herald.socketio.handler.ErrorHandler;
 import dev.herald.socketio.handler.Middleware;
 import dev.herald.socketio.handler.RecoveryFailedHandler;
 import dev.herald.socketio.handler.ServerSideEmitHandler;
-
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 

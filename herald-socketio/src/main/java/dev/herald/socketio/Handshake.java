@@ -1,7 +1,7 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.internal.Conversion;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.socketio.internal.Conversion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,6 @@ import dev.herald.socketio.handler.AnyHandler;
 import dev.herald.socketio.handler.CallHandler;
 import dev.herald.socketio.handler.DisconnectHandler;
 import dev.herald.socketio.handler.EventHandler;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,8 @@ class Listeners {
     final List<DisconnectHandler> disconnect = new CopyOnWriteArrayList<>();
 
     /** A handler that removes itself before it first runs, so it runs once even under concurrent dispatch. */
-    private record Once(String event, EventHandler target, AtomicBoolean fired, Listeners owner) implements EventHandler {
+    private record Once(String event, EventHandler target, AtomicBoolean fired, Listeners owner)
+            implements EventHandler {
         @Override
         public void handle(Socket socket, EventArgs args) throws Exception {
             if (fired.compareAndSet(false, true)) {

@@ -1,6 +1,8 @@
 package dev.herald.socketio;
 
-import java.util.Collections;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.socketio.adapter.Adapter;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.InMemoryAdapter;
@@ -14,12 +16,9 @@ import dev.herald.socketio.handler.Middleware;
 import dev.herald.socketio.handler.NamespaceMatcher;
 import dev.herald.socketio.handler.RecoveryFailedHandler;
 import dev.herald.socketio.handler.ServerSideEmitHandler;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.socketio.internal.Json;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,7 +75,8 @@ public final class Namespace {
         this(server, name, handlers, matcher, null);
     }
 
-    private Namespace(SocketIoServer server, String name, Handlers handlers, NamespaceMatcher matcher, Namespace parent) {
+    private Namespace(
+            SocketIoServer server, String name, Handlers handlers, NamespaceMatcher matcher, Namespace parent) {
         this.server = server;
         this.name = name;
         this.handlers = handlers;
@@ -119,7 +119,8 @@ public final class Namespace {
     public Namespace on(String event, EventHandler handler) {
         Objects.requireNonNull(handler, "handler");
         if ("connection".equals(event)) {
-            return onConnect(s -> handler.handle(s, EventArgs.of(Json.array().add(s.handshake().auth()))));
+            return onConnect(s -> handler.handle(
+                    s, EventArgs.of(Json.array().add(s.handshake().auth()))));
         }
         handlers.addEvent(ReservedEvents.check(event), handler);
         return this;
@@ -237,7 +238,8 @@ public final class Namespace {
      */
     public Namespace onServerSideEmit(String event, ServerSideEmitHandler handler) {
         Objects.requireNonNull(event, "event");
-        handlers.serverSide.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
+        handlers.serverSide
+                .computeIfAbsent(event, k -> new CopyOnWriteArrayList<>())
                 .add(Objects.requireNonNull(handler, "handler"));
         return this;
     }
@@ -331,8 +333,8 @@ public final class Namespace {
      * whose {@code responses()} hold the answers that came (each as one argument).
      */
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Duration timeout, Object... args) {
-        return adapter.serverSideEmitWithAck(ReservedEvents.check(event), Json.arrayOf(args),
-                Objects.requireNonNull(timeout, "timeout"));
+        return adapter.serverSideEmitWithAck(
+                ReservedEvents.check(event), Json.arrayOf(args), Objects.requireNonNull(timeout, "timeout"));
     }
 
     // ---------------------------------------------------------------- internals
@@ -447,8 +449,8 @@ public final class Namespace {
     void deliverServerSideEmit(String event, ArrayNode args, Optional<Consumer<JsonNode>> ack) {
         List<ServerSideEmitHandler> list = handlers.serverSide.getOrDefault(event, List.of());
         // One answer per node: the first ack of any handler, else null once all have run.
-        EventArgs received = EventArgs.replyingTo(args, ack.map(a -> (Consumer<ArrayNode>) values ->
-                a.accept(values.isEmpty() ? JsonNodeFactory.instance.nullNode() : values.get(0))));
+        EventArgs received = EventArgs.replyingTo(args, ack.map(a -> (Consumer<ArrayNode>)
+                values -> a.accept(values.isEmpty() ? JsonNodeFactory.instance.nullNode() : values.get(0))));
         server.threads().async(() -> {
             for (ServerSideEmitHandler h : list) {
                 try {

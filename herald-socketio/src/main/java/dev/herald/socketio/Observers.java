@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Observers {
 
-    private static final LogOnce FAILED = new LogOnce(LoggerFactory.getLogger(SocketIoObserver.class),
-            TimeUnit.SECONDS.toNanos(60));
+    private static final LogOnce FAILED =
+            new LogOnce(LoggerFactory.getLogger(SocketIoObserver.class), TimeUnit.SECONDS.toNanos(60));
 
     // Replaced under `this` by add(); read lock-free by every call.
     private volatile List<SocketIoObserver> list = List.of();

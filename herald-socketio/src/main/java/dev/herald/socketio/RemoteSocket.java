@@ -2,7 +2,6 @@ package dev.herald.socketio;
 
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.SocketDetails;
-
 import java.util.Map;
 import java.util.Set;
 

@@ -11,8 +11,8 @@ import java.util.Set;
 public final class ReservedEvents {
 
     /** The reserved names. */
-    public static final Set<String> NAMES = Set.of(
-            "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+    public static final Set<String> NAMES =
+            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
     private ReservedEvents() {}
 

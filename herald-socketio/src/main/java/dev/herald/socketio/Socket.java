@@ -1,6 +1,6 @@
 package dev.herald.socketio;
 
-import java.util.Collection;
+import dev.herald.engineio.Message;
 import dev.herald.socketio.adapter.BroadcastFlags;
 import dev.herald.socketio.adapter.PersistedSession;
 import dev.herald.socketio.adapter.SocketDetails;
@@ -9,14 +9,13 @@ import dev.herald.socketio.handler.CallHandler;
 import dev.herald.socketio.handler.DisconnectHandler;
 import dev.herald.socketio.handler.EventHandler;
 import dev.herald.socketio.handler.PacketMiddleware;
-import dev.herald.socketio.parser.Packet;
-
-import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.Mailbox;
+import dev.herald.socketio.parser.Packet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -245,7 +244,8 @@ public final class Socket {
      * @throws AckTimeoutException when no ack came within the timeout or the socket left
      */
     public EventArgs call(String event, Duration timeout, Object... args) {
-        return SocketOutbox.await(out.emitWithAck(Optional.of(Objects.requireNonNull(timeout, "timeout")), event, args));
+        return SocketOutbox.await(
+                out.emitWithAck(Optional.of(Objects.requireNonNull(timeout, "timeout")), event, args));
     }
 
     /** Server-to-client acks still awaited; for tests. */
@@ -448,8 +448,10 @@ public final class Socket {
 
     /** What recovery would keep of this socket now: empty when recovery is off. */
     Optional<PersistedSession> session() {
-        return pid == null ? Optional.empty() : Optional.of(new PersistedSession(id, pid, rooms(),
-                data == null ? Map.of() : Map.copyOf(data), startOffset));
+        return pid == null
+                ? Optional.empty()
+                : Optional.of(new PersistedSession(
+                        id, pid, rooms(), data == null ? Map.of() : Map.copyOf(data), startOffset));
     }
 
     /** Completes when this socket has left for good (disconnect handlers run, rooms left). */
@@ -475,20 +477,15 @@ public final class Socket {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> events.onEvent(packet);
             case ACK, BINARY_ACK -> out.onAck(packet);
-            case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+            case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT, null);
             default -> log.debug("ignored {} from client, sid={}", packet.type(), id);
         }
     }
 
     /**
-     * Leaves the namespace for good. Called once per socket from any thread; the handlers run on
-     * the socket's virtual thread after every event already queued.
+     * Leaves the namespace for good, with what the connection said when it ended (null when it did
+     * not end). Any thread; see {@link DisconnectFlow}.
      */
-    void onClose(DisconnectReason reason) {
-        onClose(reason, null);
-    }
-
-    /** As {@link #onClose(DisconnectReason)}, with what the connection said when it ended. */
     void onClose(DisconnectReason reason, DisconnectDetails details) {
         DisconnectFlow.close(this, reason, details);
     }

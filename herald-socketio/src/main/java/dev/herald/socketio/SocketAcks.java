@@ -44,18 +44,30 @@ final class SocketAcks {
     /** Expects the ack of an {@code emitWithAck}; the future fails after the timeout, if any. */
     CompletableFuture<EventArgs> expect(long ackId, Optional<Duration> timeout) {
         CompletableFuture<EventArgs> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer = timeout.map(t -> server.scheduler().schedule(() -> {
-            if (pending.remove(ackId) != null) {
-                server.threads().async(() -> future.completeExceptionally(new AckTimeoutException("operation has timed out")));
-            }
-        }, t.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
-        pending.put(ackId, new Pending(data -> {
-            cancel(timer);
-            future.complete(EventArgs.of(data));
-        }, message -> {
-            cancel(timer);
-            future.completeExceptionally(new AckTimeoutException(message));
-        }, sentNanos()));
+        ScheduledFuture<?> timer = timeout.map(t -> server.scheduler()
+                        .schedule(
+                                () -> {
+                                    if (pending.remove(ackId) != null) {
+                                        server.threads()
+                                                .async(() -> future.completeExceptionally(
+                                                        new AckTimeoutException("operation has timed out")));
+                                    }
+                                },
+                                t.toNanos(),
+                                TimeUnit.NANOSECONDS))
+                .orElse(null);
+        pending.put(
+                ackId,
+                new Pending(
+                        data -> {
+                            cancel(timer);
+                            future.complete(EventArgs.of(data));
+                        },
+                        message -> {
+                            cancel(timer);
+                            future.completeExceptionally(new AckTimeoutException(message));
+                        },
+                        sentNanos()));
         return future;
     }
 
@@ -65,7 +77,8 @@ final class SocketAcks {
      */
     void expectBroadcast(long ackId, Consumer<ArrayNode> callback, Optional<Duration> timeout) {
         pending.put(ackId, new Pending(callback, message -> {}, sentNanos()));
-        timeout.ifPresent(t -> server.scheduler().schedule(() -> pending.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
+        timeout.ifPresent(
+                t -> server.scheduler().schedule(() -> pending.remove(ackId), t.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /** The client's ack arrived; false if nothing waited for that id. */

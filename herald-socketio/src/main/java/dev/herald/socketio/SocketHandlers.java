@@ -1,7 +1,6 @@
 package dev.herald.socketio;
 
 import dev.herald.socketio.handler.PacketMiddleware;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,10 +1,9 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.EngineIoOptions;
 import dev.herald.socketio.adapter.AdapterFactory;
 import dev.herald.socketio.adapter.InMemoryAdapter;
 import dev.herald.socketio.parser.Parser;
-
-import dev.herald.engineio.EngineIoOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,7 +32,8 @@ public final class SocketIoOptions {
         this.parser = b.parser;
         this.ackTimeout = Optional.ofNullable(b.ackTimeout);
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
-        this.connectionStateRecovery = b.recoveryWindow == null ? Optional.empty()
+        this.connectionStateRecovery = b.recoveryWindow == null
+                ? Optional.empty()
                 : Optional.of(new ConnectionStateRecovery(b.recoveryWindow, b.skipMiddlewares, b.recoveryMaxPackets));
         this.maxAttachmentBytes = b.maxAttachmentBytes >= 0 ? b.maxAttachmentBytes : b.engine.maxHttpBufferSize();
         this.maxNamespaceLength = b.maxNamespaceLength;
@@ -181,7 +181,8 @@ public final class SocketIoOptions {
         return "SocketIoOptions[connectTimeout=" + connectTimeout + ", maxAttachments=" + maxAttachments
                 + ", maxAttachmentBytes=" + maxAttachmentBytes + ", maxNamespaceLength=" + maxNamespaceLength
                 + ", maxPendingEvents=" + maxPendingEvents + ", maxPendingAcks=" + maxPendingAcks
-                + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", cleanupEmptyChildNamespaces=" + cleanupEmptyChildNamespaces + ", connectionStateRecovery=" + connectionStateRecovery
+                + ", dispatchMode=" + dispatchMode + ", ackTimeout=" + ackTimeout + ", cleanupEmptyChildNamespaces="
+                + cleanupEmptyChildNamespaces + ", connectionStateRecovery=" + connectionStateRecovery
                 + ", parser=" + parser.name() + ", engine=" + engine + "]";
     }
 

@@ -1,10 +1,11 @@
 package dev.herald.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.EngineConnectionHandler;
+import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.EngineSocket;
 import dev.herald.engineio.EngineSocketListener;
-import dev.herald.socketio.internal.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.handler.CallHandler;
 import dev.herald.socketio.handler.ConnectHandler;
@@ -14,12 +15,8 @@ import dev.herald.socketio.handler.EventHandler;
 import dev.herald.socketio.handler.Middleware;
 import dev.herald.socketio.handler.NamespaceMatcher;
 import dev.herald.socketio.handler.ServerSideEmitHandler;
-
-import dev.herald.engineio.EngineConnectionHandler;
-import dev.herald.engineio.EngineIoServer;
-import java.security.SecureRandom;
+import dev.herald.socketio.internal.Json;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class SocketIoServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SocketIoOptions options;
     // Any thread: namespaces by name (children of dynamic parents included).
@@ -292,8 +288,7 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /** See {@link Namespace#serverSideEmitWithAck}, on {@code "/"}. */
-    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(
-            String event, Duration timeout, Object... args) {
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Duration timeout, Object... args) {
         return sockets().serverSideEmitWithAck(event, timeout, args);
     }
 
@@ -487,14 +482,12 @@ public final class SocketIoServer implements AutoCloseable {
         return observers;
     }
 
-    String newSocketId() {
-        byte[] bytes = new byte[15];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
     private static void logError(Socket socket, String event, Throwable error) {
-        log.warn("handler failed: sid={} nsp={} event={}", socket == null ? "-" : socket.id(),
-                socket == null ? "-" : socket.namespace().name(), event, error);
+        log.warn(
+                "handler failed: sid={} nsp={} event={}",
+                socket == null ? "-" : socket.id(),
+                socket == null ? "-" : socket.namespace().name(),
+                event,
+                error);
     }
 }

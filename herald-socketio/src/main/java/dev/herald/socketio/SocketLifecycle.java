@@ -40,7 +40,8 @@ final class SocketLifecycle {
     // The connect flow's thread while it runs the connect handlers.
     private volatile Thread connectThread;
     // Guarded by `this`: the pending reply, what the connect flow's own thread does right after it
-    // (the wait until the reply has left, which keeps the first event out of the reply's TCP read), and what waits for it.
+    // (the wait until the reply has left, which keeps the first event out of the reply's TCP read), and what waits for
+    // it.
     private Runnable greeting;
     private Runnable afterGreeting;
     private List<Held> held;

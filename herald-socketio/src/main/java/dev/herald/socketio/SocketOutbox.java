@@ -63,8 +63,11 @@ final class SocketOutbox {
         if (recoverable) {
             // As socket.io: through the adapter, which keeps it (with its offset) for a replay if
             // this client is away now or loses it on the way.
-            nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(socket.id()), Set.of(),
-                    BroadcastFlags.DEFAULT.withCompress(compress)));
+            nsp.adapter()
+                    .broadcast(
+                            packet,
+                            new BroadcastOptions(
+                                    Set.of(socket.id()), Set.of(), BroadcastFlags.DEFAULT.withCompress(compress)));
             return;
         }
         life.greet();
@@ -96,7 +99,8 @@ final class SocketOutbox {
         if (life.closed()) {
             // Before the timer: after close() the scheduler is gone.
             CompletableFuture<EventArgs> future = new CompletableFuture<>();
-            server.threads().async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
+            server.threads()
+                    .async(() -> future.completeExceptionally(new AckTimeoutException("socket has been disconnected")));
             return future;
         }
         long ackId = nsp.nextAckId();

@@ -1,22 +1,22 @@
 package dev.herald.socketio;
 
-import org.junit.jupiter.api.Assertions;
-import org.awaitility.Awaitility;
-import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The server-wide ack timeout, and what a broadcast's timed-out emitWithAck still gives the caller. */
 class AckTimeoutTest {
 
-    private final SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-            .ackTimeout(Duration.ofMillis(200)).build());
+    private final SocketIoServer io = SocketIoServer.create(
+            SocketIoOptions.builder().ackTimeout(Duration.ofMillis(200)).build());
 
     @AfterEach
     void stop() {
@@ -64,7 +64,8 @@ class AckTimeoutTest {
     void withoutAnyTimeoutABroadcastWithAckIsRefused() {
         SocketIoServer plain = SocketIoServer.create();
         try {
-            assertThatThrownBy(() -> plain.emitWithAck("ask")).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> plain.emitWithAck("ask"))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("ackTimeout");
         } finally {
             plain.close();

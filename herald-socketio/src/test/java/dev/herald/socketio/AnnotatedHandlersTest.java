@@ -1,14 +1,14 @@
 package dev.herald.socketio;
 
-import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.socketio.annotation.SocketNamespace;
 import dev.herald.socketio.annotation.On;
 import dev.herald.socketio.annotation.OnConnect;
 import dev.herald.socketio.annotation.OnDisconnect;
+import dev.herald.socketio.annotation.SocketNamespace;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +66,9 @@ class AnnotatedHandlersTest {
         assertThat(c.nextText()).isEqualTo("3/chat,5[\"hi bo hi bo\"]");
         c.deliver("2/chat,[\"note\",\"x\"]");
         c.deliver("1/chat,");
-        await().atMost(Duration.ofSeconds(3)).failFast(() -> chat.log.size() > 2).until(() -> chat.log.size() == 2);
+        await().atMost(Duration.ofSeconds(3))
+                .failFast(() -> chat.log.size() > 2)
+                .until(() -> chat.log.size() == 2);
         assertThat(errors).isEmpty();
         assertThat(chat.log).containsExactly("x", "client namespace disconnect");
     }

@@ -1,6 +1,5 @@
 package dev.herald.socketio;
 
-import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -111,13 +111,18 @@ class BroadcastOperatorTest {
     void emitWithAckFailsWhenARecipientDoesNotAnswerInTime() throws Exception {
         FakeEngineSocket a = new FakeEngineSocket(io);
         connected(a);
-        CompletableFuture<List<EventArgs>> f = io.timeout(Duration.ofMillis(100)).emitWithAck("q");
+        CompletableFuture<List<EventArgs>> f =
+                io.timeout(Duration.ofMillis(100)).emitWithAck("q");
         assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(AckTimeoutException.class);
     }
 
     @Test
     void emitWithAckWithNoRecipientCompletesEmpty() throws Exception {
-        assertThat(io.to("nobody").timeout(Duration.ofSeconds(1)).emitWithAck("q").get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(io.to("nobody")
+                        .timeout(Duration.ofSeconds(1))
+                        .emitWithAck("q")
+                        .get(5, TimeUnit.SECONDS))
+                .isEmpty();
     }
 
     @Test

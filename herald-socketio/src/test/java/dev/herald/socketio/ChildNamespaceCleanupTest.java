@@ -21,9 +21,17 @@ class ChildNamespaceCleanupTest {
     private Namespace parent;
 
     private void start(boolean cleanup) {
-        io = SocketIoServer.create(SocketIoOptions.builder().cleanupEmptyChildNamespaces(cleanup).build());
-        parent = io.of(Pattern.compile("/room-\\d+")).onCall("where", (s, a) -> s.namespace().name());
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        io = SocketIoServer.create(
+                SocketIoOptions.builder().cleanupEmptyChildNamespaces(cleanup).build());
+        parent = io.of(Pattern.compile("/room-\\d+"))
+                .onCall("where", (s, a) -> s.namespace().name());
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -33,7 +41,10 @@ class ChildNamespaceCleanupTest {
     }
 
     private SocketIoTestClient client(String transport, String nsp) {
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).namespace(nsp).connect();
+        SocketIoTestClient c = SocketIoTestClient.builder(netty.port())
+                .transport(transport)
+                .namespace(nsp)
+                .connect();
         assertThat(c.call("where", T).get(0).asText()).isEqualTo(nsp);
         return c;
     }

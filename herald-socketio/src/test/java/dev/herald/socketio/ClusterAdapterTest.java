@@ -1,30 +1,29 @@
 package dev.herald.socketio;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.junit.jupiter.api.Assertions;
-import java.util.function.Consumer;
-import java.util.Optional;
-import dev.herald.socketio.adapter.BroadcastFlags;
-import dev.herald.socketio.adapter.BroadcastOptions;
-import dev.herald.socketio.adapter.ClusterAdapter;
-import dev.herald.socketio.adapter.ClusterMessage;
-import dev.herald.socketio.adapter.ClusterResponse;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.socketio.adapter.BroadcastFlags;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.ClusterAdapter;
+import dev.herald.socketio.adapter.ClusterMessage;
+import dev.herald.socketio.adapter.ClusterResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -80,9 +79,9 @@ class ClusterAdapterTest {
         }
 
         @Override
-        protected void onServerSideEmit(String event, ArrayNode args,
-                Optional<Consumer<JsonNode>> ack) {
-            handledOn.add(Thread.currentThread().isVirtual() + ":" + Thread.currentThread().getName());
+        protected void onServerSideEmit(String event, ArrayNode args, Optional<Consumer<JsonNode>> ack) {
+            handledOn.add(Thread.currentThread().isVirtual() + ":"
+                    + Thread.currentThread().getName());
             super.onServerSideEmit(event, args, ack);
         }
     }
@@ -161,8 +160,12 @@ class ClusterAdapterTest {
             var onB = client(b);
 
             var replies = a.timeout(Duration.ofSeconds(2)).emitWithAck("q");
-            await().atMost(Duration.ofSeconds(5)).until(() -> texts(onB).stream().anyMatch(t -> t.matches("2\\d+\\[\"q\"]")));
-            var packet = texts(onB).stream().filter(t -> t.matches("2\\d+\\[\"q\"]")).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> texts(onB).stream().anyMatch(t -> t.matches("2\\d+\\[\"q\"]")));
+            var packet = texts(onB).stream()
+                    .filter(t -> t.matches("2\\d+\\[\"q\"]"))
+                    .findFirst()
+                    .orElseThrow();
             onB.deliver("3" + packet.substring(1, packet.indexOf('[')) + "[\"from-b\"]");
 
             // the client on node a never answers: the operation times out, having counted both clients
@@ -212,7 +215,8 @@ class ClusterAdapterTest {
             var c = node();
             var args = JsonNodeFactory.instance.arrayNode().add("x");
 
-            List<JsonNode> answers = adapter(a).serverSideEmitWithAck("ping", args, Duration.ofSeconds(2))
+            List<JsonNode> answers = adapter(a)
+                    .serverSideEmitWithAck("ping", args, Duration.ofSeconds(2))
                     .get(5, TimeUnit.SECONDS);
 
             assertThat(answers).hasSize(2);
@@ -231,11 +235,13 @@ class ClusterAdapterTest {
 
             var answers = a.serverSideEmitWithAck("ask", Duration.ofMillis(300), "hi");
 
-            ExecutionException e = Assertions.assertThrows(ExecutionException.class,
-                    () -> answers.get(5, TimeUnit.SECONDS));
+            ExecutionException e =
+                    Assertions.assertThrows(ExecutionException.class, () -> answers.get(5, TimeUnit.SECONDS));
             assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
             AckTimeoutException timeout = (AckTimeoutException) e.getCause();
-            assertThat(timeout.responses()).singleElement().satisfies(r -> assertThat(r.string(0)).isEqualTo("b says hi"));
+            assertThat(timeout.responses())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.string(0)).isEqualTo("b says hi"));
             assertThat(timeout.missing()).isEqualTo(1);
         }
 
@@ -302,14 +308,13 @@ class ClusterAdapterTest {
         void closingFailsTheRequestsStillWaiting() throws Exception {
             var a = node();
             bus.extraSilentNodes = 1;
-            var fetch = adapter(a).fetchSockets(new BroadcastOptions(
-                    Set.of(), Set.of(), BroadcastFlags.DEFAULT.withTimeout(Duration.ofSeconds(30))));
+            var fetch = adapter(a)
+                    .fetchSockets(new BroadcastOptions(
+                            Set.of(), Set.of(), BroadcastFlags.DEFAULT.withTimeout(Duration.ofSeconds(30))));
 
             adapter(a).close();
 
-            assertThatThrownBy(() -> fetch.get(5, TimeUnit.SECONDS))
-                    .cause()
-                    .hasMessageContaining("closed");
+            assertThatThrownBy(() -> fetch.get(5, TimeUnit.SECONDS)).cause().hasMessageContaining("closed");
         }
     }
 }

@@ -73,7 +73,8 @@ class CompressEmitTest {
 
     @Test
     void withRecoveryTheFlagSurvivesTheTripThroughTheAdapter() throws Exception {
-        SocketIoServer recovering = SocketIoServer.create(SocketIoOptions.builder().connectionStateRecovery().build());
+        SocketIoServer recovering = SocketIoServer.create(
+                SocketIoOptions.builder().connectionStateRecovery().build());
         try {
             FakeEngineSocket engine = new FakeEngineSocket(recovering);
             Socket socket = connect(recovering, engine);

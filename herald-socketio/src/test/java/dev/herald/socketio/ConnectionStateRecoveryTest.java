@@ -1,13 +1,12 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.adapter.InMemoryAdapter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.engineio.CloseReason;
+import dev.herald.socketio.adapter.InMemoryAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,8 @@ class ConnectionStateRecoveryTest {
             s.data().put("name", "ann");
             return "ok";
         });
-        io.onCall("whoami", (s, a) -> Map.of("rooms", s.rooms(), "name", s.data().getOrDefault("name", "-")));
+        io.onCall(
+                "whoami", (s, a) -> Map.of("rooms", s.rooms(), "name", s.data().getOrDefault("name", "-")));
         return io;
     }
 
@@ -84,7 +84,8 @@ class ConnectionStateRecoveryTest {
     }
 
     private static String resume(JsonNode reply, String offset) {
-        return "{\"pid\":\"" + reply.get("pid").asText() + "\"" + (offset == null ? "" : ",\"offset\":\"" + offset + "\"") + "}";
+        return "{\"pid\":\"" + reply.get("pid").asText() + "\""
+                + (offset == null ? "" : ",\"offset\":\"" + offset + "\"") + "}";
     }
 
     @Nested
@@ -93,9 +94,12 @@ class ConnectionStateRecoveryTest {
         @Test
         void connectReplyCarriesPidBesideSidOnlyWhenRecoveryIsOn() throws Exception {
             assertThat(connectReply(new FakeEngineSocket(server()), "").fieldNames())
-                    .toIterable().containsExactly("sid", "pid");
-            assertThat(connectReply(new FakeEngineSocket(server(SocketIoOptions.builder())), "").fieldNames())
-                    .toIterable().containsExactly("sid");
+                    .toIterable()
+                    .containsExactly("sid", "pid");
+            assertThat(connectReply(new FakeEngineSocket(server(SocketIoOptions.builder())), "")
+                            .fieldNames())
+                    .toIterable()
+                    .containsExactly("sid");
         }
 
         @Test
@@ -137,7 +141,8 @@ class ConnectionStateRecoveryTest {
             String offset = lastArg(event(first));
 
             first.clientClose(CloseReason.TRANSPORT_CLOSE);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> io.sockets().sockets().isEmpty());
             for (int i = 1; i <= 3; i++) {
                 io.to("room").emit("tick", i);
             }
@@ -156,7 +161,9 @@ class ConnectionStateRecoveryTest {
             second.deliver("21[\"whoami\"]");
             JsonNode who = JSON.readTree(second.nextText().substring(2)).get(0);
             assertThat(who.get("name").asText()).isEqualTo("ann");
-            assertThat(who.get("rooms")).extracting(JsonNode::asText).containsExactlyInAnyOrder("room", reply.get("sid").asText());
+            assertThat(who.get("rooms"))
+                    .extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder("room", reply.get("sid").asText());
             String sid = reply.get("sid").asText();
             await().atMost(5, TimeUnit.SECONDS).until(() -> connects.size() == 2);
             assertThat(connects).containsExactly(sid + " fresh", sid + " recovered");
@@ -172,7 +179,8 @@ class ConnectionStateRecoveryTest {
             FakeEngineSocket first = new FakeEngineSocket(io);
             JsonNode reply = connectAndSetUp(first);
             first.clientClose(CloseReason.PING_TIMEOUT);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> io.sockets().sockets().isEmpty());
             io.to("room").emit("missed", 1);
 
             FakeEngineSocket second = new FakeEngineSocket(io);
@@ -190,10 +198,13 @@ class ConnectionStateRecoveryTest {
             String offset = null;
             for (int round = 1; round <= 4; round++) {
                 c.clientClose(CloseReason.TRANSPORT_ERROR);
-                await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+                await().atMost(5, TimeUnit.SECONDS)
+                        .until(() -> io.sockets().sockets().isEmpty());
                 io.to("room").emit("round", round);
                 c = new FakeEngineSocket(io);
-                assertThat(connectReply(c, resume(reply, offset))).as("round " + round).isEqualTo(reply);
+                assertThat(connectReply(c, resume(reply, offset)))
+                        .as("round " + round)
+                        .isEqualTo(reply);
                 JsonNode missed = event(c);
                 assertThat(missed.get(1).asInt()).isEqualTo(round);
                 offset = lastArg(missed);
@@ -231,7 +242,8 @@ class ConnectionStateRecoveryTest {
                     s.data().put("set", "in the handler");
                 }
             });
-            io.onCall("mine", (s, a) -> Map.of("rooms", s.rooms(), "set", s.data().getOrDefault("set", "-")));
+            io.onCall(
+                    "mine", (s, a) -> Map.of("rooms", s.rooms(), "set", s.data().getOrDefault("set", "-")));
             FakeEngineSocket first = new FakeEngineSocket(io);
             JsonNode reply = connectReply(first, "");
             String offset = lastArg(event(first));
@@ -250,7 +262,8 @@ class ConnectionStateRecoveryTest {
         @Test
         void middlewaresAreSkippedForARecoveredSocketOnlyWhenAskedTo() throws Exception {
             for (boolean skip : List.of(true, false)) {
-                SocketIoServer io = server(SocketIoOptions.builder().connectionStateRecovery(Duration.ofMinutes(1), skip));
+                SocketIoServer io =
+                        server(SocketIoOptions.builder().connectionStateRecovery(Duration.ofMinutes(1), skip));
                 List<String> ran = new CopyOnWriteArrayList<>();
                 io.use((s, next) -> {
                     ran.add(s.id());
@@ -259,8 +272,10 @@ class ConnectionStateRecoveryTest {
                 FakeEngineSocket c = new FakeEngineSocket(io);
                 JsonNode reply = connectReply(c, "");
                 c.clientClose(CloseReason.TRANSPORT_CLOSE);
-                await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
-                assertThat(connectReply(new FakeEngineSocket(io), resume(reply, null))).isEqualTo(reply);
+                await().atMost(5, TimeUnit.SECONDS)
+                        .until(() -> io.sockets().sockets().isEmpty());
+                assertThat(connectReply(new FakeEngineSocket(io), resume(reply, null)))
+                        .isEqualTo(reply);
                 assertThat(ran).as("skipMiddlewares=" + skip).hasSize(skip ? 1 : 2);
             }
         }
@@ -309,25 +324,29 @@ class ConnectionStateRecoveryTest {
             JsonNode reply = connectAndSetUp(c);
             c.clientClose(CloseReason.TRANSPORT_CLOSE);
             long closed = System.nanoTime();
-            await().atMost(5, TimeUnit.SECONDS).until(() -> System.nanoTime() - closed > TimeUnit.MILLISECONDS.toNanos(300));
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> System.nanoTime() - closed > TimeUnit.MILLISECONDS.toNanos(300));
             assertThat(freshAfter(io, reply, null)).isIn("EXPIRED", "UNKNOWN_SESSION");
             assertThat(connects.get(connects.size() - 1)).endsWith(" fresh");
         }
 
         @Test
         void packetsDroppedByTheCapMakeRecoveryFailInsteadOfLeavingAGap() throws Exception {
-            SocketIoServer io = server(SocketIoOptions.builder().connectionStateRecovery().recoveryMaxPackets(3));
+            SocketIoServer io =
+                    server(SocketIoOptions.builder().connectionStateRecovery().recoveryMaxPackets(3));
             FakeEngineSocket c = new FakeEngineSocket(io);
             JsonNode reply = connectAndSetUp(c);
             io.to("room").emit("tick", 0);
             String offset = lastArg(event(c));
             c.clientClose(CloseReason.TRANSPORT_CLOSE);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> io.sockets().sockets().isEmpty());
             for (int i = 1; i <= 5; i++) {
                 io.to("room").emit("tick", i);
             }
             assertThat(freshAfter(io, reply, offset)).isEqualTo("PACKETS_LOST");
-            assertThat(((InMemoryAdapter) io.sockets().adapter()).recoveryPacketsDropped()).isEqualTo(3);
+            assertThat(((InMemoryAdapter) io.sockets().adapter()).recoveryPacketsDropped())
+                    .isEqualTo(3);
         }
 
         @Test
@@ -336,7 +355,8 @@ class ConnectionStateRecoveryTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             JsonNode reply = connectAndSetUp(c);
             c.clientClose(CloseReason.TRANSPORT_CLOSE);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> io.sockets().sockets().isEmpty());
             assertThat(freshAfter(io, reply, "1700000000000-0")).isEqualTo("UNKNOWN_OFFSET");
         }
 
@@ -346,7 +366,8 @@ class ConnectionStateRecoveryTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             JsonNode reply = connectAndSetUp(c);
             c.deliver("1");
-            await().atMost(5, TimeUnit.SECONDS).until(() -> io.sockets().sockets().isEmpty());
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> io.sockets().sockets().isEmpty());
             assertThat(freshAfter(io, reply, null)).isEqualTo("UNKNOWN_SESSION");
 
             FakeEngineSocket d = new FakeEngineSocket(io);

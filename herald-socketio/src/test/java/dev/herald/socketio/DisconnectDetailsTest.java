@@ -21,13 +21,20 @@ class DisconnectDetailsTest {
 
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-            .engine(EngineIoOptions.builder().maxHttpBufferSize(1000).build()).build());
+            .engine(EngineIoOptions.builder().maxHttpBufferSize(1000).build())
+            .build());
     private final NettyServer netty;
 
     DisconnectDetailsTest() {
         io.onDisconnect((socket, reason) -> seen.add(reason.wire() + " / "
                 + socket.disconnectDetails().map(DisconnectDetails::cause).orElse("-")));
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -39,7 +46,8 @@ class DisconnectDetailsTest {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void aMessageTooLargeIsATransportErrorWhoseCauseSaysSo(String transport) {
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport(transport).connect();
         if (transport.equals("polling")) {
             // The test client reports the refused POST itself.
             assertThatThrownBy(() -> c.emit("big", "x".repeat(5000))).hasMessageContaining("413");
@@ -54,7 +62,8 @@ class DisconnectDetailsTest {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void aNamespaceDisconnectHasNoDetails(String transport) {
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport(transport).connect();
         c.disconnect();
         await().atMost(T).until(() -> !seen.isEmpty());
         assertThat(seen).containsExactly("client namespace disconnect / -");

@@ -14,7 +14,8 @@ class DispatchAndTasksTest {
 
     @Test
     void concurrentDispatchLetsOneSocketsHandlersOverlap() throws Exception {
-        try (SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().dispatchMode(DispatchMode.CONCURRENT).build())) {
+        try (SocketIoServer io = SocketIoServer.create(
+                SocketIoOptions.builder().dispatchMode(DispatchMode.CONCURRENT).build())) {
             CountDownLatch bothRunning = new CountDownLatch(2);
             AtomicInteger finished = new AtomicInteger();
             io.on("wait", (s, a) -> {
@@ -60,7 +61,8 @@ class DispatchAndTasksTest {
             CountDownLatch started = new CountDownLatch(1);
             String[] name = new String[1];
             BackgroundTask task = io.startBackgroundTask(() -> {
-                name[0] = Thread.currentThread().getName() + "/" + Thread.currentThread().isVirtual();
+                name[0] = Thread.currentThread().getName() + "/"
+                        + Thread.currentThread().isVirtual();
                 started.countDown();
                 new CountDownLatch(1).await(); // until cancelled
             });
@@ -79,10 +81,11 @@ class DispatchAndTasksTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             io.startBackgroundTask(() -> {
-                for (int i = 1; i <= 3; i++) {
-                    io.emit("progress", i);
-                }
-            }).join();
+                        for (int i = 1; i <= 3; i++) {
+                            io.emit("progress", i);
+                        }
+                    })
+                    .join();
             assertThat(c.nextText()).isEqualTo("2[\"progress\",1]");
             assertThat(c.nextText()).isEqualTo("2[\"progress\",2]");
             assertThat(c.nextText()).isEqualTo("2[\"progress\",3]");
@@ -91,7 +94,8 @@ class DispatchAndTasksTest {
 
     @Test
     void optionsAreValidatedWithTheOptionName() {
-        assertThatThrownBy(() -> SocketIoOptions.builder().connectTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() ->
+                        SocketIoOptions.builder().connectTimeout(Duration.ZERO).build())
                 .hasMessageContaining("connectTimeout");
         assertThatThrownBy(() -> SocketIoOptions.builder().maxAttachments(-1).build())
                 .hasMessageContaining("maxAttachments");
@@ -102,7 +106,8 @@ class DispatchAndTasksTest {
 
     @Test
     void aClientFloodingASlowHandlerIsDisconnectedPastMaxPendingEvents() throws Exception {
-        try (SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().maxPendingEvents(5).build())) {
+        try (SocketIoServer io = SocketIoServer.create(
+                SocketIoOptions.builder().maxPendingEvents(5).build())) {
             CountDownLatch release = new CountDownLatch(1);
             io.on("slow", (s, a) -> release.await());
             FakeEngineSocket flooder = new FakeEngineSocket(io);

@@ -39,8 +39,13 @@ final class FakeEngineSocket implements EngineSocket {
 
     FakeEngineSocket(SocketIoServer io, Map<String, String> query, int protocol) {
         this.protocol = protocol;
-        HandshakeRequest req = new HandshakeRequest(Map.of("user-agent", List.of("test")), query,
-                "/socket.io/?EIO=4&transport=websocket", new InetSocketAddress("127.0.0.1", 12345), false, Instant.now());
+        HandshakeRequest req = new HandshakeRequest(
+                Map.of("user-agent", List.of("test")),
+                query,
+                "/socket.io/?EIO=4&transport=websocket",
+                new InetSocketAddress("127.0.0.1", 12345),
+                false,
+                Instant.now());
         this.request = req;
         this.listener = io.connectionHandler().onOpen(this);
     }

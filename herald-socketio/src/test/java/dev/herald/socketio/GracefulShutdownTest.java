@@ -27,10 +27,16 @@ class GracefulShutdownTest {
 
     private static final Duration T = Duration.ofSeconds(5);
 
-    private final Set<Long> threadsBefore = platformThreads().stream().map(Thread::threadId).collect(Collectors.toSet());
+    private final Set<Long> threadsBefore =
+            platformThreads().stream().map(Thread::threadId).collect(Collectors.toSet());
     private final SocketIoServer io = SocketIoServer.create();
-    private final NettyServer netty =
-            NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+    private final NettyServer netty = NettyServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .engine(io.engine())
+            .serveClient(false)
+            .build()
+            .start();
     private final List<SocketIoTestClient> clients = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -41,7 +47,8 @@ class GracefulShutdownTest {
     }
 
     private SocketIoTestClient connect(String transport) {
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport(transport).connect();
         clients.add(c);
         return c;
     }
@@ -116,20 +123,27 @@ class GracefulShutdownTest {
         SocketIoTestClient c = connect(transport);
         Socket socket = connected.get(5, TimeUnit.SECONDS);
         CompletableFuture<EventArgs> unanswered = socket.emitWithAck("question");
-        CompletableFuture<EventArgs> timed = socket.timeout(Duration.ofSeconds(30)).emitWithAck("question");
+        CompletableFuture<EventArgs> timed =
+                socket.timeout(Duration.ofSeconds(30)).emitWithAck("question");
         c.nextEvent("question", T);
         c.nextEvent("question", T);
 
         io.close(Duration.ofSeconds(1));
 
         for (CompletableFuture<EventArgs> f : List.of(unanswered, timed)) {
-            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
-                    .isInstanceOf(AckTimeoutException.class).hasMessage("server shutting down");
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(AckTimeoutException.class)
+                    .hasMessage("server shutting down");
         }
         assertThat(socket.pendingAcks()).isZero();
         // And after the close, a new one fails the same way instead of throwing.
-        assertThatThrownBy(() -> socket.timeout(Duration.ofSeconds(1)).emitWithAck("late").get(5, TimeUnit.SECONDS))
-                .cause().isInstanceOf(AckTimeoutException.class);
+        assertThatThrownBy(() -> socket.timeout(Duration.ofSeconds(1))
+                        .emitWithAck("late")
+                        .get(5, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(AckTimeoutException.class);
     }
 
     @ParameterizedTest
@@ -147,10 +161,13 @@ class GracefulShutdownTest {
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
         assertThat(io.handlerThreadCount()).isZero();
-        await().atMost(T).untilAsserted(() -> assertThat(platformThreads().stream()
-                .filter(t -> !threadsBefore.contains(t.threadId()))
-                .filter(t -> t.getName().startsWith("herald-") || t.getName().contains("EventLoop"))
-                .map(Thread::getName)).isEmpty());
+        await().atMost(T)
+                .untilAsserted(() -> assertThat(platformThreads().stream()
+                                .filter(t -> !threadsBefore.contains(t.threadId()))
+                                .filter(t -> t.getName().startsWith("herald-")
+                                        || t.getName().contains("EventLoop"))
+                                .map(Thread::getName))
+                        .isEmpty());
     }
 
     @ParameterizedTest

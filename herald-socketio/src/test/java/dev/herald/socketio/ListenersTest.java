@@ -1,10 +1,9 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.handler.AnyHandler;
-import dev.herald.socketio.handler.EventHandler;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.socketio.handler.AnyHandler;
+import dev.herald.socketio.handler.EventHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +52,11 @@ class ListenersTest {
             io.onCall("sync", (s, a) -> null);
             AnyHandler second = (s, e, a) -> seen.add("second " + e);
             AnyHandler gone = (s, e, a) -> seen.add("gone " + e);
-            io.sockets().onAny(second).onAny(gone).prependAny((s, e, a) -> seen.add("first " + e)).offAny(gone);
+            io.sockets()
+                    .onAny(second)
+                    .onAny(gone)
+                    .prependAny((s, e, a) -> seen.add("first " + e))
+                    .offAny(gone);
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             send(c, "e");
@@ -67,7 +70,9 @@ class ListenersTest {
         @Test
         void offWithoutHandlerRemovesTheValueReturningOneTooAndRemoveAllListenersEverything() throws Exception {
             io.onCall("sync", (s, a) -> null);
-            io.sockets().on("e", (s, a) -> seen.add("e")).onCall("ask", (s, a) -> 42)
+            io.sockets()
+                    .on("e", (s, a) -> seen.add("e"))
+                    .onCall("ask", (s, a) -> 42)
                     .onDisconnect((s, r) -> seen.add("disconnect"));
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
@@ -93,13 +98,18 @@ class ListenersTest {
                 EventHandler removed = (x, a) -> seen.add("removed");
                 AnyHandler any = (x, e, a) -> seen.add("any " + e);
                 AnyHandler out = (x, e, a) -> seen.add("out " + e);
-                s.on("e", (x, a) -> seen.add("on")).on("e", removed).off("e", removed)
+                s.on("e", (x, a) -> seen.add("on"))
+                        .on("e", removed)
+                        .off("e", removed)
                         .once("e", (x, a) -> {
                             seen.add("once");
                             x.emit("reply");
                         })
-                        .onAny(any).prependAny((x, e, a) -> seen.add("first " + e)).offAny(any)
-                        .onAnyOutgoing(out).prependAnyOutgoing((x, e, a) -> seen.add("out-first " + e));
+                        .onAny(any)
+                        .prependAny((x, e, a) -> seen.add("first " + e))
+                        .offAny(any)
+                        .onAnyOutgoing(out)
+                        .prependAnyOutgoing((x, e, a) -> seen.add("out-first " + e));
                 s.offAnyOutgoing(out);
             });
             FakeEngineSocket c = new FakeEngineSocket(io);

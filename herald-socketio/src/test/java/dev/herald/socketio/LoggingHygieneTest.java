@@ -1,12 +1,12 @@
 package dev.herald.socketio;
 
-import java.io.OutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.netty.NettyServer;
 import dev.herald.testing.SocketIoTestClient;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,25 +39,29 @@ class LoggingHygieneTest {
     @BeforeEach
     void start() {
         assertThat(LoggerFactory.getLogger(SocketIoServer.class).isDebugEnabled())
-                .as("the capture relies on DEBUG being off: every captured line is INFO or above").isFalse();
+                .as("the capture relies on DEBUG being off: every captured line is INFO or above")
+                .isFalse();
         originalErr = System.err;
-        PrintStream tee = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (captured) {
-                    captured.write(b);
-                }
-                originalErr.write(b);
-            }
+        PrintStream tee = new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        synchronized (captured) {
+                            captured.write(b);
+                        }
+                        originalErr.write(b);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                synchronized (captured) {
-                    captured.write(b, off, len);
-                }
-                originalErr.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        synchronized (captured) {
+                            captured.write(b, off, len);
+                        }
+                        originalErr.write(b, off, len);
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
         System.setErr(tee);
         io = SocketIoServer.create();
         io.on("explode", (s, a) -> {
@@ -70,7 +74,13 @@ class LoggingHygieneTest {
         io.of("/failing").use((s, next) -> {
             throw new IllegalStateException("middleware failure");
         });
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -108,8 +118,14 @@ class LoggingHygieneTest {
             c.emit("convert", conversionSecret);
             await().atMost(T).until(() -> log().contains("event=convert"));
         }
-        client(transport).namespace("/refusing").auth(Map.of("token", authSecret)).connectExpectingError();
-        client(transport).namespace("/failing").auth(Map.of("token", authSecret)).connectExpectingError();
+        client(transport)
+                .namespace("/refusing")
+                .auth(Map.of("token", authSecret))
+                .connectExpectingError();
+        client(transport)
+                .namespace("/failing")
+                .auth(Map.of("token", authSecret))
+                .connectExpectingError();
         try (SocketIoTestClient c = client(transport).connect()) {
             c.sendRaw("2{\"token\":\"" + malformedSecret + "\"}");
             c.awaitDisconnect(T);
@@ -126,8 +142,11 @@ class LoggingHygieneTest {
 
         String out = log();
         List<String> warn = Arrays.stream(out.split("\n"))
-                .filter(l -> l.contains("WARN") && l.contains("handler failed") && l.contains("event=explode")).toList();
-        assertThat(warn).as("the WARN for the throwing handler, naming sid, namespace and event").hasSize(1);
+                .filter(l -> l.contains("WARN") && l.contains("handler failed") && l.contains("event=explode"))
+                .toList();
+        assertThat(warn)
+                .as("the WARN for the throwing handler, naming sid, namespace and event")
+                .hasSize(1);
         assertThat(warn.get(0)).contains("sid=" + sid).contains("nsp=/ ").contains("event=explode");
         assertThat(out).doesNotContain(eventSecret, authSecret, malformedSecret, conversionSecret);
     }

@@ -52,10 +52,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        return add(() -> {
-            command.run();
-            return null;
-        }, unit.toNanos(delay), 0);
+        return add(
+                () -> {
+                    command.run();
+                    return null;
+                },
+                unit.toNanos(delay),
+                0);
     }
 
     @Override
@@ -65,10 +68,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        return add(() -> {
-            command.run();
-            return null;
-        }, unit.toNanos(initialDelay), unit.toNanos(period));
+        return add(
+                () -> {
+                    command.run();
+                    return null;
+                },
+                unit.toNanos(initialDelay),
+                unit.toNanos(period));
     }
 
     @Override

@@ -1,12 +1,11 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.adapter.InMemoryAdapter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.netty.NettyServer;
+import dev.herald.socketio.adapter.InMemoryAdapter;
 import dev.herald.testing.EngineIoTestClient;
 import dev.herald.testing.SocketIoTestClient;
 import java.net.URI;
@@ -28,7 +27,10 @@ class NothingLeftBehindTest {
 
     private final List<Socket> seen = new CopyOnWriteArrayList<>();
     private final SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-            .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(300)).build())
+            .engine(EngineIoOptions.builder()
+                    .pingInterval(Duration.ofMillis(300))
+                    .pingTimeout(Duration.ofMillis(300))
+                    .build())
             .build());
     private final NettyServer netty;
 
@@ -42,7 +44,13 @@ class NothingLeftBehindTest {
             });
             nsp.onCall("echo", (s, a) -> a.node(0));
         }
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -52,8 +60,11 @@ class NothingLeftBehindTest {
     }
 
     private SocketIoTestClient connect(String transport, String nsp) {
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).namespace(nsp)
-                .auth(Map.of("token", "t")).connect();
+        SocketIoTestClient c = SocketIoTestClient.builder(netty.port())
+                .transport(transport)
+                .namespace(nsp)
+                .auth(Map.of("token", "t"))
+                .connect();
         c.nextEvent("never-answered", T);
         c.nextEvent("never-answered", T);
         assertThat(c.call("echo", T, "x").get(0).asText()).isEqualTo("x");
@@ -73,7 +84,9 @@ class NothingLeftBehindTest {
         await().atMost(T).untilAsserted(() -> {
             for (Socket s : seen) {
                 assertThat(s.pendingAcks()).as("acks of " + s).isZero();
-                assertThat(s.namespace().adapter().socketRooms(s.id())).as("rooms of " + s).isEmpty();
+                assertThat(s.namespace().adapter().socketRooms(s.id()))
+                        .as("rooms of " + s)
+                        .isEmpty();
             }
             for (Namespace nsp : List.of(io.sockets(), io.of("/chat"))) {
                 assertThat(nsp.sockets()).as("sockets of " + nsp.name()).isEmpty();
@@ -113,7 +126,10 @@ class NothingLeftBehindTest {
     @ValueSource(strings = {"polling", "websocket"})
     void aPingTimeoutLeavesNothing(String transport) {
         URI endpoint = URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/");
-        try (EngineIoTestClient silent = EngineIoTestClient.builder(endpoint).transport(transport).autoPong(false).connect()) {
+        try (EngineIoTestClient silent = EngineIoTestClient.builder(endpoint)
+                .transport(transport)
+                .autoPong(false)
+                .connect()) {
             silent.sendMessage("0");
             holdsSomethingWhileConnected(1);
             assertThat(silent.awaitClosed(T)).isNotNull();
@@ -149,12 +165,23 @@ class NothingLeftBehindTest {
     @ValueSource(strings = {"polling", "websocket"})
     void recoverySessionsAndPacketsLeaveWithTheirWindow(String transport) {
         SocketIoServer recovering = SocketIoServer.create(SocketIoOptions.builder()
-                .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(300)).build())
-                .connectionStateRecovery(Duration.ofSeconds(1), true).build());
-        NettyServer server = NettyServer.builder().host("127.0.0.1").port(0).engine(recovering.engine())
-                .serveClient(false).build().start();
+                .engine(EngineIoOptions.builder()
+                        .pingInterval(Duration.ofMillis(300))
+                        .pingTimeout(Duration.ofMillis(300))
+                        .build())
+                .connectionStateRecovery(Duration.ofSeconds(1), true)
+                .build());
+        NettyServer server = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(recovering.engine())
+                .serveClient(false)
+                .build()
+                .start();
         try {
-            SocketIoTestClient client = SocketIoTestClient.builder(server.port()).transport(transport).connect();
+            SocketIoTestClient client = SocketIoTestClient.builder(server.port())
+                    .transport(transport)
+                    .connect();
             recovering.emit("kept", 1);
             client.nextEvent("kept", T);
             client.engine().abort();
@@ -162,7 +189,10 @@ class NothingLeftBehindTest {
             await().atMost(T).until(() -> adapter.recoverySessionCount() == 1);
             recovering.emit("missed", 2);
             assertThat(adapter.recoveryPacketCount()).isPositive();
-            await().atMost(T).untilAsserted(() -> assertThat(new int[] {adapter.recoverySessionCount(), adapter.recoveryPacketCount()}).containsExactly(0, 0));
+            await().atMost(T)
+                    .untilAsserted(
+                            () -> assertThat(new int[] {adapter.recoverySessionCount(), adapter.recoveryPacketCount()})
+                                    .containsExactly(0, 0));
             assertThat(recovering.engine().sessionCount()).isZero();
             client.close();
         } finally {

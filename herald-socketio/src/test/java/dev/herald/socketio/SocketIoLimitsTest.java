@@ -35,7 +35,13 @@ class SocketIoLimitsTest {
         io.onCall("echo", (s, a) -> a.node(0));
         io.onCall("sizes", (s, a) -> a.get(0, byte[].class).length + a.get(1, byte[].class).length);
         io.onError((s, e, t) -> handlerErrors.add(t));
-        netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
         bystander = client(transport).connect();
     }
 
@@ -77,7 +83,10 @@ class SocketIoLimitsTest {
     void attachmentsOverMaxAttachmentBytesCloseOnlyThatSession(String transport) {
         start(SocketIoOptions.builder().maxAttachmentBytes(1000), transport);
         try (SocketIoTestClient fine = client(transport).connect()) {
-            assertThat(fine.call("sizes", T, new byte[500], new byte[500]).get(0).asInt()).isEqualTo(1000);
+            assertThat(fine.call("sizes", T, new byte[500], new byte[500])
+                            .get(0)
+                            .asInt())
+                    .isEqualTo(1000);
         }
         try (SocketIoTestClient offender = client(transport).connect()) {
             offender.emit("sizes", new byte[600], new byte[401]);
@@ -93,7 +102,8 @@ class SocketIoLimitsTest {
         start(SocketIoOptions.builder().maxNamespaceLength(32), transport);
         List<String> matched = new CopyOnWriteArrayList<>();
         io.of((name, auth) -> matched.add(name));
-        try (SocketIoTestClient fine = client(transport).namespace("/" + "n".repeat(31)).connect()) {
+        try (SocketIoTestClient fine =
+                client(transport).namespace("/" + "n".repeat(31)).connect()) {
             assertThat(fine.isDisconnected()).isFalse();
         }
         try (SocketIoTestClient offender = client(transport).connect()) {
@@ -113,12 +123,14 @@ class SocketIoLimitsTest {
         io.of("/acks").onConnect(connected::complete);
         try (SocketIoTestClient silent = client(transport).namespace("/acks").connect()) {
             Socket socket = connected.get(T.toMillis(), TimeUnit.MILLISECONDS);
-            List<CompletableFuture<EventArgs>> first = List.of(
-                    socket.emitWithAck("q", 1), socket.emitWithAck("q", 2), socket.emitWithAck("q", 3));
+            List<CompletableFuture<EventArgs>> first =
+                    List.of(socket.emitWithAck("q", 1), socket.emitWithAck("q", 2), socket.emitWithAck("q", 3));
             CompletableFuture<EventArgs> fourth = socket.emitWithAck("q", 4);
             assertThatThrownBy(() -> fourth.get(T.toMillis(), TimeUnit.MILLISECONDS))
-                    .isInstanceOf(ExecutionException.class).cause()
-                    .isInstanceOf(SocketIoException.class).hasMessageContaining("too many pending acks");
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(SocketIoException.class)
+                    .hasMessageContaining("too many pending acks");
             ReceivedEvent one = silent.nextEvent("q", T);
             silent.nextEvent("q", T);
             silent.nextEvent("q", T);
@@ -128,7 +140,11 @@ class SocketIoLimitsTest {
 
             // One answer makes room again; the session was never closed.
             silent.ack(one, "ok");
-            assertThat(first.get(0).get(T.toMillis(), TimeUnit.MILLISECONDS).node(0).asText()).isEqualTo("ok");
+            assertThat(first.get(0)
+                            .get(T.toMillis(), TimeUnit.MILLISECONDS)
+                            .node(0)
+                            .asText())
+                    .isEqualTo("ok");
             CompletableFuture<EventArgs> fifth = socket.emitWithAck("q", 5);
             assertThat(silent.nextEvent("q", T).args().get(0).asInt()).isEqualTo(5);
             assertThat(fifth).isNotDone();

@@ -23,8 +23,13 @@ class SocketIoObserverTest {
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final List<Duration> durations = new CopyOnWriteArrayList<>();
     private final SocketIoServer io = SocketIoServer.create();
-    private final NettyServer netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine())
-            .serveClient(false).build().start();
+    private final NettyServer netty = NettyServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .engine(io.engine())
+            .serveClient(false)
+            .build()
+            .start();
 
     /** Writes each call as one line; ids are replaced by "sid" so lines compare across runs. */
     private final class Recorder implements SocketIoObserver {
@@ -88,7 +93,8 @@ class SocketIoObserverTest {
             socket.emitWithAck("question", "ready?").thenAccept(answered::complete);
             socket.leave("lobby");
         });
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport(transport).connect();
         c.emit("hello", "world");
         assertThat(c.nextEvent("news", T).arg(0).asText()).isEqualTo("for the lobby");
         ReceivedEvent question = c.nextEvent("question", T);
@@ -98,18 +104,19 @@ class SocketIoObserverTest {
         c.disconnect();
         await().atMost(T).until(() -> seen.contains("disconnected client namespace disconnect"));
 
-        assertThat(seen).containsExactly(
-                "joined own room",
-                "connected /",
-                "received hello world",
-                "joined lobby",
-                "sent news for the lobby",
-                "sent question ready?",
-                "left lobby",
-                "handled hello",
-                "ack",
-                "left own room",
-                "disconnected client namespace disconnect");
+        assertThat(seen)
+                .containsExactly(
+                        "joined own room",
+                        "connected /",
+                        "received hello world",
+                        "joined lobby",
+                        "sent news for the lobby",
+                        "sent question ready?",
+                        "left lobby",
+                        "handled hello",
+                        "ack",
+                        "left own room",
+                        "disconnected client namespace disconnect");
         assertThat(durations).allSatisfy(d -> assertThat(d).isPositive().isLessThan(T));
         c.close();
     }
@@ -140,13 +147,14 @@ class SocketIoObserverTest {
             }
         });
         io.onCall("echo", (socket, args) -> args.get(0, String.class));
-        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).transport(transport).connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport(transport).connect();
         assertThat(c.call("echo", T, "é").get(0).asText()).isEqualTo("é");
         c.close();
         await().atMost(T).until(() -> lines.contains("closed transport close"));
         // Socket.IO packets in UTF-8: 0 in, 0{"sid":"<20 chars>"} out, 21["echo","é"] in, 31["é"] out (é is 2 bytes).
-        assertThat(lines).containsExactly("opened " + transport, "in 1", "out 31", "in 15", "out 8",
-                "closed transport close");
+        assertThat(lines)
+                .containsExactly("opened " + transport, "in 1", "out 31", "in 15", "out 8", "closed transport close");
     }
 
     @Test
@@ -173,7 +181,8 @@ class SocketIoObserverTest {
         });
         SocketIoTestClient.builder(netty.port()).connectExpectingError();
         await().atMost(T).until(() -> seen.contains("disconnected server namespace disconnect"));
-        assertThat(seen).containsExactly("joined own room", "connected /", "left own room",
-                "disconnected server namespace disconnect");
+        assertThat(seen)
+                .containsExactly(
+                        "joined own room", "connected /", "left own room", "disconnected server namespace disconnect");
     }
 }

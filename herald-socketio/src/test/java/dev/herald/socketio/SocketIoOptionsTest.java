@@ -21,17 +21,27 @@ class SocketIoOptionsTest {
 
     @Test
     void maxAttachmentBytesFollowsTheEngineBufferSizeUnlessSet() {
-        EngineIoOptions engine = EngineIoOptions.builder().maxHttpBufferSize(5_000_000).build();
-        assertThat(SocketIoOptions.builder().engine(engine).build().maxAttachmentBytes()).isEqualTo(5_000_000);
-        assertThat(SocketIoOptions.builder().engine(engine).maxAttachmentBytes(10).build().maxAttachmentBytes()).isEqualTo(10);
+        EngineIoOptions engine =
+                EngineIoOptions.builder().maxHttpBufferSize(5_000_000).build();
+        assertThat(SocketIoOptions.builder().engine(engine).build().maxAttachmentBytes())
+                .isEqualTo(5_000_000);
+        assertThat(SocketIoOptions.builder()
+                        .engine(engine)
+                        .maxAttachmentBytes(10)
+                        .build()
+                        .maxAttachmentBytes())
+                .isEqualTo(10);
         SocketIoOptions set = SocketIoOptions.builder().maxAttachmentBytes(10).build();
         assertThat(set.toBuilder().build().maxAttachmentBytes()).isEqualTo(10);
     }
 
     @Test
     void badLimitsAreRefusedNamingTheOption() {
-        assertThatThrownBy(() -> SocketIoOptions.builder().maxAttachmentBytes(-1)).hasMessageContaining("maxAttachmentBytes");
-        assertThatThrownBy(() -> SocketIoOptions.builder().maxNamespaceLength(0).build()).hasMessageContaining("maxNamespaceLength");
-        assertThatThrownBy(() -> SocketIoOptions.builder().maxPendingAcks(0).build()).hasMessageContaining("maxPendingAcks");
+        assertThatThrownBy(() -> SocketIoOptions.builder().maxAttachmentBytes(-1))
+                .hasMessageContaining("maxAttachmentBytes");
+        assertThatThrownBy(() -> SocketIoOptions.builder().maxNamespaceLength(0).build())
+                .hasMessageContaining("maxNamespaceLength");
+        assertThatThrownBy(() -> SocketIoOptions.builder().maxPendingAcks(0).build())
+                .hasMessageContaining("maxPendingAcks");
     }
 }

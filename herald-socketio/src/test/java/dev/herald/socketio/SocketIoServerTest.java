@@ -1,33 +1,32 @@
 package dev.herald.socketio;
 
-import java.nio.ByteBuffer;
-import org.slf4j.MDC;
-import org.hamcrest.Matchers;
-import org.slf4j.helpers.NOPMDCAdapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.engineio.CloseReason;
-import dev.herald.engineio.Message;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import org.slf4j.helpers.NOPMDCAdapter;
 
 /** The Socket.IO layer over an in-memory engine session: wire strings in, wire strings out. */
 class SocketIoServerTest {
 
     private final SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-            .connectTimeout(Duration.ofMillis(500)).maxAttachments(3).build());
+            .connectTimeout(Duration.ofMillis(500))
+            .maxAttachments(3)
+            .build());
 
     @AfterEach
     void close() {
@@ -115,7 +114,8 @@ class SocketIoServerTest {
 
         @Test
         void dynamicNamespaceIsCreatedFromAPatternAndSharesHandlers() throws Exception {
-            io.of(Pattern.compile("/dyn-\\d+")).onConnect(s -> s.emit("hello", s.namespace().name()));
+            io.of(Pattern.compile("/dyn-\\d+"))
+                    .onConnect(s -> s.emit("hello", s.namespace().name()));
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/dyn-42");
             assertThat(c.nextText()).isEqualTo("2/dyn-42,[\"hello\",\"/dyn-42\"]");
@@ -175,8 +175,11 @@ class SocketIoServerTest {
             c.connect("/");
             c.deliver("2[\"point\",{\"x\":\"secret-value\",\"y\":2}]");
             await().until(() -> error.get() != null);
-            assertThat(error.get()).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("argument 0").hasMessageContaining("Point").hasMessageContaining("\"x\"")
+            assertThat(error.get())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("argument 0")
+                    .hasMessageContaining("Point")
+                    .hasMessageContaining("\"x\"")
                     .hasNoCause();
             assertThat(error.get().getMessage()).doesNotContain("secret-value");
         }
@@ -234,13 +237,16 @@ class SocketIoServerTest {
 
         @Test
         void binaryArgumentsArriveAsBytesAndGoBackAsAttachments() throws Exception {
-            io.on("bin", (s, a) -> s.emit("bin-back", a.get(0, byte[].class), Map.of("nested", a.get(0, ByteBuffer.class))));
+            io.on(
+                    "bin",
+                    (s, a) -> s.emit("bin-back", a.get(0, byte[].class), Map.of("nested", a.get(0, ByteBuffer.class))));
             FakeEngineSocket c = new FakeEngineSocket(io);
             c.connect("/");
             c.deliver("51-[\"bin\",{\"_placeholder\":true,\"num\":0}]");
             c.deliver(new byte[] {1, 2, 3});
-            assertThat(c.nextText()).isEqualTo(
-                    "52-[\"bin-back\",{\"_placeholder\":true,\"num\":0},{\"nested\":{\"_placeholder\":true,\"num\":1}}]");
+            assertThat(c.nextText())
+                    .isEqualTo(
+                            "52-[\"bin-back\",{\"_placeholder\":true,\"num\":0},{\"nested\":{\"_placeholder\":true,\"num\":1}}]");
             assertThat(c.next().binary()).containsExactly(1, 2, 3);
             assertThat(c.next().binary()).containsExactly(1, 2, 3);
         }
@@ -265,8 +271,10 @@ class SocketIoServerTest {
         @Test
         void handlerThreadsCarryMdcKeys() throws Exception {
             AtomicReference<String> mdc = new AtomicReference<>();
-            io.on("m", (s, a) -> mdc.set(MDC.get("sio.sid") + "|" + MDC.get("sio.nsp")
-                    + "|" + MDC.get("sio.event") + "|" + Thread.currentThread().isVirtual()));
+            io.on(
+                    "m",
+                    (s, a) -> mdc.set(MDC.get("sio.sid") + "|" + MDC.get("sio.nsp") + "|" + MDC.get("sio.event") + "|"
+                            + Thread.currentThread().isVirtual()));
             FakeEngineSocket c = new FakeEngineSocket(io);
             String sid = c.connect("/");
             c.deliver("2[\"m\"]");
@@ -283,8 +291,7 @@ class SocketIoServerTest {
         void onAnyAndPacketMiddlewareSeeEventsAndMiddlewareMayDropThem() throws Exception {
             List<String> seen = new CopyOnWriteArrayList<>();
             List<String> handled = new CopyOnWriteArrayList<>();
-            io.onConnect(s -> s
-                    .use((sock, event, args, next) -> {
+            io.onConnect(s -> s.use((sock, event, args, next) -> {
                         if (event.equals("forbidden")) {
                             next.fail(new IllegalArgumentException("nope"));
                         } else {
@@ -369,7 +376,8 @@ class SocketIoServerTest {
         void reservedNamesAreRefusedByEmitAndOn() throws Exception {
             assertThatThrownBy(() -> io.on("disconnect", (s, a) -> {})).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> io.emit("connect")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> io.onCall("newListener", (s, a) -> 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> io.onCall("newListener", (s, a) -> 1))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

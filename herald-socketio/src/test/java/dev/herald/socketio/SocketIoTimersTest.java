@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,10 +19,12 @@ import org.junit.jupiter.api.Test;
 class SocketIoTimersTest {
 
     private final ManualScheduler timers = new ManualScheduler();
-    private final SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-            .connectTimeout(Duration.ofSeconds(45))
-            .ackTimeout(Duration.ofSeconds(10))
-            .build(), timers);
+    private final SocketIoServer io = SocketIoServer.create(
+            SocketIoOptions.builder()
+                    .connectTimeout(Duration.ofSeconds(45))
+                    .ackTimeout(Duration.ofSeconds(10))
+                    .build(),
+            timers);
 
     @AfterEach
     void stop() {
@@ -50,7 +53,8 @@ class SocketIoTimersTest {
     void anEmitWithAckFailsAtItsTimeoutAndNotBefore() throws Exception {
         FakeEngineSocket c = new FakeEngineSocket(io);
         Socket socket = io.sockets().sockets().get(c.connect("/"));
-        CompletableFuture<EventArgs> reply = socket.timeout(Duration.ofSeconds(3)).emitWithAck("ask");
+        CompletableFuture<EventArgs> reply =
+                socket.timeout(Duration.ofSeconds(3)).emitWithAck("ask");
         assertThat(c.nextText()).matches("2\\d+\\[\"ask\"]");
 
         timers.advance(Duration.ofMillis(2999));
@@ -80,7 +84,8 @@ class SocketIoTimersTest {
     void anAckThatArrivesBeforeTheTimeoutWinsAndCancelsTheTimer() throws Exception {
         FakeEngineSocket c = new FakeEngineSocket(io);
         Socket socket = io.sockets().sockets().get(c.connect("/"));
-        CompletableFuture<EventArgs> reply = socket.timeout(Duration.ofSeconds(3)).emitWithAck("ask");
+        CompletableFuture<EventArgs> reply =
+                socket.timeout(Duration.ofSeconds(3)).emitWithAck("ask");
         String request = c.nextText();
         String ackId = request.replaceAll("^2(\\d+)\\[.*", "$1");
         timers.advance(Duration.ofSeconds(2));
@@ -96,7 +101,8 @@ class SocketIoTimersTest {
         answers.connect("/");
         FakeEngineSocket silent = new FakeEngineSocket(io);
         silent.connect("/");
-        CompletableFuture<List<EventArgs>> replies = io.timeout(Duration.ofSeconds(5)).emitWithAck("ask");
+        CompletableFuture<List<EventArgs>> replies =
+                io.timeout(Duration.ofSeconds(5)).emitWithAck("ask");
         String request = answers.nextText();
         silent.nextText();
         answers.deliver("3" + request.replaceAll("^2(\\d+)\\[.*", "$1") + "[\"yes\"]");
@@ -105,7 +111,7 @@ class SocketIoTimersTest {
         assertThat(replies).isNotDone();
         timers.advance(Duration.ofMillis(1));
         await().atMost(Duration.ofSeconds(5)).until(replies::isDone);
-        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, replies::get);
+        ExecutionException failure = Assertions.assertThrows(ExecutionException.class, replies::get);
         AckTimeoutException timeout = (AckTimeoutException) failure.getCause();
         assertThat(timeout.responses()).hasSize(1);
         assertThat(timeout.missing()).isEqualTo(1);

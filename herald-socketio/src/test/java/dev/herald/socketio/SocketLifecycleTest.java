@@ -1,14 +1,13 @@
 package dev.herald.socketio;
 
-import dev.herald.socketio.adapter.Admission;
-import dev.herald.socketio.adapter.InMemoryAdapter;
-import dev.herald.socketio.adapter.SessionRestore;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.CloseReason;
+import dev.herald.socketio.adapter.Admission;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.adapter.SessionRestore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,10 @@ class SocketLifecycleTest {
         }
 
         @Override
-        public void admit(String socketId, Set<String> rooms, Optional<SessionRestore.Restored> restored,
+        public void admit(
+                String socketId,
+                Set<String> rooms,
+                Optional<SessionRestore.Restored> restored,
                 Consumer<Admission> greeting) {
             super.admit(socketId, rooms, restored, admission -> {
                 inRooms.countDown();
@@ -112,7 +114,9 @@ class SocketLifecycleTest {
         adapter.release.countDown();
 
         nothingLeftOf(io);
-        assertThat(calls).as("a socket that never connected has no connect or disconnect").isEmpty();
+        assertThat(calls)
+                .as("a socket that never connected has no connect or disconnect")
+                .isEmpty();
     }
 
     @Test
@@ -162,8 +166,10 @@ class SocketLifecycleTest {
         String sid = c.connect("/");
         Socket socket = io.sockets().sockets().get(sid);
         for (int i = 0; i < 3; i++) {
-            CompletableFuture<List<EventArgs>> replies = io.timeout(Duration.ofMillis(100)).emitWithAck("ask", i);
-            assertThatThrownBy(replies::get).isInstanceOf(ExecutionException.class)
+            CompletableFuture<List<EventArgs>> replies =
+                    io.timeout(Duration.ofMillis(100)).emitWithAck("ask", i);
+            assertThatThrownBy(replies::get)
+                    .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(AckTimeoutException.class);
             await().atMost(T).until(() -> socket.pendingAcks() == 0);
         }

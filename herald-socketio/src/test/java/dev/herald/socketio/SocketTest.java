@@ -1,7 +1,5 @@
 package dev.herald.socketio;
 
-import java.util.Map;
-import org.hamcrest.Matchers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,12 +7,14 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.engineio.CloseReason;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,8 @@ class SocketTest {
             FakeEngineSocket c = new FakeEngineSocket(io);
             Socket s = connected(c);
             CompletableFuture<EventArgs> f = s.timeout(Duration.ofMillis(100)).emitWithAck("q");
-            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(AckTimeoutException.class);
         }
 
@@ -138,8 +139,11 @@ class SocketTest {
         @Test
         void transportCloseReachesTheHandlersAfterDisconnectingSawTheRooms() throws Exception {
             List<String> log = new CopyOnWriteArrayList<>();
-            io.sockets().onDisconnecting((s, r) -> log.add("disconnecting " + r.wire() + " " + s.rooms().contains("room1")));
-            io.onDisconnect((s, r) -> log.add("disconnect " + r.wire() + " " + s.rooms().isEmpty()));
+            io.sockets()
+                    .onDisconnecting((s, r) -> log.add(
+                            "disconnecting " + r.wire() + " " + s.rooms().contains("room1")));
+            io.onDisconnect(
+                    (s, r) -> log.add("disconnect " + r.wire() + " " + s.rooms().isEmpty()));
             FakeEngineSocket c = new FakeEngineSocket(io);
             Socket s = connected(c);
             s.join("room1");

@@ -58,8 +58,13 @@ class VolatileEmitTest {
 
         @Override
         public HandshakeRequest request() {
-            return new HandshakeRequest(Map.of(), Map.of(), "/socket.io/?EIO=4&transport=websocket",
-                    new InetSocketAddress("127.0.0.1", 1), false, Instant.now());
+            return new HandshakeRequest(
+                    Map.of(),
+                    Map.of(),
+                    "/socket.io/?EIO=4&transport=websocket",
+                    new InetSocketAddress("127.0.0.1", 1),
+                    false,
+                    Instant.now());
         }
 
         @Override
@@ -113,7 +118,8 @@ class VolatileEmitTest {
 
     @Test
     void aSocketsVolatileEmitGoesThroughSendVolatileAndIsNotKeptForRecovery() throws Exception {
-        SocketIoServer recovering = SocketIoServer.create(SocketIoOptions.builder().connectionStateRecovery().build());
+        SocketIoServer recovering = SocketIoServer.create(
+                SocketIoOptions.builder().connectionStateRecovery().build());
         try {
             RecordingEngineSocket engine = new RecordingEngineSocket(recovering);
             engine.listener.onMessage(engine, Message.text("0"));

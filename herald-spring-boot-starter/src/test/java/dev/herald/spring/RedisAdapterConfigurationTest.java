@@ -3,6 +3,7 @@ package dev.herald.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
@@ -44,7 +45,7 @@ class RedisAdapterConfigurationTest {
         DataRedisConnectionDetails cluster = new DataRedisConnectionDetails() {
             @Override
             public Cluster getCluster() {
-                return java.util.List::of;
+                return List::of;
             }
         };
         assertThatThrownBy(() -> RedisAdapterConfiguration.uri(cluster)).hasMessageContaining("standalone Redis only");

@@ -1,11 +1,10 @@
 package dev.herald.socketio.adapter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.Namespace;
 import dev.herald.socketio.RecoveryFailure;
 import dev.herald.socketio.parser.Packet;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +70,8 @@ public interface Adapter {
      *     that delivered it, so a cluster adapter calls it once per answering node)
      * @param ack called with each recipient's ack arguments (a JSON array), from any thread
      */
-    void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack);
+    void broadcastWithAck(
+            Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack);
 
     /** The ids of the sockets in any of the rooms (every socket when empty), on every node. */
     CompletableFuture<Set<String>> sockets(Set<String> rooms);
@@ -118,7 +118,10 @@ public interface Adapter {
      * @param restored the session being resumed, if any: its rooms decide which kept packets it
      *     missed, and its {@link SessionRestore.Restored#replayFrom()} where they start
      */
-    default void admit(String socketId, Set<String> rooms, Optional<SessionRestore.Restored> restored,
+    default void admit(
+            String socketId,
+            Set<String> rooms,
+            Optional<SessionRestore.Restored> restored,
             Consumer<Admission> greeting) {
         addAll(socketId, rooms);
         greeting.accept(Admission.FRESH);

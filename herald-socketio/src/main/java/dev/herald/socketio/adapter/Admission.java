@@ -1,7 +1,6 @@
 package dev.herald.socketio.adapter;
 
 import dev.herald.socketio.parser.Packet;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

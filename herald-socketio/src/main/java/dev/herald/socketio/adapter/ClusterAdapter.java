@@ -1,16 +1,12 @@
 package dev.herald.socketio.adapter;
 
-import java.util.concurrent.CompletionException;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import dev.herald.socketio.Namespace;
-import dev.herald.socketio.SocketIoException;
-import dev.herald.socketio.parser.Packet;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.socketio.Namespace;
+import dev.herald.socketio.SocketIoException;
 import dev.herald.socketio.internal.Mailbox;
+import dev.herald.socketio.parser.Packet;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +18,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +89,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     protected ClusterAdapter(Namespace nsp, Duration requestsTimeout, boolean keepsRecoveryState) {
         super(nsp, keepsRecoveryState);
         this.requestsTimeout = Objects.requireNonNull(requestsTimeout, "requestsTimeout");
-        this.inbox = new Mailbox(Thread.ofVirtual().name("herald-cluster" + nsp.name() + "-", 0).factory());
+        this.inbox = new Mailbox(
+                Thread.ofVirtual().name("herald-cluster" + nsp.name() + "-", 0).factory());
     }
 
     /** This node's id in the cluster, random per adapter. */
@@ -217,33 +217,34 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         }
         Duration timeout = opts.flags().timeout().orElse(requestsTimeout);
         return local.thenCompose(mine -> request(
-                ClusterMessage.FetchSockets.class,
-                "fetchSockets",
-                timeout,
-                new ArrayList<SocketDetails>(mine),
-                requestId -> new ClusterMessage.FetchSockets(uid, nsp(), opts, requestId)))
+                        ClusterMessage.FetchSockets.class,
+                        "fetchSockets",
+                        timeout,
+                        new ArrayList<SocketDetails>(mine),
+                        requestId -> new ClusterMessage.FetchSockets(uid, nsp(), opts, requestId)))
                 .thenApply(List::copyOf);
     }
 
     @Override
     public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
-        return super.sockets(rooms).thenCompose(mine -> request(
-                ClusterMessage.Sockets.class,
-                "sockets",
-                requestsTimeout,
-                new HashSet<String>(mine),
-                requestId -> new ClusterMessage.Sockets(uid, nsp(), rooms, requestId)))
+        return super.sockets(rooms)
+                .thenCompose(mine -> request(
+                        ClusterMessage.Sockets.class,
+                        "sockets",
+                        requestsTimeout,
+                        new HashSet<String>(mine),
+                        requestId -> new ClusterMessage.Sockets(uid, nsp(), rooms, requestId)))
                 .thenApply(Set::copyOf);
     }
 
     /** Every room with at least one socket, on every node. */
     public CompletableFuture<Set<String>> allRooms() {
         return request(
-                ClusterMessage.AllRooms.class,
-                "allRooms",
-                requestsTimeout,
-                new HashSet<String>(rooms()),
-                requestId -> new ClusterMessage.AllRooms(uid, nsp(), requestId))
+                        ClusterMessage.AllRooms.class,
+                        "allRooms",
+                        requestsTimeout,
+                        new HashSet<String>(rooms()),
+                        requestId -> new ClusterMessage.AllRooms(uid, nsp(), requestId))
                 .thenApply(Set::copyOf);
     }
 
@@ -255,11 +256,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     @Override
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, ArrayNode args, Duration timeout) {
         return request(
-                ClusterMessage.ServerSideEmit.class,
-                "serverSideEmit",
-                timeout,
-                new ArrayList<JsonNode>(),
-                requestId -> new ClusterMessage.ServerSideEmit(uid, nsp(), event, args, Optional.of(requestId)))
+                        ClusterMessage.ServerSideEmit.class,
+                        "serverSideEmit",
+                        timeout,
+                        new ArrayList<JsonNode>(),
+                        requestId -> new ClusterMessage.ServerSideEmit(uid, nsp(), event, args, Optional.of(requestId)))
                 .thenApply(List::copyOf);
     }
 
@@ -308,14 +309,16 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      */
     private static <T> CompletableFuture<T> handOff(CompletableFuture<T> source) {
         var out = new CompletableFuture<T>();
-        source.whenComplete((value, error) -> Thread.ofVirtual().name("herald-cluster-result").start(() -> {
-            if (error != null) {
-                out.completeExceptionally(error instanceof CompletionException c
-                        && c.getCause() != null ? c.getCause() : error);
-            } else {
-                out.complete(value);
-            }
-        }));
+        source.whenComplete((value, error) -> Thread.ofVirtual()
+                .name("herald-cluster-result")
+                .start(() -> {
+                    if (error != null) {
+                        out.completeExceptionally(
+                                error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+                    } else {
+                        out.complete(value);
+                    }
+                }));
         return out;
     }
 
@@ -352,8 +355,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     private void publishRequest(ClusterMessage message, String requestId, PendingRequest pending) {
         send(() -> doPublish(message)).whenComplete((ok, e) -> {
             if (e != null && requests.remove(requestId, pending)) {
-                pending.future.completeExceptionally(
-                        new SocketIoException("could not send the " + pending.operation + " request to the cluster", e));
+                pending.future.completeExceptionally(new SocketIoException(
+                        "could not send the " + pending.operation + " request to the cluster", e));
             }
         });
     }
@@ -403,7 +406,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             return;
         }
         switch (message) {
-            case ClusterMessage.Broadcast b when b.requestId().isPresent() -> {
+            case ClusterMessage.Broadcast b
+            when b.requestId().isPresent() -> {
                 String requestId = b.requestId().get();
                 super.broadcastWithAck(
                         b.packet().withId(Packet.NO_ID),
@@ -415,20 +419,25 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             case ClusterMessage.SocketsJoin j -> super.addSockets(j.opts(), j.rooms());
             case ClusterMessage.SocketsLeave l -> super.delSockets(l.opts(), l.rooms());
             case ClusterMessage.DisconnectSockets d -> super.disconnectSockets(d.opts(), d.close());
-            case ClusterMessage.FetchSockets f -> super.fetchSockets(f.opts()).thenAccept(
-                    sockets -> publishResponse(f.uid(), new ClusterResponse.FetchSockets(f.requestId(), sockets)));
-            case ClusterMessage.Sockets s -> super.sockets(s.rooms()).thenAccept(
-                    ids -> publishResponse(s.uid(), new ClusterResponse.Sockets(s.requestId(), ids)));
+            case ClusterMessage.FetchSockets f ->
+                super.fetchSockets(f.opts())
+                        .thenAccept(sockets ->
+                                publishResponse(f.uid(), new ClusterResponse.FetchSockets(f.requestId(), sockets)));
+            case ClusterMessage.Sockets s ->
+                super.sockets(s.rooms())
+                        .thenAccept(ids -> publishResponse(s.uid(), new ClusterResponse.Sockets(s.requestId(), ids)));
             case ClusterMessage.AllRooms a ->
-                    publishResponse(a.uid(), new ClusterResponse.AllRooms(a.requestId(), rooms()));
+                publishResponse(a.uid(), new ClusterResponse.AllRooms(a.requestId(), rooms()));
             case ClusterMessage.ServerSideEmit e -> {
                 Optional<Consumer<JsonNode>> ack = e.requestId().map(requestId -> {
                     var called = new AtomicBoolean();
                     return reply -> {
                         // only one answer per node, as the reference
                         if (called.compareAndSet(false, true)) {
-                            publishResponse(e.uid(), new ClusterResponse.ServerSideEmit(
-                                    requestId, reply == null ? NODES.nullNode() : reply));
+                            publishResponse(
+                                    e.uid(),
+                                    new ClusterResponse.ServerSideEmit(
+                                            requestId, reply == null ? NODES.nullNode() : reply));
                         }
                     };
                 });

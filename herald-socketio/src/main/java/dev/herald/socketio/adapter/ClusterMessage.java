@@ -1,8 +1,7 @@
 package dev.herald.socketio.adapter;
 
-import dev.herald.socketio.parser.Packet;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.herald.socketio.parser.Packet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;

@@ -1,16 +1,14 @@
 package dev.herald.socketio.adapter;
 
-import java.util.concurrent.ScheduledFuture;
-import dev.herald.socketio.Namespace;
-import dev.herald.socketio.RecoveryFailure;
-import dev.herald.socketio.Socket;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
-import dev.herald.socketio.internal.SocketIoAccess;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.Namespace;
+import dev.herald.socketio.RecoveryFailure;
+import dev.herald.socketio.Socket;
+import dev.herald.socketio.internal.SocketIoAccess;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -65,8 +64,13 @@ public class InMemoryAdapter implements Adapter {
      */
     protected InMemoryAdapter(Namespace nsp, boolean keepsRecoveryState) {
         this.nsp = Objects.requireNonNull(nsp, "nsp");
-        this.recovery = !keepsRecoveryState ? null : nsp.server().options().connectionStateRecovery()
-                .map(c -> new RecoveryStore(c, System::nanoTime)).orElse(null);
+        this.recovery = !keepsRecoveryState
+                ? null
+                : nsp.server()
+                        .options()
+                        .connectionStateRecovery()
+                        .map(c -> new RecoveryStore(c, System::nanoTime))
+                        .orElse(null);
     }
 
     @Override
@@ -74,9 +78,12 @@ public class InMemoryAdapter implements Adapter {
         RecoveryStore store = recovery;
         if (store != null) {
             // Restores check the window themselves; the sweep only returns the memory.
-            long period = Math.clamp(store.config().maxDisconnectionDuration().toNanos() / 2,
-                    TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(60));
-            sweeper = ACCESS.scheduler(nsp.server()).scheduleAtFixedRate(store::sweep, period, period, TimeUnit.NANOSECONDS);
+            long period = Math.clamp(
+                    store.config().maxDisconnectionDuration().toNanos() / 2,
+                    TimeUnit.MILLISECONDS.toNanos(100),
+                    TimeUnit.SECONDS.toNanos(60));
+            sweeper = ACCESS.scheduler(nsp.server())
+                    .scheduleAtFixedRate(store::sweep, period, period, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -229,7 +236,9 @@ public class InMemoryAdapter implements Adapter {
     /** As socket.io: events without ack id that are not volatile (their acks could not be replayed). */
     protected static boolean isRecoverable(Packet packet, BroadcastOptions opts) {
         return (packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT)
-                && !packet.hasId() && !opts.flags().volatileFlag() && packet.data() instanceof ArrayNode;
+                && !packet.hasId()
+                && !opts.flags().volatileFlag()
+                && packet.data() instanceof ArrayNode;
     }
 
     private void deliver(Packet packet, BroadcastOptions opts) {
@@ -241,15 +250,15 @@ public class InMemoryAdapter implements Adapter {
     }
 
     @Override
-    public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
+    public void broadcastWithAck(
+            Packet packet, BroadcastOptions opts, IntConsumer clientCountCallback, Consumer<ArrayNode> ack) {
         // Always a local id, as the reference: a packet relayed from another node carries that node's id.
         Packet withId = packet.withId(ACCESS.nextAckId(nsp));
         List<Message> encoded = encode(withId, opts);
         int[] count = {0};
         apply(opts, socket -> {
             count[0]++;
-            ACCESS.expectBroadcastAck(socket, withId.id(), ack,
-                    opts.flags().timeout());
+            ACCESS.expectBroadcastAck(socket, withId.id(), ack, opts.flags().timeout());
             ACCESS.notifyOutgoing(socket, withId);
             ACCESS.write(socket, encoded, opts.flags());
         });
@@ -258,7 +267,8 @@ public class InMemoryAdapter implements Adapter {
 
     /** Encoded once for every recipient, with the broadcast's {@code compress} flag on each message. */
     private List<Message> encode(Packet packet, BroadcastOptions opts) {
-        return SocketIoAccess.compressed(nsp.server().options().parser().encode(packet), opts.flags().compress());
+        return SocketIoAccess.compressed(
+                nsp.server().options().parser().encode(packet), opts.flags().compress());
     }
 
     @Override
@@ -313,7 +323,10 @@ public class InMemoryAdapter implements Adapter {
     }
 
     @Override
-    public void admit(String socketId, Set<String> roomsToJoin, Optional<SessionRestore.Restored> restored,
+    public void admit(
+            String socketId,
+            Set<String> roomsToJoin,
+            Optional<SessionRestore.Restored> restored,
             Consumer<Admission> greeting) {
         RecoveryStore store = recovery;
         if (store == null) {
@@ -329,8 +342,8 @@ public class InMemoryAdapter implements Adapter {
                 }
             });
             addAll(socketId, roomsToJoin);
-            greeting.accept(new Admission(missed, restored.isPresent()
-                    ? restored.get().session().startOffset() : store.newestOffset()));
+            greeting.accept(new Admission(
+                    missed, restored.isPresent() ? restored.get().session().startOffset() : store.newestOffset()));
         }
     }
 
@@ -345,8 +358,8 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public CompletableFuture<SessionRestore> restoreSession(String pid, Optional<String> offset) {
         RecoveryStore store = recovery;
-        return CompletableFuture.completedFuture(store == null
-                ? SessionRestore.failed(RecoveryFailure.NOT_SUPPORTED) : store.restore(pid, offset));
+        return CompletableFuture.completedFuture(
+                store == null ? SessionRestore.failed(RecoveryFailure.NOT_SUPPORTED) : store.restore(pid, offset));
     }
 
     /**

@@ -38,8 +38,8 @@ final class PendingRequest {
      */
     @SuppressWarnings("unchecked")
     synchronized SocketIoException timedOut() {
-        String message = "timeout reached while waiting for " + operation + " responses: only "
-                + current + " responses received out of " + expected;
+        String message = "timeout reached while waiting for " + operation + " responses: only " + current
+                + " responses received out of " + expected;
         if (kind != ClusterMessage.ServerSideEmit.class) {
             return new SocketIoException(message);
         }
@@ -57,14 +57,14 @@ final class PendingRequest {
             return false;
         }
         switch (response) {
-            case ClusterResponse.FetchSockets f when kind == ClusterMessage.FetchSockets.class ->
-                    ((List<SocketDetails>) accumulator).addAll(f.sockets());
-            case ClusterResponse.Sockets s when kind == ClusterMessage.Sockets.class ->
-                    ((Set<String>) accumulator).addAll(s.sockets());
-            case ClusterResponse.AllRooms r when kind == ClusterMessage.AllRooms.class ->
-                    ((Set<String>) accumulator).addAll(r.rooms());
-            case ClusterResponse.ServerSideEmit e when kind == ClusterMessage.ServerSideEmit.class ->
-                    ((List<JsonNode>) accumulator).add(e.reply());
+            case ClusterResponse.FetchSockets f
+            when kind == ClusterMessage.FetchSockets.class -> ((List<SocketDetails>) accumulator).addAll(f.sockets());
+            case ClusterResponse.Sockets s
+            when kind == ClusterMessage.Sockets.class -> ((Set<String>) accumulator).addAll(s.sockets());
+            case ClusterResponse.AllRooms r
+            when kind == ClusterMessage.AllRooms.class -> ((Set<String>) accumulator).addAll(r.rooms());
+            case ClusterResponse.ServerSideEmit e
+            when kind == ClusterMessage.ServerSideEmit.class -> ((List<JsonNode>) accumulator).add(e.reply());
             default -> {
                 return false;
             }

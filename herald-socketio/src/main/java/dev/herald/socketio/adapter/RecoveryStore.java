@@ -1,11 +1,9 @@
 package dev.herald.socketio.adapter;
 
-import java.nio.ByteBuffer;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.socketio.ConnectionStateRecovery;
 import dev.herald.socketio.RecoveryFailure;
-import dev.herald.socketio.adapter.InMemoryAdapter;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,7 +105,8 @@ final class RecoveryStore {
         if (nanoClock.getAsLong() - d.disconnectedAt() > windowNanos) {
             return SessionRestore.failed(RecoveryFailure.EXPIRED);
         }
-        Optional<String> from = clientOffset.isPresent() ? clientOffset : d.session().startOffset();
+        Optional<String> from =
+                clientOffset.isPresent() ? clientOffset : d.session().startOffset();
         if (from.isPresent()) {
             long seq = parse(from.get());
             if (seq < 0 || seq > lastSeq) {

@@ -1,7 +1,6 @@
 package dev.herald.socketio.adapter;
 
 import dev.herald.socketio.RecoveryFailure;
-
 import java.util.Objects;
 import java.util.Optional;
 

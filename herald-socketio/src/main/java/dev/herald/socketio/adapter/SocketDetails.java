@@ -1,7 +1,6 @@
 package dev.herald.socketio.adapter;
 
 import dev.herald.socketio.Handshake;
-
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

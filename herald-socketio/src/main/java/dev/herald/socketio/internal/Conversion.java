@@ -19,11 +19,11 @@ public final class Conversion {
             return Json.MAPPER.treeToValue(node, type);
         } catch (JsonMappingException e) {
             String path = e.getPath().isEmpty() ? "" : " at " + e.getPathReference();
-            throw new IllegalArgumentException(what + " does not convert to " + type.getTypeName()
-                    + " (" + e.getClass().getSimpleName() + path + ")");
+            throw new IllegalArgumentException(what + " does not convert to " + type.getTypeName() + " ("
+                    + e.getClass().getSimpleName() + path + ")");
         } catch (Exception e) {
-            throw new IllegalArgumentException(what + " does not convert to " + type.getTypeName()
-                    + " (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(what + " does not convert to " + type.getTypeName() + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

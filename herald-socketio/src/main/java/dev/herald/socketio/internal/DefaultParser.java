@@ -1,9 +1,9 @@
 package dev.herald.socketio.internal;
 
 import dev.herald.engineio.Message;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.Parser;
-import dev.herald.socketio.SocketIoOptions;
 import java.util.List;
 
 /** {@code socket.io-parser}: {@link PacketEncoder} and {@link PacketDecoder}. Stateless. */

@@ -1,9 +1,5 @@
 package dev.herald.socketio.internal;
 
-import java.util.Map;
-import dev.herald.engineio.Message;
-import dev.herald.socketio.parser.Packet;
-import dev.herald.socketio.parser.PacketType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.engineio.Message;
+import dev.herald.socketio.parser.Packet;
+import dev.herald.socketio.parser.PacketType;
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /** The one Jackson mapper of the Socket.IO layer; thread-safe once built. */
 public final class Json {
@@ -34,8 +34,8 @@ public final class Json {
      */
     public static void prime() {
         try {
-            Packet sample = new Packet(PacketType.EVENT, "/",
-                    arrayOf(new Object[] {"prime", Map.of("k", 1), new byte[] {1}}), 1);
+            Packet sample = new Packet(
+                    PacketType.EVENT, "/", arrayOf(new Object[] {"prime", Map.of("k", 1), new byte[] {1}}), 1);
             PacketDecoder decoder = new PacketDecoder(1);
             for (Message m : PacketEncoder.encode(sample)) {
                 decoder.decode(m);

@@ -1,14 +1,14 @@
 package dev.herald.socketio.internal;
 
-import java.nio.BufferUnderflowException;
-import java.io.IOException;
-import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -101,7 +101,8 @@ public final class MsgPack {
             if (pojo instanceof byte[] bytes) {
                 writeBinary(out, bytes);
             } else {
-                throw new IllegalArgumentException("cannot encode " + pojo.getClass().getName());
+                throw new IllegalArgumentException(
+                        "cannot encode " + pojo.getClass().getName());
             }
         } else {
             throw new IllegalArgumentException("cannot encode node type " + value.getNodeType());

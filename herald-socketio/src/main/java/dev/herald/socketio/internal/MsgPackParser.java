@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.parser.Parser;
-import dev.herald.socketio.SocketIoOptions;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,7 +95,9 @@ public final class MsgPackParser implements Parser {
             throw new PacketParseException("packet is not a map");
         }
         JsonNode type = root.path("type");
-        if (!type.isIntegralNumber() || !type.canConvertToInt() || type.intValue() < 0
+        if (!type.isIntegralNumber()
+                || !type.canConvertToInt()
+                || type.intValue() < 0
                 || type.intValue() >= WIRE_TYPES.length) {
             throw new PacketParseException("invalid packet type");
         }

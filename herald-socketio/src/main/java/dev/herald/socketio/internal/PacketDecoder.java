@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.ReservedEvents;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.parser.Parser;
-import dev.herald.socketio.ReservedEvents;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -119,8 +119,8 @@ public final class PacketDecoder implements Parser.Decoder {
         if (str.isEmpty()) {
             throw new PacketParseException("empty packet");
         }
-        PacketType type = PacketType.fromChar(str.charAt(0))
-                .orElseThrow(() -> new PacketParseException("unknown packet type"));
+        PacketType type =
+                PacketType.fromChar(str.charAt(0)).orElseThrow(() -> new PacketParseException("unknown packet type"));
         int i = 0;
         int n = str.length();
         int attachments = 0;
@@ -185,9 +185,13 @@ public final class PacketDecoder implements Parser.Decoder {
             case CONNECT -> data.isMissingNode() || data.isObject();
             case DISCONNECT -> data.isMissingNode();
             case CONNECT_ERROR -> data.isTextual() || data.isObject();
-            case EVENT, BINARY_EVENT -> data.isArray() && !data.isEmpty()
-                    && (data.get(0).isNumber()
-                        || (data.get(0).isTextual() && !ReservedEvents.isReserved(data.get(0).textValue())));
+            case EVENT, BINARY_EVENT ->
+                data.isArray()
+                        && !data.isEmpty()
+                        && (data.get(0).isNumber()
+                                || (data.get(0).isTextual()
+                                        && !ReservedEvents.isReserved(
+                                                data.get(0).textValue())));
             case ACK, BINARY_ACK -> data.isArray();
         };
     }
@@ -204,8 +208,11 @@ public final class PacketDecoder implements Parser.Decoder {
             JsonNode marker = object.get("_placeholder");
             if (marker != null && marker.isBoolean() && marker.booleanValue()) {
                 JsonNode num = object.get("num");
-                if (num == null || !num.canConvertToInt() || !num.isIntegralNumber()
-                        || num.intValue() < 0 || num.intValue() >= attachments.size()) {
+                if (num == null
+                        || !num.canConvertToInt()
+                        || !num.isIntegralNumber()
+                        || num.intValue() < 0
+                        || num.intValue() >= attachments.size()) {
                     throw new PacketParseException("illegal attachments");
                 }
                 return JsonNodeFactory.instance.binaryNode(attachments.get(num.intValue()));

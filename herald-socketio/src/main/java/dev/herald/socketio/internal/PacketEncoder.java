@@ -35,7 +35,9 @@ public final class PacketEncoder {
             List<byte[]> collected = new ArrayList<>();
             data = deconstruct(data, collected);
             attachments = collected;
-            type = (type == PacketType.EVENT || type == PacketType.BINARY_EVENT) ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+            type = (type == PacketType.EVENT || type == PacketType.BINARY_EVENT)
+                    ? PacketType.BINARY_EVENT
+                    : PacketType.BINARY_ACK;
         } else if (type == PacketType.BINARY_EVENT) {
             type = PacketType.EVENT;
         } else if (type == PacketType.BINARY_ACK) {

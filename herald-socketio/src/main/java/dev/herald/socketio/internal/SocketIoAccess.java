@@ -1,6 +1,5 @@
 package dev.herald.socketio.internal;
 
-import java.util.ArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.herald.engineio.Message;
@@ -13,6 +12,7 @@ import dev.herald.socketio.adapter.PersistedSession;
 import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.parser.Packet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,8 +57,8 @@ public abstract class SocketIoAccess {
 
     public abstract long nextAckId(Namespace nsp);
 
-    public abstract void deliverServerSideEmit(Namespace nsp, String event, ArrayNode args,
-            Optional<Consumer<JsonNode>> ack);
+    public abstract void deliverServerSideEmit(
+            Namespace nsp, String event, ArrayNode args, Optional<Consumer<JsonNode>> ack);
 
     public abstract void write(Socket socket, List<Message> encoded, BroadcastFlags flags);
 
@@ -68,8 +68,8 @@ public abstract class SocketIoAccess {
      * Registers a broadcast ack expected from one socket; a broadcast's collector learns which
      * socket answered, for {@code AckTimeoutException.missingSocketIds()}.
      */
-    public abstract void expectBroadcastAck(Socket socket, long ackId, Consumer<ArrayNode> ack,
-            Optional<Duration> timeout);
+    public abstract void expectBroadcastAck(
+            Socket socket, long ackId, Consumer<ArrayNode> ack, Optional<Duration> timeout);
 
     public abstract SocketDetails details(Socket socket);
 

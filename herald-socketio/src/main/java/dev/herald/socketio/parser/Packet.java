@@ -1,7 +1,5 @@
 package dev.herald.socketio.parser;
 
-import dev.herald.socketio.Socket;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Objects;

@@ -1,8 +1,5 @@
 package dev.herald.socketio.parser;
 
-import dev.herald.socketio.Namespace;
-import dev.herald.socketio.Socket;
-
 import java.util.Optional;
 
 /** The seven Socket.IO v5 packet types, with the digit each one has on the wire. */

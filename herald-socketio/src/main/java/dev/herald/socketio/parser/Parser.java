@@ -1,9 +1,7 @@
 package dev.herald.socketio.parser;
 
-import dev.herald.socketio.Socket;
-import dev.herald.socketio.SocketIoOptions;
-
 import dev.herald.engineio.Message;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.internal.DefaultParser;
 import dev.herald.socketio.internal.MsgPackParser;
 import java.util.List;

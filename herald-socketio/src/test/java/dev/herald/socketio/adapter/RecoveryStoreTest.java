@@ -1,13 +1,11 @@
 package dev.herald.socketio.adapter;
 
-import dev.herald.socketio.ConnectionStateRecovery;
-import dev.herald.socketio.RecoveryFailure;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.socketio.ConnectionStateRecovery;
+import dev.herald.socketio.RecoveryFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class RecoveryStoreTest {
 
     private final AtomicLong now = new AtomicLong();
-    private final RecoveryStore store = new RecoveryStore(
-            new ConnectionStateRecovery(Duration.ofSeconds(10), true, 3), now::get);
+    private final RecoveryStore store =
+            new RecoveryStore(new ConnectionStateRecovery(Duration.ofSeconds(10), true, 3), now::get);
 
     private static ArrayNode event(String name) {
         return JsonNodeFactory.instance.arrayNode().add(name);
@@ -43,7 +41,9 @@ class RecoveryStoreTest {
     private List<String> missed(SessionRestore restore) {
         assertThat(restore).isInstanceOf(SessionRestore.Restored.class);
         SessionRestore.Restored r = (SessionRestore.Restored) restore;
-        return store.missed(r.replayFrom(), r.session().rooms()).stream().map(d -> d.get(0).asText()).toList();
+        return store.missed(r.replayFrom(), r.session().rooms()).stream()
+                .map(d -> d.get(0).asText())
+                .toList();
     }
 
     @Test
@@ -77,7 +77,8 @@ class RecoveryStoreTest {
     void aSessionIsTakenOnceAndExpiresWithItsWindow() {
         store.persist(session(Optional.empty()));
         assertThat(store.restore("pid", Optional.empty())).isInstanceOf(SessionRestore.Restored.class);
-        assertThat(store.restore("pid", Optional.empty())).isEqualTo(SessionRestore.failed(RecoveryFailure.UNKNOWN_SESSION));
+        assertThat(store.restore("pid", Optional.empty()))
+                .isEqualTo(SessionRestore.failed(RecoveryFailure.UNKNOWN_SESSION));
 
         store.persist(session(Optional.empty()));
         advance(Duration.ofSeconds(11));
@@ -95,7 +96,8 @@ class RecoveryStoreTest {
         assertThat(store.restore("pid", Optional.of(first))).isInstanceOf(SessionRestore.Restored.class);
         store.persist(session(Optional.empty()));
         keep("y", BroadcastOptions.ALL);
-        assertThat(store.restore("pid", Optional.of(first))).isEqualTo(SessionRestore.failed(RecoveryFailure.PACKETS_LOST));
+        assertThat(store.restore("pid", Optional.of(first)))
+                .isEqualTo(SessionRestore.failed(RecoveryFailure.PACKETS_LOST));
 
         String recent = keep("z", BroadcastOptions.ALL);
         advance(Duration.ofSeconds(11));
@@ -115,7 +117,8 @@ class RecoveryStoreTest {
                 .isEqualTo(SessionRestore.failed(RecoveryFailure.UNKNOWN_OFFSET));
         store.persist(session(Optional.empty()));
         String future = store.offset(99);
-        assertThat(store.restore("pid", Optional.of(future))).isEqualTo(SessionRestore.failed(RecoveryFailure.UNKNOWN_OFFSET));
+        assertThat(store.restore("pid", Optional.of(future)))
+                .isEqualTo(SessionRestore.failed(RecoveryFailure.UNKNOWN_OFFSET));
     }
 
     @Test

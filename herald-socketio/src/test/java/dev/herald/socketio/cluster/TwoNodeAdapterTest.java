@@ -6,18 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.netty.NettyServer;
 import dev.herald.socketio.EventArgs;
-import dev.herald.socketio.adapter.InMemoryAdapter;
 import dev.herald.socketio.Namespace;
-import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.RemoteSocket;
-import dev.herald.socketio.adapter.SocketDetails;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.adapter.BroadcastOptions;
+import dev.herald.socketio.adapter.InMemoryAdapter;
+import dev.herald.socketio.adapter.SocketDetails;
+import dev.herald.socketio.parser.Packet;
 import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;
-import dev.herald.netty.NettyServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +65,9 @@ class TwoNodeAdapterTest {
 
         @Override
         public void init() {
-            bus.byNsp.computeIfAbsent(namespace().name(), k -> new CopyOnWriteArrayList<>()).add(this);
+            bus.byNsp
+                    .computeIfAbsent(namespace().name(), k -> new CopyOnWriteArrayList<>())
+                    .add(this);
         }
 
         @Override
@@ -131,7 +133,8 @@ class TwoNodeAdapterTest {
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(v -> answers.stream().map(CompletableFuture::join).toList());
+                    .thenApply(
+                            v -> answers.stream().map(CompletableFuture::join).toList());
         }
     }
 
@@ -149,15 +152,23 @@ class TwoNodeAdapterTest {
 
     private Node node() {
         SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
-                .adapterFactory(nsp -> new LinkAdapter(nsp, bus)).build());
-        NettyServer netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+                .adapterFactory(nsp -> new LinkAdapter(nsp, bus))
+                .build());
+        NettyServer netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
         closeables.add(netty);
         closeables.add(io);
         return new Node(io, netty.port());
     }
 
     private SocketIoTestClient client(Node n) {
-        SocketIoTestClient c = SocketIoTestClient.builder(n.port()).transport("websocket").connect();
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(n.port()).transport("websocket").connect();
         closeables.add(0, c);
         return c;
     }
@@ -193,7 +204,8 @@ class TwoNodeAdapterTest {
 
         List<RemoteSocket> all = one.io().fetchSockets().get(5, TimeUnit.SECONDS);
         assertThat(all).extracting(RemoteSocket::id).containsExactlyInAnyOrder(a.sid(), b.sid());
-        RemoteSocket remoteB = all.stream().filter(r -> r.id().equals(b.sid())).findFirst().orElseThrow();
+        RemoteSocket remoteB =
+                all.stream().filter(r -> r.id().equals(b.sid())).findFirst().orElseThrow();
         assertThat(remoteB.rooms()).contains("blue");
         remoteB.emit("direct", "hi");
         ReceivedEvent direct = b.nextEvent("direct", T);
@@ -212,7 +224,8 @@ class TwoNodeAdapterTest {
         one.io().sockets().serverSideEmit("ping-node", "x");
         await().until(() -> got.size() == 1);
         assertThat(got).containsExactly("ping-node:x");
-        List<JsonNode> answers = one.io().sockets().serverSideEmitWithAck("ping-node", T, "y").get(5, TimeUnit.SECONDS);
+        List<JsonNode> answers =
+                one.io().sockets().serverSideEmitWithAck("ping-node", T, "y").get(5, TimeUnit.SECONDS);
         assertThat(answers).hasSize(1);
         assertThat(JsonNodeFactory.instance).isNotNull();
     }

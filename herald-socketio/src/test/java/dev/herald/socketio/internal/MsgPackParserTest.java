@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.engineio.Message;
+import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.parser.MalformedPacketException;
 import dev.herald.socketio.parser.Packet;
 import dev.herald.socketio.parser.PacketType;
 import dev.herald.socketio.parser.Parser;
-import dev.herald.socketio.SocketIoOptions;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -61,9 +61,11 @@ class MsgPackParserTest {
         void binaryEventWithAckIdKeepsTheBinaryInPlace() {
             var data = NODES.arrayNode().add("bin").add(new byte[] {1, 2, 3});
             String expected = "84a47479706502a46461746192a362696ec403010203a36e7370a52f63686174a2696407";
-            assertThat(encodeHex(new Packet(PacketType.BINARY_EVENT, "/chat", data, 7))).isEqualTo(expected);
+            assertThat(encodeHex(new Packet(PacketType.BINARY_EVENT, "/chat", data, 7)))
+                    .isEqualTo(expected);
             // The type the caller gives does not matter: there are no attachments on this wire.
-            assertThat(encodeHex(new Packet(PacketType.EVENT, "/chat", data, 7))).isEqualTo(expected);
+            assertThat(encodeHex(new Packet(PacketType.EVENT, "/chat", data, 7)))
+                    .isEqualTo(expected);
         }
 
         // {type: 0, data: {sid: 'abc'}, nsp: '/'}
@@ -92,17 +94,21 @@ class MsgPackParserTest {
         // {type: 4, data: {message: 'Invalid namespace'}, nsp: '/x'}
         @Test
         void connectError() throws Exception {
-            assertThat(encodeHex(new Packet(PacketType.CONNECT_ERROR, "/x", json("{\"message\":\"Invalid namespace\"}"))))
-                    .isEqualTo("83a47479706504a46461746181a76d657373616765b1496e76616c6964206e616d657370616365a36e7370a22f78");
+            assertThat(encodeHex(
+                            new Packet(PacketType.CONNECT_ERROR, "/x", json("{\"message\":\"Invalid namespace\"}"))))
+                    .isEqualTo(
+                            "83a47479706504a46461746181a76d657373616765b1496e76616c6964206e616d657370616365a36e7370a22f78");
         }
 
-        // {type: 2, data: ['n', 70000, -5, -200, 4294967296, 0.1, 'a string of exactly forty characters....'], nsp: '/'}
+        // {type: 2, data: ['n', 70000, -5, -200, 4294967296, 0.1, 'a string of exactly forty characters....'], nsp:
+        // '/'}
         @Test
         void numbersAndLongStringsTakeNotepacksForms() throws Exception {
             var data = json("[\"n\",70000,-5,-200,4294967296,0.1,\"a string of exactly forty characters....\"]");
-            assertThat(encodeHex(new Packet(PacketType.EVENT, "/", data))).isEqualTo(
-                    "83a47479706502a46461746197a16ece00011170fbd1ff38cf0000000100000000cb3fb999999999999a"
-                    + "d9286120737472696e67206f662065786163746c7920666f72747920636861726163746572732e2e2e2ea36e7370a12f");
+            assertThat(encodeHex(new Packet(PacketType.EVENT, "/", data)))
+                    .isEqualTo(
+                            "83a47479706502a46461746197a16ece00011170fbd1ff38cf0000000100000000cb3fb999999999999a"
+                                    + "d9286120737472696e67206f662065786163746c7920666f72747920636861726163746572732e2e2e2ea36e7370a12f");
         }
 
         @Test
@@ -118,7 +124,8 @@ class MsgPackParserTest {
         // socket.io-client adds "options" to every packet it sends.
         @Test
         void eventWithAckIdAndBinaryIgnoringOptions() {
-            Packet p = decodeHex("85a47479706502a46461746192a27570c40109a76f7074696f6e7381a8636f6d7072657373c3a2696403a36e7370a12f");
+            Packet p = decodeHex(
+                    "85a47479706502a46461746192a27570c40109a76f7074696f6e7381a8636f6d7072657373c3a2696403a36e7370a12f");
             assertThat(p.type()).isEqualTo(PacketType.EVENT);
             assertThat(p.nsp()).isEqualTo("/");
             assertThat(p.id()).isEqualTo(3);
@@ -131,7 +138,8 @@ class MsgPackParserTest {
         // notepack 2.2 writes an ArrayBuffer (not a Buffer) as ext type 0.
         @Test
         void arrayBufferExtIsBinary() {
-            Packet p = decodeHex("84a47479706502a46461746192a26162c702000908a76f7074696f6e7381a8636f6d7072657373c3a36e7370a12f");
+            Packet p = decodeHex(
+                    "84a47479706502a46461746192a26162c702000908a76f7074696f6e7381a8636f6d7072657373c3a36e7370a12f");
             assertThat(p.data().get(1)).isEqualTo(NODES.binaryNode(new byte[] {9, 8}));
             assertThat(p.hasId()).isFalse();
         }
@@ -168,7 +176,9 @@ class MsgPackParserTest {
     @Nested
     class RefusesMalformedPackets {
         private void refused(String hex, String why) {
-            assertThatThrownBy(() -> decodeHex(hex)).isInstanceOf(MalformedPacketException.class).hasMessage(why);
+            assertThatThrownBy(() -> decodeHex(hex))
+                    .isInstanceOf(MalformedPacketException.class)
+                    .hasMessage(why);
         }
 
         @Test
@@ -222,10 +232,13 @@ class MsgPackParserTest {
 
         @Test
         void longNamespace() {
-            Parser.Decoder strict = parser.newDecoder(SocketIoOptions.builder().maxNamespaceLength(3).build());
-            byte[] packet = parser.encode(Packet.of(PacketType.CONNECT, "/long")).get(0).binary();
+            Parser.Decoder strict = parser.newDecoder(
+                    SocketIoOptions.builder().maxNamespaceLength(3).build());
+            byte[] packet =
+                    parser.encode(Packet.of(PacketType.CONNECT, "/long")).get(0).binary();
             assertThatThrownBy(() -> strict.decode(Message.binary(packet)))
-                    .isInstanceOf(MalformedPacketException.class).hasMessage("namespace name too long");
+                    .isInstanceOf(MalformedPacketException.class)
+                    .hasMessage("namespace name too long");
         }
 
         @Test
@@ -233,14 +246,17 @@ class MsgPackParserTest {
             byte[] deep = new byte[1_000_000];
             Arrays.fill(deep, (byte) 0x91);
             assertThatThrownBy(() -> decoder.decode(Message.binary(deep)))
-                    .isInstanceOf(MalformedPacketException.class).hasMessage("invalid MessagePack");
+                    .isInstanceOf(MalformedPacketException.class)
+                    .hasMessage("invalid MessagePack");
         }
     }
 
     @Test
     void theDefaultParserIsSocketIoParser() {
         assertThat(SocketIoOptions.defaults().parser()).isSameAs(Parser.standard());
-        assertThat(Parser.standard().encode(new Packet(PacketType.EVENT, "/", NODES.arrayNode().add("a"))))
+        assertThat(Parser.standard()
+                        .encode(new Packet(
+                                PacketType.EVENT, "/", NODES.arrayNode().add("a"))))
                 .containsExactly(Message.text("2[\"a\"]"));
     }
 }

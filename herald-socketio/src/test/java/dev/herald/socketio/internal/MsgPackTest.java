@@ -66,8 +66,7 @@ class MsgPackTest {
 
         @Test
         void mapsArraysAndConstantsKeepTheirOrder() throws Exception {
-            assertThat(hex(JSON.readTree("{\"b\":true,\"a\":[null,false]}")))
-                    .isEqualTo("82a162c3a16192c0c2");
+            assertThat(hex(JSON.readTree("{\"b\":true,\"a\":[null,false]}"))).isEqualTo("82a162c3a16192c0c2");
             assertThat(hex(JSON.readTree("[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]")))
                     .startsWith("dc0010");
         }
@@ -78,9 +77,8 @@ class MsgPackTest {
 
         @Test
         void whatItEncodes() throws Exception {
-            var tree =
-                    JSON.readTree(
-                            "{\"type\":2,\"data\":[\"e\",-5,300,-70000,1.5,\"" + "y".repeat(40) + "\"],\"nsp\":\"/\"}");
+            var tree = JSON.readTree(
+                    "{\"type\":2,\"data\":[\"e\",-5,300,-70000,1.5,\"" + "y".repeat(40) + "\"],\"nsp\":\"/\"}");
             assertThat(MsgPack.decode(MsgPack.encode(tree))).isEqualTo(tree);
             var binary = NODES.binaryNode(new byte[] {9, 8, 7});
             assertThat(MsgPack.decode(MsgPack.encode(binary))).isEqualTo(binary);

@@ -1,6 +1,5 @@
 package dev.herald.socketio.internal;
 
-import net.jqwik.api.Tuple;
 import static dev.herald.engineio.fuzz.FuzzHarness.bound;
 import static dev.herald.engineio.fuzz.FuzzHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * Fuzzing of the Socket.IO parser and of binary reassembly with jqwik: mutations of the spec
@@ -42,7 +42,8 @@ class PacketDecoderFuzzTest {
 
     @Provide
     Arbitrary<String> packets() {
-        return Arbitraries.oneOf(FuzzHarness.mutated(FuzzHarness.textSeeds("socketio-packets.txt")),
+        return Arbitraries.oneOf(
+                FuzzHarness.mutated(FuzzHarness.textSeeds("socketio-packets.txt")),
                 FuzzHarness.interestingStrings(64),
                 Arbitraries.strings().all().ofMaxLength(256));
     }
@@ -52,21 +53,30 @@ class PacketDecoderFuzzTest {
     Arbitrary<List<Message>> sequences() {
         Arbitrary<String> header = Arbitraries.oneOf(
                 FuzzHarness.mutated(FuzzHarness.textSeeds("socketio-packets.txt")),
-                Combinators.combine(Arbitraries.of('5', '6'),
-                        Arbitraries.oneOf(Arbitraries.integers().between(0, 12), Arbitraries.of(999_999_999, 1_000_000_000)),
-                        Arbitraries.integers().between(0, 3))
+                Combinators.combine(
+                                Arbitraries.of('5', '6'),
+                                Arbitraries.oneOf(
+                                        Arbitraries.integers().between(0, 12),
+                                        Arbitraries.of(999_999_999, 1_000_000_000)),
+                                Arbitraries.integers().between(0, 3))
                         .as((type, count, placeholders) -> {
-                            StringBuilder sb = new StringBuilder().append(type).append(count).append("-[\"e\"");
+                            StringBuilder sb = new StringBuilder()
+                                    .append(type)
+                                    .append(count)
+                                    .append("-[\"e\"");
                             for (int k = 0; k < placeholders; k++) {
-                                sb.append(",{\"_placeholder\":true,\"num\":").append(k).append('}');
+                                sb.append(",{\"_placeholder\":true,\"num\":")
+                                        .append(k)
+                                        .append('}');
                             }
                             return sb.append(']').toString();
                         }));
-        Arbitrary<Message> attachment = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048).map(Message::binary);
+        Arbitrary<Message> attachment =
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(2048).map(Message::binary);
         Arbitrary<Message> text = packets().map(Message::text);
-        Arbitrary<Message> any = Arbitraries.frequencyOf(
-                Tuple.of(6, attachment), Tuple.of(1, text));
-        return Combinators.combine(Arbitraries.integers().between(0, 1), header, any.list().ofMaxSize(14))
+        Arbitrary<Message> any = Arbitraries.frequencyOf(Tuple.of(6, attachment), Tuple.of(1, text));
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 1), header, any.list().ofMaxSize(14))
                 .as((skipHeader, h, rest) -> {
                     List<Message> all = new ArrayList<>();
                     if (skipHeader == 0) {
@@ -98,15 +108,20 @@ class PacketDecoderFuzzTest {
     @Property
     void messageSequenceDecodesOrIsRefused(@ForAll("sequences") List<Message> messages) {
         PacketDecoder decoder = decoder();
-        long size = messages.stream().mapToLong(m -> m.isBinary() ? m.binary().length : m.text().length()).sum();
-        var out = run(() -> {
-            List<Packet> decoded = new ArrayList<>();
-            for (Message m : messages) {
-                Optional<Packet> p = decoder.decode(m);
-                p.ifPresent(decoded::add);
-            }
-            return decoded;
-        }, PacketParseException.class, bound((int) size));
+        long size = messages.stream()
+                .mapToLong(m -> m.isBinary() ? m.binary().length : m.text().length())
+                .sum();
+        var out = run(
+                () -> {
+                    List<Packet> decoded = new ArrayList<>();
+                    for (Message m : messages) {
+                        Optional<Packet> p = decoder.decode(m);
+                        p.ifPresent(decoded::add);
+                    }
+                    return decoded;
+                },
+                PacketParseException.class,
+                bound((int) size));
         if (out.decoded()) {
             for (Packet p : out.value()) {
                 assertThat(p.data().toString()).doesNotContain("_placeholder\":true");
@@ -118,34 +133,46 @@ class PacketDecoderFuzzTest {
     void hugeDeclaredCountAllocatesNothingEvenWithoutACountLimit() throws Exception {
         PacketDecoder unlimited = new PacketDecoder(Integer.MAX_VALUE);
         // Warm-up outside the measurement: the first parse in a JVM loads Jackson.
-        run(() -> new PacketDecoder(1).decode(Message.text("51-[\"e\",{\"_placeholder\":true,\"num\":0}]")),
-                PacketParseException.class, Long.MAX_VALUE);
-        var out = run(() -> unlimited.decode(Message.text("5999999999-[\"e\",{\"_placeholder\":true,\"num\":0}]")),
-                PacketParseException.class, 256 * 1024);
+        run(
+                () -> new PacketDecoder(1).decode(Message.text("51-[\"e\",{\"_placeholder\":true,\"num\":0}]")),
+                PacketParseException.class,
+                Long.MAX_VALUE);
+        var out = run(
+                () -> unlimited.decode(Message.text("5999999999-[\"e\",{\"_placeholder\":true,\"num\":0}]")),
+                PacketParseException.class,
+                256 * 1024);
         assertThat(out.decoded()).isTrue();
         assertThat(out.value()).isEmpty();
         assertThatThrownBy(() -> new PacketDecoder(Integer.MAX_VALUE).decode(Message.text("51000000000-[\"e\"]")))
                 .isInstanceOf(PacketParseException.class);
         assertThatThrownBy(() -> decoder().decode(Message.text("5999999999-[\"e\"]")))
-                .isInstanceOf(PacketParseException.class).hasMessage("too many attachments");
+                .isInstanceOf(PacketParseException.class)
+                .hasMessage("too many attachments");
     }
 
     @Example
     void attachmentsOverTheTotalSizeAreRefused() throws Exception {
         PacketDecoder decoder = decoder();
-        assertThat(decoder.decode(Message.text("52-[\"e\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]"))).isEmpty();
+        assertThat(decoder.decode(
+                        Message.text("52-[\"e\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]")))
+                .isEmpty();
         assertThat(decoder.decode(Message.binary(new byte[4000]))).isEmpty();
         assertThatThrownBy(() -> decoder.decode(Message.binary(new byte[97])))
-                .isInstanceOf(PacketParseException.class).hasMessage("attachments too large");
+                .isInstanceOf(PacketParseException.class)
+                .hasMessage("attachments too large");
     }
 
     @Example
     void aNamespaceOverTheLimitIsRefused() throws Exception {
         String ok = "/" + "n".repeat(MAX_NAMESPACE - 1);
-        assertThat(decoder().decode(Message.text("0" + ok + ","))).map(Packet::nsp).contains(ok);
+        assertThat(decoder().decode(Message.text("0" + ok + ",")))
+                .map(Packet::nsp)
+                .contains(ok);
         assertThatThrownBy(() -> decoder().decode(Message.text("0" + ok + "n,")))
-                .isInstanceOf(PacketParseException.class).hasMessage("namespace name too long");
+                .isInstanceOf(PacketParseException.class)
+                .hasMessage("namespace name too long");
         assertThatThrownBy(() -> decoder().decode(Message.text("0" + ok + "n")))
-                .isInstanceOf(PacketParseException.class).hasMessage("namespace name too long");
+                .isInstanceOf(PacketParseException.class)
+                .hasMessage("namespace name too long");
     }
 }

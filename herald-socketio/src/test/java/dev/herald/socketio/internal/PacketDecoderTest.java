@@ -117,8 +117,10 @@ class PacketDecoderTest {
     class Binary {
         @Test
         void eventWaitsForItsAttachmentsThenPutsThemInPlace() throws Exception {
-            assertThat(decoder.decode(Message.text(
-                    "52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"a\":[{\"_placeholder\":true,\"num\":1}]}]")))
+            assertThat(
+                            decoder.decode(
+                                    Message.text(
+                                            "52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"a\":[{\"_placeholder\":true,\"num\":1}]}]")))
                     .isEmpty();
             assertThat(decoder.decode(Message.binary(new byte[] {1, 2, 3}))).isEmpty();
             Packet p = decoder.decode(Message.binary(new byte[] {4, 5, 6})).orElseThrow();
@@ -129,7 +131,8 @@ class PacketDecoderTest {
 
         @Test
         void ackWithAttachmentsAndId() throws Exception {
-            assertThat(decoder.decode(Message.text("61-789[{\"_placeholder\":true,\"num\":0}]"))).isEmpty();
+            assertThat(decoder.decode(Message.text("61-789[{\"_placeholder\":true,\"num\":0}]")))
+                    .isEmpty();
             Packet p = decoder.decode(Message.binary(new byte[] {9})).orElseThrow();
             assertThat(p.type()).isEqualTo(PacketType.BINARY_ACK);
             assertThat(p.id()).isEqualTo(789);
@@ -145,15 +148,13 @@ class PacketDecoderTest {
         @Test
         void textWhileWaitingForAttachmentsIsAnError() throws Exception {
             decoder.decode(Message.text("51-[\"m\",{\"_placeholder\":true,\"num\":0}]"));
-            assertThatThrownBy(() -> decoder.decode(Message.text("2[\"x\"]")))
-                    .isInstanceOf(PacketParseException.class);
+            assertThatThrownBy(() -> decoder.decode(Message.text("2[\"x\"]"))).isInstanceOf(PacketParseException.class);
         }
 
         @Test
         void moreAttachmentsThanAllowedIsAnError() {
             PacketDecoder strict = new PacketDecoder(2);
-            assertThatThrownBy(() -> strict.decode(Message.text("53-[\"m\"]")))
-                    .hasMessage("too many attachments");
+            assertThatThrownBy(() -> strict.decode(Message.text("53-[\"m\"]"))).hasMessage("too many attachments");
         }
 
         @Test
@@ -167,11 +168,26 @@ class PacketDecoderTest {
     @Nested
     class Malformed {
         @ParameterizedTest
-        @ValueSource(strings = {
-            "abc", "", "7[\"x\"]", "2{}", "2\"text\"", "2abc[\"message-with-ack\",1]", "2[\"x\"", "2[]",
-            "2[\"disconnect\"]", "2[\"connect\"]", "2[null]", "1{\"a\":1}", "5x-[\"m\"]", "5-[\"m\"]", "51[\"m\"]",
-            "3{}", "2/nsp,abc"
-        })
+        @ValueSource(
+                strings = {
+                    "abc",
+                    "",
+                    "7[\"x\"]",
+                    "2{}",
+                    "2\"text\"",
+                    "2abc[\"message-with-ack\",1]",
+                    "2[\"x\"",
+                    "2[]",
+                    "2[\"disconnect\"]",
+                    "2[\"connect\"]",
+                    "2[null]",
+                    "1{\"a\":1}",
+                    "5x-[\"m\"]",
+                    "5-[\"m\"]",
+                    "51[\"m\"]",
+                    "3{}",
+                    "2/nsp,abc"
+                })
         void isAParseError(String wire) {
             assertThatThrownBy(() -> new PacketDecoder(10).decode(Message.text(wire)))
                     .isInstanceOf(PacketParseException.class);

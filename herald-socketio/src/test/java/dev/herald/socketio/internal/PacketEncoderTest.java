@@ -23,7 +23,8 @@ class PacketEncoderTest {
     @Test
     void connectErrorForCustomNamespace() {
         Packet p = new Packet(PacketType.CONNECT_ERROR, "/random", Json.toTree(Map.of("message", "Invalid namespace")));
-        assertThat(PacketEncoder.encode(p)).containsExactly(Message.text("4/random,{\"message\":\"Invalid namespace\"}"));
+        assertThat(PacketEncoder.encode(p))
+                .containsExactly(Message.text("4/random,{\"message\":\"Invalid namespace\"}"));
     }
 
     @Test
@@ -41,13 +42,17 @@ class PacketEncoderTest {
     @Test
     void binaryAnywhereBecomesPlaceholdersAndAttachmentsInOrder() {
         Packet p = new Packet(PacketType.EVENT, "/", Json.arrayOf(new Object[] {
-            "message", new byte[] {1, 2, 3}, List.of(Map.of("b", ByteBuffer.wrap(new byte[] {4, 5}))),
+            "message",
+            new byte[] {1, 2, 3},
+            List.of(Map.of("b", ByteBuffer.wrap(new byte[] {4, 5}))),
             new WithBytes("r", new byte[] {6})
         }));
         List<Message> out = PacketEncoder.encode(p);
         assertThat(out).hasSize(4);
-        assertThat(out.get(0).text()).isEqualTo("53-[\"message\",{\"_placeholder\":true,\"num\":0},"
-                + "[{\"b\":{\"_placeholder\":true,\"num\":1}}],{\"name\":\"r\",\"blob\":{\"_placeholder\":true,\"num\":2}}]");
+        assertThat(out.get(0).text())
+                .isEqualTo(
+                        "53-[\"message\",{\"_placeholder\":true,\"num\":0},"
+                                + "[{\"b\":{\"_placeholder\":true,\"num\":1}}],{\"name\":\"r\",\"blob\":{\"_placeholder\":true,\"num\":2}}]");
         assertThat(out.get(1).binary()).containsExactly(1, 2, 3);
         assertThat(out.get(2).binary()).containsExactly(4, 5);
         assertThat(out.get(3).binary()).containsExactly(6);
@@ -61,7 +66,8 @@ class PacketEncoderTest {
 
     @Test
     void encodedBinaryDecodesBackToTheSameTree() throws Exception {
-        Packet p = new Packet(PacketType.EVENT, "/x", Json.arrayOf(new Object[] {"e", Map.of("k", new byte[] {7, 8})}), 3);
+        Packet p =
+                new Packet(PacketType.EVENT, "/x", Json.arrayOf(new Object[] {"e", Map.of("k", new byte[] {7, 8})}), 3);
         PacketDecoder decoder = new PacketDecoder(10);
         Packet back = null;
         for (Message m : PacketEncoder.encode(p)) {

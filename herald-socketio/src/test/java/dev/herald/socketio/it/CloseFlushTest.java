@@ -84,14 +84,17 @@ class CloseFlushTest {
         List<JsonNode> results = run(path, "event", 1);
         assertThat(results).hasSize(1);
         // No DISCONNECT on a shutdown, as the reference: the client sees the transport close.
-        assertThat(results.get(0).path("bye").asBoolean()).as("bye arrived: %s", results.get(0)).isTrue();
+        assertThat(results.get(0).path("bye").asBoolean())
+                .as("bye arrived: %s", results.get(0))
+                .isTrue();
         assertThat(results.get(0).path("reason").asText()).isEqualTo("transport close");
     }
 
     private static void assertEveryConnectionSawByeThenServerDisconnect(List<JsonNode> results) {
         assertThat(results).hasSize(ITERATIONS);
         List<JsonNode> lost = results.stream()
-                .filter(r -> !r.path("bye").asBoolean() || !r.path("reason").asText().equals("io server disconnect"))
+                .filter(r ->
+                        !r.path("bye").asBoolean() || !r.path("reason").asText().equals("io server disconnect"))
                 .toList();
         assertThat(lost).as("connections that lost bye or the DISCONNECT").isEmpty();
     }

@@ -47,15 +47,27 @@ final class EchoFleet implements AutoCloseable {
         connected = new CountDownLatch(count);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket");
         for (int i = 0; i < count; i++) {
-            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                            new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
-                                    uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 65536)),
-                            new Client());
-                }
-            });
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpClientCodec(),
+                                            new HttpObjectAggregator(65536),
+                                            new WebSocketClientProtocolHandler(
+                                                    WebSocketClientHandshakerFactory.newHandshaker(
+                                                            uri,
+                                                            WebSocketVersion.V13,
+                                                            null,
+                                                            false,
+                                                            EmptyHttpHeaders.INSTANCE,
+                                                            65536)),
+                                            new Client());
+                        }
+                    });
             channels.add(b.connect("127.0.0.1", port).sync().channel());
         }
         if (!connected.await(30, TimeUnit.SECONDS)) {

@@ -1,25 +1,24 @@
 package dev.herald.socketio.it;
 
-import java.nio.ByteBuffer;
-import java.util.Locale;
-import dev.herald.socketio.Namespace;
-import dev.herald.socketio.annotation.On;
-import dev.herald.socketio.annotation.OnConnect;
-import java.util.regex.Pattern;
-import dev.herald.socketio.annotation.SocketNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.socketio.ConnectionRefusedException;
 import dev.herald.socketio.DisconnectReason;
 import dev.herald.socketio.EventArgs;
+import dev.herald.socketio.Namespace;
 import dev.herald.socketio.SocketIoServer;
+import dev.herald.socketio.annotation.On;
+import dev.herald.socketio.annotation.OnConnect;
+import dev.herald.socketio.annotation.SocketNamespace;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,12 +60,15 @@ class JavaClientTest {
         return s;
     }
 
-    private Socket connect(String nsp, String transport, Map<String, String> auth, BlockingQueue<Recorded> inbox, String... events)
+    private Socket connect(
+            String nsp, String transport, Map<String, String> auth, BlockingQueue<Recorded> inbox, String... events)
             throws Exception {
         Socket s = socket(nsp, transport, auth);
         CompletableFuture<Void> connected = new CompletableFuture<>();
         s.on(Socket.EVENT_CONNECT, a -> connected.complete(null));
-        s.on(Socket.EVENT_CONNECT_ERROR, a -> connected.completeExceptionally(new AssertionError("connect_error " + a[0])));
+        s.on(
+                Socket.EVENT_CONNECT_ERROR,
+                a -> connected.completeExceptionally(new AssertionError("connect_error " + a[0])));
         for (String e : events) {
             s.on(e, a -> inbox.add(new Recorded(e, a)));
         }
@@ -144,7 +147,9 @@ class JavaClientTest {
         sockets.get(0).emit("shout", "hey");
         assertThat(next(inboxes.get(1))).extracting(Recorded::event).isEqualTo("shout");
         assertThat(next(inboxes.get(2))).extracting(Recorded::event).isEqualTo("shout");
-        assertThat(inboxes.get(0).poll(300, TimeUnit.MILLISECONDS)).as("the sender gets no broadcast").isNull();
+        assertThat(inboxes.get(0).poll(300, TimeUnit.MILLISECONDS))
+                .as("the sender gets no broadcast")
+                .isNull();
         assertThat(inboxes.get(2)).as("not in the room").isEmpty();
     }
 
@@ -212,7 +217,8 @@ class JavaClientTest {
             s.connect();
             up.get(10, TimeUnit.SECONDS);
         }
-        List<EventArgs> votes = io.timeout(Duration.ofSeconds(10)).emitWithAck("poll").get(15, TimeUnit.SECONDS);
+        List<EventArgs> votes =
+                io.timeout(Duration.ofSeconds(10)).emitWithAck("poll").get(15, TimeUnit.SECONDS);
         assertThat(votes).extracting(v -> v.string(0)).containsExactlyInAnyOrder("vote-0", "vote-1", "vote-2");
     }
 
@@ -259,6 +265,7 @@ class JavaClientTest {
         CompletableFuture<Object> error = new CompletableFuture<>();
         refused.on(Socket.EVENT_CONNECT_ERROR, args -> error.complete(args[0]));
         refused.connect();
-        assertThat(((JSONObject) error.get(10, TimeUnit.SECONDS)).getString("message")).isEqualTo("Invalid namespace");
+        assertThat(((JSONObject) error.get(10, TimeUnit.SECONDS)).getString("message"))
+                .isEqualTo("Invalid namespace");
     }
 }

@@ -15,17 +15,27 @@ import org.junit.jupiter.api.Test;
 /** A JS-client-2.x conversation (Engine.IO 3, Socket.IO protocol v4) over raw base64 polling. */
 class LegacyClientTest {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private String get(RunningServer server, String query) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/socket.io/?" + query))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/socket.io/?" + query))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private int post(RunningServer server, String query, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/socket.io/?" + query))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/socket.io/?" + query))
+                                .timeout(Duration.ofSeconds(10))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String frame(String packet) {
@@ -34,7 +44,9 @@ class LegacyClientTest {
 
     @Test
     void eio3ClientIsConnectedToTheMainNamespaceAndCanCallAHandler() throws Exception {
-        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder().engine(EngineIoOptions.builder().allowEio3(true).build()).build());
+        SocketIoServer io = SocketIoServer.create(SocketIoOptions.builder()
+                .engine(EngineIoOptions.builder().allowEio3(true).build())
+                .build());
         io.onCall("sum", (s, a) -> a.get(0, Integer.class) + a.get(1, Integer.class));
         try (RunningServer server = new RunningServer(io)) {
             String open = get(server, "EIO=3&transport=polling&b64=1");

@@ -13,7 +13,13 @@ final class RunningServer implements AutoCloseable {
 
     RunningServer(SocketIoServer io) {
         this.io = io;
-        this.netty = NettyServer.builder().host("127.0.0.1").port(0).engine(io.engine()).serveClient(false).build().start();
+        this.netty = NettyServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .engine(io.engine())
+                .serveClient(false)
+                .build()
+                .start();
     }
 
     int port() {

@@ -30,7 +30,10 @@ class ScenarioTest {
 
     // Pings every 250 ms, so the test can see that heartbeats go on while the handler sleeps.
     private final RunningServer server = new RunningServer(SocketIoServer.create(SocketIoOptions.builder()
-            .engine(EngineIoOptions.builder().pingInterval(Duration.ofMillis(250)).pingTimeout(Duration.ofSeconds(2)).build())
+            .engine(EngineIoOptions.builder()
+                    .pingInterval(Duration.ofMillis(250))
+                    .pingTimeout(Duration.ofSeconds(2))
+                    .build())
             .build()));
 
     @AfterEach
@@ -50,7 +53,8 @@ class ScenarioTest {
         });
         server.io.onCall("echo", (socket, args) -> args.node(0));
 
-        try (SocketIoTestClient worker = server.client(transport).namespace("/testnamespace").connect();
+        try (SocketIoTestClient worker =
+                        server.client(transport).namespace("/testnamespace").connect();
                 EchoFleet fleet = new EchoFleet()) {
             fleet.connect(server.port(), BYSTANDERS);
             fleet.start(PAUSE);
@@ -72,14 +76,25 @@ class ScenarioTest {
             long gapMs = (second.nanoTime() - first.nanoTime()) / 1_000_000;
             // The client and the server share this JVM, so their nanoTime clocks compare: the first
             // response was in the client's hands while the handler was still sleeping.
-            assertThat(first.nanoTime()).as("first response arrived before the handler's sleep ended").isLessThan(sleepEnded.get());
+            assertThat(first.nanoTime())
+                    .as("first response arrived before the handler's sleep ended")
+                    .isLessThan(sleepEnded.get());
             assertThat(gapMs).as("gap between the two responses (ms)").isGreaterThanOrEqualTo(900);
 
             List<Long> sorted = fleet.latencies();
             long p50 = sorted.get(sorted.size() / 2) / 1_000;
             long p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1_000;
-            System.out.printf("scenario %s: first=%d ms gap=%d ms; %d echo round trips by %d clients p50=%d us p99=%d us max=%d us; %d pings during the sleep%n",
-                    transport, firstMs, gapMs, sorted.size(), BYSTANDERS, p50, p99, sorted.get(sorted.size() - 1) / 1_000, pingsDuring);
+            System.out.printf(
+                    "scenario %s: first=%d ms gap=%d ms; %d echo round trips by %d clients p50=%d us p99=%d us max=%d us; %d pings during the sleep%n",
+                    transport,
+                    firstMs,
+                    gapMs,
+                    sorted.size(),
+                    BYSTANDERS,
+                    p50,
+                    p99,
+                    sorted.get(sorted.size() - 1) / 1_000,
+                    pingsDuring);
             assertThat(fleet.errors()).isZero();
             assertThat(fleet.closed()).as("bystander connections closed").isZero();
             assertThat(worker.isDisconnected()).isFalse();
@@ -88,9 +103,15 @@ class ScenarioTest {
             // the whole second; every round trip took less, about one per bystander completed
             // meanwhile, and heartbeats went on (a ping every 250 ms: at least one per client).
             long maxMs = sorted.get(sorted.size() - 1) / 1_000_000;
-            assertThat(maxMs).as("slowest echo round trip while the handler slept (ms)").isLessThan(WORK.toMillis());
-            assertThat(sorted.size()).as("echo round trips while the handler slept").isGreaterThanOrEqualTo(BYSTANDERS);
-            assertThat(pingsDuring).as("pings to bystanders while the handler slept").isGreaterThanOrEqualTo(BYSTANDERS);
+            assertThat(maxMs)
+                    .as("slowest echo round trip while the handler slept (ms)")
+                    .isLessThan(WORK.toMillis());
+            assertThat(sorted.size())
+                    .as("echo round trips while the handler slept")
+                    .isGreaterThanOrEqualTo(BYSTANDERS);
+            assertThat(pingsDuring)
+                    .as("pings to bystanders while the handler slept")
+                    .isGreaterThanOrEqualTo(BYSTANDERS);
         }
     }
 }

@@ -35,7 +35,10 @@ class SocketIoTestClientTest {
             s.emit("hello", s.handshake().auth("user").orElse("?"));
             s.emit("second");
         });
-        try (SocketIoTestClient c = server.client(transport).namespace("/chat").auth(Map.of("user", "ann")).connect()) {
+        try (SocketIoTestClient c = server.client(transport)
+                .namespace("/chat")
+                .auth(Map.of("user", "ann"))
+                .connect()) {
             assertThat(c.sid()).isNotBlank();
             assertThat(c.nextEvent("hello", T).arg(0).asText()).isEqualTo("ann");
             c.nextEvent("second", T);
@@ -85,7 +88,8 @@ class SocketIoTestClientTest {
     @ValueSource(strings = {"polling", "websocket"})
     void failsClearlyWhenTheExpectedEventDoesNotCome(String transport) {
         try (SocketIoTestClient c = server.client(transport).connect()) {
-            assertThatThrownBy(() -> c.nextEvent("never", Duration.ofMillis(200))).isInstanceOf(AssertionError.class)
+            assertThatThrownBy(() -> c.nextEvent("never", Duration.ofMillis(200)))
+                    .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("no event");
         }
     }

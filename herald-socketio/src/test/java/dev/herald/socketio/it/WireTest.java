@@ -28,7 +28,8 @@ class WireTest {
 
     private EngineIoTestClient raw(String transport) {
         return EngineIoTestClient.builder(URI.create("http://127.0.0.1:" + server.port() + "/socket.io/"))
-                .transport(transport).connect();
+                .transport(transport)
+                .connect();
     }
 
     @Test
@@ -64,7 +65,8 @@ class WireTest {
             c.sendBinary(new byte[] {1, 2, 3});
             c.sendBinary(new byte[] {4, 5, 6});
             assertThat(c.nextMessage(T).text())
-                    .isEqualTo("52-[\"message-back\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+                    .isEqualTo(
+                            "52-[\"message-back\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
             assertThat(c.nextMessage(T).binary()).containsExactly(1, 2, 3);
             assertThat(c.nextMessage(T).binary()).containsExactly(4, 5, 6);
         }
@@ -73,10 +75,13 @@ class WireTest {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void connectionThatJoinsNoNamespaceIsClosedAfterConnectTimeout(String transport) {
-        SocketIoServer quick = SocketIoServer.create(SocketIoOptions.builder().connectTimeout(Duration.ofMillis(300)).build());
+        SocketIoServer quick = SocketIoServer.create(
+                SocketIoOptions.builder().connectTimeout(Duration.ofMillis(300)).build());
         try (RunningServer s = new RunningServer(quick);
-                EngineIoTestClient c = EngineIoTestClient.builder(URI.create("http://127.0.0.1:" + s.port() + "/socket.io/"))
-                        .transport(transport).connect()) {
+                EngineIoTestClient c = EngineIoTestClient.builder(
+                                URI.create("http://127.0.0.1:" + s.port() + "/socket.io/"))
+                        .transport(transport)
+                        .connect()) {
             long t0 = System.nanoTime();
             c.awaitClosed(T);
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(200L, 3000L);
