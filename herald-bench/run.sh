@@ -130,7 +130,9 @@ server_cmd() {
     netty-socketio) echo "java $SERVER_JVM_FLAGS -cp $NSIO_CP dev.herald.bench.servers.NettySocketIoServer --port $2" ;;
     node) echo "node --expose-gc $BENCH/node/server.js --port $2 ${3:-}" ;;
     # What ./herald bench-server runs, without its build step.
-    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 ${3:-}" ;;
+    # On NIO unless HERALD_IO says otherwise (nio, epoll, io-uring), like the raw server and
+    # netty-socketio: the table compares Socket.IO machinery, not kernel interfaces.
+    herald) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 --io-transport ${HERALD_IO:-nio} ${3:-}" ;;
     # The same app on herald-servlet, in embedded Tomcat 11 or Jetty 12.
     herald-tomcat) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 --servlet tomcat ${3:-}" ;;
     herald-jetty) echo "java $SERVER_JVM_FLAGS -cp $BENCH_CP dev.herald.bench.BenchServer --port $2 --servlet jetty ${3:-}" ;;
