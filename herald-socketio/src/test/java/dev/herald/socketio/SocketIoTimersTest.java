@@ -2,13 +2,13 @@ package dev.herald.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,24 +96,22 @@ class SocketIoTimersTest {
     }
 
     @Test
-    void aBroadcastWithAckEndsAtItsTimeoutWithTheRepliesThatCame() throws Exception {
-        FakeEngineSocket answers = new FakeEngineSocket(io);
-        answers.connect("/");
+    void aBroadcastWithAckEndsAtItsTimeoutAndNotBefore() throws Exception {
+        // (What a timed-out broadcast still gives from the sockets that did answer is
+        // AckTimeoutTest's: an answer reaches the collector on a virtual thread, outside virtual time.)
         FakeEngineSocket silent = new FakeEngineSocket(io);
         silent.connect("/");
         CompletableFuture<List<EventArgs>> replies =
                 io.timeout(Duration.ofSeconds(5)).emitWithAck("ask");
-        String request = answers.nextText();
         silent.nextText();
-        answers.deliver("3" + request.replaceAll("^2(\\d+)\\[.*", "$1") + "[\"yes\"]");
 
         timers.advance(Duration.ofMillis(4999));
         assertThat(replies).isNotDone();
         timers.advance(Duration.ofMillis(1));
         await().atMost(Duration.ofSeconds(5)).until(replies::isDone);
-        ExecutionException failure = Assertions.assertThrows(ExecutionException.class, replies::get);
+        ExecutionException failure = assertThrows(ExecutionException.class, replies::get);
         AckTimeoutException timeout = (AckTimeoutException) failure.getCause();
-        assertThat(timeout.responses()).hasSize(1);
+        assertThat(timeout.responses()).isEmpty();
         assertThat(timeout.missing()).isEqualTo(1);
     }
 }
