@@ -52,7 +52,7 @@ public final class BenchServer {
             boolean recovery = false;
             boolean logRecovery = false;
             Optional<Transport> servlet = Optional.empty();
-            IoTransport io = IoTransport.AUTO;
+            IoTransport io = IoTransport.NIO;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--recovery" -> recovery = true;
@@ -151,7 +151,7 @@ public final class BenchServer {
      * Netty event loops, 0 for Netty's default.
      */
     public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads) {
-        return start(port, recovery, logRecovery, ioThreads, IoTransport.AUTO);
+        return start(port, recovery, logRecovery, ioThreads, IoTransport.NIO);
     }
 
     /** As {@link #start(int, boolean, boolean, int)}, on this I/O transport. */

@@ -12,9 +12,10 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 
 /**
- * How the embedded server talks to the kernel. {@link #AUTO}, the default, takes Linux's native
- * epoll when it loads (Linux on x86-64) and Java's NIO elsewhere; the others force one, and
- * {@code start()} fails when the forced one is not available here.
+ * How the embedded server talks to the kernel. {@link #NIO}, the default, runs everywhere;
+ * {@link #AUTO} takes Linux's native epoll when it loads (Linux on x86-64) and NIO elsewhere;
+ * {@link #EPOLL} and {@link #IO_URING} force one, and {@code start()} fails when the forced one is
+ * not available here.
  */
 public enum IoTransport {
     /** epoll where available, else NIO. */

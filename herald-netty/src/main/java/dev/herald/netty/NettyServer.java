@@ -225,7 +225,7 @@ public final class NettyServer implements AutoCloseable {
         private boolean corsCredentials;
         private CorsOptions cors;
         private int ioThreads;
-        private IoTransport ioTransport = IoTransport.AUTO;
+        private IoTransport ioTransport = IoTransport.NIO;
         private ClassLoader classLoader = NettyServer.class.getClassLoader();
         private int maxInitialLineLength = 8192;
         private int maxHeaderSize = 16384;
@@ -423,7 +423,7 @@ public final class NettyServer implements AutoCloseable {
             return this;
         }
 
-        /** How the server talks to the kernel; {@link IoTransport#AUTO} (epoll on Linux, else NIO) by default. */
+        /** How the server talks to the kernel; {@link IoTransport#NIO} by default. */
         public Builder ioTransport(IoTransport transport) {
             this.ioTransport = Objects.requireNonNull(transport, "transport");
             return this;

@@ -36,8 +36,15 @@ class IoTransportTest {
     }
 
     @Test
-    void autoTakesEpollOnLinuxAndSaysWhichItTook() {
+    void nioIsTheDefault() {
         try (TestServer server = TestServer.start()) {
+            assertThat(server.server.ioTransport()).contains(IoTransport.NIO);
+        }
+    }
+
+    @Test
+    void autoTakesEpollOnLinuxAndSaysWhichItTook() {
+        try (TestServer server = TestServer.start(o -> o, b -> b.ioTransport(IoTransport.AUTO))) {
             IoTransport expected =
                     System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))
                             ? IoTransport.EPOLL
