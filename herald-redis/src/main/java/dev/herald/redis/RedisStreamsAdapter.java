@@ -145,8 +145,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         super.init();
         link.subscribeChannels(this::receive, publicChannel, privateChannel);
         sessions.ifPresent(store -> {
-            long period = StreamSessions.refreshPeriod(recovery.orElseThrow().maxDisconnectionDuration())
-                    .toMillis();
+            long period = store.refreshPeriod().toMillis();
             refresher = timer.scheduleAtFixedRate(
                     () -> store.refresh(this::liveSession), period, period, TimeUnit.MILLISECONDS);
         });

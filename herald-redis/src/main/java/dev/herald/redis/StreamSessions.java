@@ -29,6 +29,8 @@ final class StreamSessions {
     private final String keyPrefix;
     private final String namespace;
     private final Duration window;
+    // How often the sessions of connected sockets are rewritten: a quarter of the window, 1 s to 30 s.
+    private final Duration refreshPeriod;
     // Guarded by `this` for changes; read anywhere.
     private final Map<String, String> pids = new ConcurrentHashMap<>();
     private final Set<String> persisted = ConcurrentHashMap.newKeySet();
@@ -39,11 +41,12 @@ final class StreamSessions {
         this.keyPrefix = keyPrefix;
         this.namespace = namespace;
         this.window = window;
+        this.refreshPeriod = Duration.ofMillis(Math.clamp(window.toMillis() / 4, 1_000, 30_000));
     }
 
-    /** How often the sessions of connected sockets are rewritten: a quarter of the window, 1 s to 30 s. */
-    static Duration refreshPeriod(Duration window) {
-        return Duration.ofMillis(Math.clamp(window.toMillis() / 4, 1_000, 30_000));
+    /** How often {@link #refresh} should run; a live session's key lasts the window plus this. */
+    Duration refreshPeriod() {
+        return refreshPeriod;
     }
 
     /**
@@ -54,7 +57,7 @@ final class StreamSessions {
     synchronized void live(String socketId, Function<String, Optional<PersistedSession>> sessions) {
         sessions.apply(socketId).ifPresent(s -> {
             pids.put(socketId, s.pid());
-            write(s, window.plus(refreshPeriod(window)));
+            write(s, window.plus(refreshPeriod));
         });
     }
 
