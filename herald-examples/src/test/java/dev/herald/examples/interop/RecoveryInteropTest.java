@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +34,9 @@ class RecoveryInteropTest {
     private SocketIoServer io;
     private NettyServer server;
     private final List<String> disconnects = new CopyOnWriteArrayList<>();
+    // Sockets whose disconnect handlers have not run yet: the previous case's client may still be
+    // leaving (its process killed, so "transport error") when the next case starts.
+    private final AtomicInteger live = new AtomicInteger();
 
     @BeforeAll
     void start() {
@@ -53,7 +57,11 @@ class RecoveryInteropTest {
                         socket.data().getOrDefault("name", "-"),
                         "inRoom",
                         socket.rooms().contains("room")));
-        ns.onDisconnect((socket, reason) -> disconnects.add(reason.wire()));
+        ns.onConnect(socket -> live.incrementAndGet());
+        ns.onDisconnect((socket, reason) -> {
+            live.decrementAndGet();
+            disconnects.add(reason.wire());
+        });
         server = NettyServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -70,6 +78,7 @@ class RecoveryInteropTest {
 
     @BeforeEach
     void clear() {
+        await().atMost(WAIT).until(() -> live.get() == 0);
         disconnects.clear();
     }
 
