@@ -16,7 +16,7 @@ import org.springframework.core.annotation.AnnotationUtils;
 /**
  * Hands every bean annotated {@link SocketNamespace} to {@link SocketIoServer#register(Object)},
  * and publishes {@link SocketConnectedEvent} and {@link SocketDisconnectedEvent} for the main
- * namespace and those of the beans.
+ * namespace and those of the beans, and the {@link RoomEvent}s of every namespace.
  *
  * <p>It runs once every singleton exists, so handler beans may themselves take the
  * {@code SocketIoServer} (to broadcast) in their constructors; and before the web server takes
@@ -51,6 +51,7 @@ public final class HandlerBeans implements SmartInitializingSingleton {
                     e.getKey(),
                     bean.getClass().getName());
         }
+        io.observe(new RoomEvents(context));
         // Added after the beans' own handlers, so a listener sees a socket its @OnConnect has set up.
         for (String name : names) {
             Namespace n = io.of(name);

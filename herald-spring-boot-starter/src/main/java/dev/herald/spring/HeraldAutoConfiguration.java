@@ -1,13 +1,16 @@
 package dev.herald.spring;
 
+import dev.herald.admin.AdminUi;
 import dev.herald.engineio.CorsOptions;
 import dev.herald.engineio.EngineIoOptions;
+import dev.herald.micrometer.HeraldMetrics;
 import dev.herald.netty.NettyServer;
 import dev.herald.servlet.ServletTransport;
 import dev.herald.socketio.SocketIoOptions;
 import dev.herald.socketio.SocketIoServer;
 import dev.herald.socketio.adapter.AdapterFactory;
 import dev.herald.socketio.adapter.InMemoryAdapter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,6 +19,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +28,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Herald in a Spring Boot application: a {@link SocketIoServer} configured from
@@ -33,7 +39,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(SocketIoServer.class)
 @EnableConfigurationProperties(HeraldProperties.class)
-@Import(RedisAdapterConfiguration.class)
+@Import({RedisAdapterConfiguration.class, AdminUiConfiguration.class})
 public class HeraldAutoConfiguration {
 
     /** Boot's own default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
@@ -80,9 +86,48 @@ public class HeraldAutoConfiguration {
                         .port(port)
                         .path(properties.path())
                         .cors(cors(properties))
-                        .engine(io.engine())
-                        .build());
+                        .engine(io.engine()))
+                .map(b -> adminDashboard(properties)
+                        ? b.staticClasspath(AdminUiConfiguration.DASHBOARD_PATH, AdminUi.DASHBOARD_CLASSPATH)
+                        : b)
+                .map(NettyServer.Builder::build);
         return new HeraldLifecycle(io, separate, phase);
+    }
+
+    /** Whether the separate port serves the Admin UI's dashboard (the constant is inlined: no class is loaded). */
+    private static boolean adminDashboard(HeraldProperties properties) {
+        return properties.adminUi().enabled()
+                && properties.adminUi().dashboard()
+                && ClassUtils.isPresent("dev.herald.admin.AdminUi", HeraldAutoConfiguration.class.getClassLoader());
+    }
+
+    /** The {@code socketio} health component, with Actuator (spring-boot-health) on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnEnabledHealthIndicator("socketio")
+        @ConditionalOnMissingBean(name = "socketioHealthIndicator")
+        public HeraldHealthIndicator socketioHealthIndicator(
+                SocketIoServer io, HeraldLifecycle lifecycle, AdapterFactory adapterFactory) {
+            return new HeraldHealthIndicator(io, lifecycle, adapterFactory);
+        }
+    }
+
+    /**
+     * Herald's meters ({@code docs/operations.md}) in the application's registries, with
+     * herald-micrometer on the class path: Boot binds every {@code MeterBinder} bean.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({HeraldMetrics.class, MeterRegistry.class})
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        public HeraldMetrics heraldMetrics(SocketIoServer io) {
+            return HeraldMetrics.of(io);
+        }
     }
 
     /** Socket.IO on the servlet application's own port, unless {@code herald.server.port} is set. */

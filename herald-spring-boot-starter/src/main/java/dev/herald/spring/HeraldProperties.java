@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
  * @param recovery connection state recovery
  * @param server a separate Netty port instead of the application's own
  * @param redis the Redis adapter on Spring Boot's Redis connection settings
+ * @param adminUi the Socket.IO Admin UI (needs herald-admin-ui on the class path)
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(
@@ -28,7 +29,8 @@ public record HeraldProperties(
         @DefaultValue Cors cors,
         @DefaultValue Recovery recovery,
         @DefaultValue Server server,
-        @DefaultValue Redis redis) {
+        @DefaultValue Redis redis,
+        @DefaultValue AdminUi adminUi) {
 
     /**
      * CORS for the Engine.IO path. Empty (the default) means same origin only.
@@ -80,4 +82,29 @@ public record HeraldProperties(
     public record Redis(
             @DefaultValue("false") boolean enabled,
             @DefaultValue("socket.io") String key) {}
+
+    /**
+     * The server side of the Socket.IO Admin UI, as Node's {@code instrument(io, opts)}, and its
+     * dashboard served at /admin-ui/.
+     *
+     * @param enabled whether the admin namespace is added
+     * @param namespace the admin namespace
+     * @param auth whether the dashboard must log in (basic auth); false only when set explicitly,
+     *     as Node's auth: false
+     * @param username the login name, required with auth
+     * @param passwordHash the bcrypt hash of the password, required with auth (as Node's
+     *     password: a $2a$, $2b$ or $2y$ hash, never the password itself)
+     * @param readonly whether the dashboard may only look
+     * @param mode development (every event shown) or production (aggregated counts)
+     * @param dashboard whether the dashboard's files are served at /admin-ui/ on Herald's port
+     */
+    public record AdminUi(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("/admin") String namespace,
+            @DefaultValue("true") boolean auth,
+            String username,
+            String passwordHash,
+            @DefaultValue("false") boolean readonly,
+            @DefaultValue("development") String mode,
+            @DefaultValue("true") boolean dashboard) {}
 }

@@ -1,6 +1,5 @@
 package dev.herald.spring;
 
-import dev.herald.socketio.Socket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,6 +23,22 @@ class EventRecorder {
         events.add(event);
     }
 
+    @EventListener
+    void room(RoomEvent event) {
+        events.add(event);
+    }
+
+    /** The next event of this type about this socket id, skipping its other events. */
+    <T> T next(String sid, Class<T> type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Object e = next(sid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (type.isInstance(e)) {
+                return type.cast(e);
+            }
+        }
+    }
+
     /**
      * The next event about this socket id, skipping those of other sockets (other tests' clients
      * may still be leaving); fails if none comes within the timeout.
@@ -35,8 +50,13 @@ class EventRecorder {
             if (e == null) {
                 throw new AssertionError("no event for socket " + sid + " within " + timeout);
             }
-            Socket s = e instanceof SocketConnectedEvent c ? c.socket() : ((SocketDisconnectedEvent) e).socket();
-            if (s.id().equals(sid)) {
+            String id = switch (e) {
+                case SocketConnectedEvent c -> c.socket().id();
+                case SocketDisconnectedEvent d -> d.socket().id();
+                case RoomEvent r -> r.socketId();
+                default -> throw new AssertionError(e);
+            };
+            if (id.equals(sid)) {
                 return e;
             }
         }

@@ -10,7 +10,11 @@ import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,7 +100,7 @@ class OnePortTest {
         try (SocketIoTestClient c =
                 SocketIoTestClient.builder(port).namespace("/chat").connect()) {
             sid = c.sid();
-            Object connected = recorder.next(sid, WAIT);
+            Object connected = recorder.next(sid, SocketConnectedEvent.class, WAIT);
             assertThat(connected).isInstanceOfSatisfying(SocketConnectedEvent.class, e -> {
                 assertThat(e.socket().id()).isEqualTo(sid);
                 assertThat(e.namespace()).isEqualTo("/chat");
@@ -105,12 +109,35 @@ class OnePortTest {
             });
             c.disconnect();
         }
-        Object disconnected = recorder.next(sid, WAIT);
+        Object disconnected = recorder.next(sid, SocketDisconnectedEvent.class, WAIT);
         assertThat(disconnected).isInstanceOfSatisfying(SocketDisconnectedEvent.class, e -> {
             assertThat(e.socket().id()).isEqualTo(sid);
             assertThat(e.namespace()).isEqualTo("/chat");
             assertThat(e.reason()).isEqualTo(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
         });
+    }
+
+    @Test
+    void eventListenersReceiveRoomJoinsAndLeavesInOrder() throws Exception {
+        String sid;
+        List<String> joined = new ArrayList<>();
+        try (SocketIoTestClient c =
+                SocketIoTestClient.builder(port).namespace("/chat").connect()) {
+            sid = c.sid();
+            // The socket's own room at connect, then ChatHandler's @OnConnect joins the lobby.
+            for (int i = 0; i < 2; i++) {
+                RoomJoinedEvent e = recorder.next(sid, RoomJoinedEvent.class, WAIT);
+                assertThat(e.namespace()).isEqualTo("/chat");
+                joined.add(e.room());
+            }
+            c.disconnect();
+        }
+        assertThat(joined).containsExactly(sid, "lobby");
+        Set<String> left = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            left.add(recorder.next(sid, RoomLeftEvent.class, WAIT).room());
+        }
+        assertThat(left).containsExactlyInAnyOrder(sid, "lobby");
     }
 
     @Test

@@ -8,10 +8,13 @@ import dev.herald.socketio.adapter.AdapterFactory;
 import dev.herald.spring.app.ChatApp;
 import dev.herald.testing.SocketIoTestClient;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,6 +39,10 @@ class RedisReuseTest {
     }
 
     private static ConfigurableApplicationContext node() {
+        return node(redis);
+    }
+
+    private static ConfigurableApplicationContext node(RedisServer redis) {
         return new SpringApplicationBuilder(ChatApp.class)
                 .properties(
                         "server.port=0",
@@ -68,6 +75,25 @@ class RedisReuseTest {
                 onA.emit("message", "across");
                 assertThat(onB.nextEvent("message", WAIT).arg(0).asText()).isEqualTo(onA.sid() + ": across");
             }
+        }
+    }
+
+    @Test
+    void theHealthComponentFollowsTheAdaptersRedisConnections() {
+        RedisServer own = RedisServer.launch("s3cret:/@pass");
+        try (ConfigurableApplicationContext app = node(own)) {
+            HeraldHealthIndicator health = app.getBean(HeraldHealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(health.health().getDetails()).containsEntry("redis", "connected");
+            own.close();
+            Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+                Health h = health.health();
+                assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(h.getDetails()).containsEntry("redis", "disconnected");
+                assertThat(h.getDetails()).containsEntry("server", "serving");
+            });
+        } finally {
+            own.close();
         }
     }
 }
