@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DemoApp implements AutoCloseable {
 
     /** Where the pages live on the classpath. */
-    static final String WEB = "dev/herald/examples/web/";
+    public static final String WEB = "dev/herald/examples/web/";
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
     /** The content type of Prometheus' text format, as scrapers expect it. */
@@ -132,9 +132,7 @@ public final class DemoApp implements AutoCloseable {
                         .subscriptionMode(SubscriptionMode.DYNAMIC)
                         .build())));
         SocketIoServer io = SocketIoServer.create(options.build());
-        io.register(new TutorialDemo(tutorialWork, work));
-        new ProgressDemo(io, jobDuration, work).register();
-        new ChatDemo(io).register();
+        registerDemos(io, tutorialWork, jobDuration, work);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HeraldMetrics.bind(io, metrics);
         Optional<AdminUi> admin = Optional.ofNullable(config.extra().get("admin-password"))
@@ -154,6 +152,23 @@ public final class DemoApp implements AutoCloseable {
         admin.ifPresent(a -> builder.staticClasspath("/admin-ui/", AdminUi.DASHBOARD_CLASSPATH));
         NettyServer server = builder.build().start();
         return new DemoApp(io, server, work, grace, admin);
+    }
+
+    /**
+     * Registers the tutorial ({@code /testnamespace}), progress (the main namespace) and chat
+     * ({@code /chat}) demos on {@code io}, for an application that serves {@link #WEB}'s pages
+     * itself, as herald-examples-spring's Spring Boot app does. Its shutdown is the server's
+     * {@code close(grace)}: running handlers get the grace, and each progress job stops with its socket.
+     */
+    public static void registerDemos(SocketIoServer io, Duration tutorialWork, Duration jobDuration) {
+        registerDemos(io, tutorialWork, jobDuration, new RunningWork());
+    }
+
+    private static void registerDemos(
+            SocketIoServer io, Duration tutorialWork, Duration jobDuration, RunningWork work) {
+        io.register(new TutorialDemo(tutorialWork, work));
+        new ProgressDemo(io, jobDuration, work).register();
+        new ChatDemo(io).register();
     }
 
     /** The Socket.IO server (for tests). */

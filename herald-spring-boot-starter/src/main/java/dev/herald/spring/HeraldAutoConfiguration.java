@@ -86,6 +86,7 @@ public class HeraldAutoConfiguration {
                         .port(port)
                         .path(properties.path())
                         .cors(cors(properties))
+                        .serveClient(properties.serveClient())
                         .engine(io.engine()))
                 .map(b -> adminDashboard(properties)
                         ? b.staticClasspath(AdminUiConfiguration.DASHBOARD_PATH, AdminUi.DASHBOARD_CLASSPATH)
@@ -143,7 +144,12 @@ public class HeraldAutoConfiguration {
                     .path(properties.path())
                     .cors(cors(properties))
                     .build();
-            return transport::install;
+            return context -> {
+                transport.install(context);
+                if (properties.serveClient()) {
+                    ClientBundleServlet.install(context, transport.path());
+                }
+            };
         }
     }
 
@@ -159,6 +165,7 @@ public class HeraldAutoConfiguration {
                         .pingInterval(properties.pingInterval())
                         .pingTimeout(properties.pingTimeout())
                         .maxHttpBufferSize((int) maxBuffer)
+                        .allowEio3(properties.allowEio3())
                         .build());
         HeraldProperties.Recovery recovery = properties.recovery();
         if (recovery.enabled()) {

@@ -14,11 +14,14 @@ import org.springframework.util.unit.DataSize;
  * @param pingInterval how often the server pings each connection
  * @param pingTimeout how long a missing pong is tolerated before the connection closes
  * @param maxHttpBufferSize the largest polling body or WebSocket message accepted (1 MB as 10^6 bytes)
+ * @param allowEio3 whether Engine.IO v3 clients (socket.io-client 1.x and 2.x) may connect
  * @param cors who may connect from a foreign origin (polling and the WebSocket upgrade)
  * @param recovery connection state recovery
  * @param server a separate Netty port instead of the application's own
  * @param redis the Redis adapter on Spring Boot's Redis connection settings
  * @param adminUi the Socket.IO Admin UI (needs herald-admin-ui on the class path)
+ * @param serveClient whether the official client bundles are served under the path
+ *     (socket.io.min.js and the others Node's serveClient serves), as in the reference
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(
@@ -26,11 +29,13 @@ public record HeraldProperties(
         @DefaultValue("25s") Duration pingInterval,
         @DefaultValue("20s") Duration pingTimeout,
         @DefaultValue("1000000B") DataSize maxHttpBufferSize,
+        @DefaultValue("false") boolean allowEio3,
         @DefaultValue Cors cors,
         @DefaultValue Recovery recovery,
         @DefaultValue Server server,
         @DefaultValue Redis redis,
-        @DefaultValue AdminUi adminUi) {
+        @DefaultValue AdminUi adminUi,
+        @DefaultValue("true") boolean serveClient) {
 
     /**
      * CORS for the Engine.IO path. Empty (the default) means same origin only.

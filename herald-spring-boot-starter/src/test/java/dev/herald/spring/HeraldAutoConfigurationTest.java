@@ -40,6 +40,8 @@ class HeraldAutoConfigurationTest {
                 assertThat(engine.pingInterval()).isEqualTo(Duration.ofSeconds(25));
                 assertThat(engine.pingTimeout()).isEqualTo(Duration.ofSeconds(20));
                 assertThat(engine.maxHttpBufferSize()).isEqualTo(1_000_000);
+                assertThat(engine.allowEio3()).isFalse();
+                assertThat(ctx.getBean(HeraldProperties.class).serveClient()).isTrue();
                 assertThat(ctx.getBean(SocketIoServer.class).options().connectionStateRecovery())
                         .isEmpty();
                 assertThat(ctx.getBean(HeraldProperties.class).path()).isEqualTo("/socket.io/");
@@ -52,6 +54,7 @@ class HeraldAutoConfigurationTest {
                             "herald.ping-interval=3s",
                             "herald.ping-timeout=1500ms",
                             "herald.max-http-buffer-size=64KB",
+                            "herald.allow-eio3=true",
                             "herald.recovery.enabled=true",
                             "herald.recovery.max-disconnection-duration=30s",
                             "herald.cors.allowed-origins=https://app.example.com,https://*.example.org")
@@ -61,6 +64,7 @@ class HeraldAutoConfigurationTest {
                         assertThat(options.engine().pingInterval()).isEqualTo(Duration.ofSeconds(3));
                         assertThat(options.engine().pingTimeout()).isEqualTo(Duration.ofMillis(1500));
                         assertThat(options.engine().maxHttpBufferSize()).isEqualTo(64 * 1024);
+                        assertThat(options.engine().allowEio3()).isTrue();
                         assertThat(options.connectionStateRecovery())
                                 .hasValueSatisfying(r ->
                                         assertThat(r.maxDisconnectionDuration()).isEqualTo(Duration.ofSeconds(30)));

@@ -56,6 +56,22 @@ class OnePortTest {
         assertThat(r.body()).isEqualTo("hello from Spring MVC");
     }
 
+    @Test
+    void theClientBundleIsServedUnderThePathWithAnEtag() throws Exception {
+        HttpResponse<String> bundle = Http.get(port, "/socket.io/socket.io.min.js");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/javascript"));
+        assertThat(bundle.body()).contains("Socket.IO v4");
+        String etag = bundle.headers().firstValue("ETag").orElseThrow();
+        assertThat(Http.get(port, "/socket.io/socket.io.min.js", "If-None-Match", etag)
+                        .statusCode())
+                .isEqualTo(304);
+        assertThat(Http.get(port, "/socket.io/socket.io.min.js.map").body()).startsWith("{");
+        // Anything else below the path is still the transport's, which knows no files.
+        assertThat(Http.get(port, "/socket.io/other.js").statusCode()).isEqualTo(404);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void theReadmeHandlerBeanAnswersOnTheApplicationsPort(String transport) {
