@@ -35,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,17 +48,6 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
-    // What Node's socket.io serves from its client-dist: the plain, msgpack-parser and ES module builds.
-    private static final Set<String> CLIENT_FILES = Set.of(
-            "socket.io.js",
-            "socket.io.min.js",
-            "socket.io.js.map",
-            "socket.io.min.js.map",
-            "socket.io.msgpack.min.js",
-            "socket.io.msgpack.min.js.map",
-            "socket.io.esm.min.js",
-            "socket.io.esm.min.js.map");
-    static final String CLIENT_RESOURCE_DIR = "dev/herald/client/";
 
     private final ServerContext server;
 
@@ -79,8 +67,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             handleEngine(ctx, req);
         } else if (server.serveClient()
                 && path.startsWith(enginePath)
-                && CLIENT_FILES.contains(path.substring(enginePath.length()))) {
-            String resource = CLIENT_RESOURCE_DIR + path.substring(enginePath.length());
+                && ClientBundles.FILES.contains(path.substring(enginePath.length()))) {
+            String resource = ClientBundles.RESOURCE_DIR + path.substring(enginePath.length());
             serveFile(ctx, req, () -> StaticFiles.classpath(server.classLoader(), resource));
         } else if (server.staticFiles().enabled()
                 && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {

@@ -1,5 +1,6 @@
 package dev.herald.spring;
 
+import dev.herald.netty.ClientBundles;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
@@ -8,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,23 +17,10 @@ import java.util.zip.CRC32;
 /**
  * The official client bundles under the Engine.IO path on the application's port
  * ({@code /socket.io/socket.io.min.js} and the other files Node's {@code serveClient} serves), from
- * the copies herald-netty carries. Mapped to each exact path, which a servlet container prefers to
+ * the copies herald-netty carries ({@link ClientBundles}). Mapped to each exact path, which a servlet container prefers to
  * the transport's {@code /socket.io/*}, so the transport itself stays free of files.
  */
 final class ClientBundleServlet extends HttpServlet {
-
-    /** Where herald-netty's jar holds the bundles, taken from npm's socket.io-client at build time. */
-    static final String RESOURCE_DIR = "dev/herald/client/";
-
-    static final List<String> FILES = List.of(
-            "socket.io.js",
-            "socket.io.min.js",
-            "socket.io.js.map",
-            "socket.io.min.js.map",
-            "socket.io.msgpack.min.js",
-            "socket.io.msgpack.min.js.map",
-            "socket.io.esm.min.js",
-            "socket.io.esm.min.js.map");
 
     private record Bundle(byte[] bytes, String etag) {}
 
@@ -49,13 +36,14 @@ final class ClientBundleServlet extends HttpServlet {
     static void install(ServletContext context, String path) {
         ServletRegistration.Dynamic registration =
                 context.addServlet("heraldClientBundle", new ClientBundleServlet(path));
-        registration.addMapping(FILES.stream().map(f -> path + f).toArray(String[]::new));
+        registration.addMapping(ClientBundles.FILES.stream().map(f -> path + f).toArray(String[]::new));
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = request.getServletPath().substring(path.length());
-        Optional<Bundle> bundle = FILES.contains(name) ? bundles.computeIfAbsent(name, this::load) : Optional.empty();
+        Optional<Bundle> bundle =
+                ClientBundles.FILES.contains(name) ? bundles.computeIfAbsent(name, this::load) : Optional.empty();
         if (bundle.isEmpty()) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
@@ -74,7 +62,8 @@ final class ClientBundleServlet extends HttpServlet {
     }
 
     private Optional<Bundle> load(String name) {
-        try (InputStream in = ClientBundleServlet.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
+        try (InputStream in =
+                ClientBundleServlet.class.getClassLoader().getResourceAsStream(ClientBundles.RESOURCE_DIR + name)) {
             if (in == null) {
                 return Optional.empty();
             }
