@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DemoApp implements AutoCloseable {
 
     /** Where the pages live on the classpath. */
-    public static final String WEB = "dev/herald/examples/web/";
+    static final String WEB = "dev/herald/examples/web/";
     /** How long running handlers and jobs may take to finish on shutdown, by default. */
     static final Duration GRACE = Duration.ofSeconds(5);
     /** The content type of Prometheus' text format, as scrapers expect it. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
+import org.springframework.web.context.request.ServletWebRequest;
 
 /**
  * The official client bundles under the Engine.IO path on the application's port
@@ -49,11 +50,10 @@ final class ClientBundleServlet extends HttpServlet {
             return;
         }
         Bundle b = bundle.get();
-        // As Node: revalidate every time, answer 304 while the bundle is the same.
+        // As Node: revalidate every time, answer 304 while the bundle is the same. Spring's check
+        // sets the ETag and reads If-None-Match as HTTP says (lists, weak tags, *).
         response.setHeader("Cache-Control", "public, max-age=0");
-        response.setHeader("ETag", b.etag());
-        if (b.etag().equals(request.getHeader("If-None-Match"))) {
-            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+        if (new ServletWebRequest(request, response).checkNotModified(b.etag())) {
             return;
         }
         response.setContentType(name.endsWith(".map") ? "application/json" : "application/javascript; charset=utf-8");
