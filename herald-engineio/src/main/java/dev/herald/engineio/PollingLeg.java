@@ -65,11 +65,8 @@ final class PollingLeg {
             session.close(CloseReason.POLLING_ERROR, "overlapping poll requests");
             return;
         }
-        if (session.state() == State.UPGRADING) {
-            // The client is switching to WebSocket: end its poll now, keep the queue for the new transport.
-            respond(get, List.of(Packet.NOOP));
-            return;
-        }
+        // While upgrading, an empty poll waits too: the upgrade's poll cycle answers it noop (see
+        // WebSocketLeg), unless the upgrade completes first and refuses it.
         if (!session.outbound().isEmpty()) {
             respond(get, session.outbound().drain());
             return;
@@ -119,10 +116,24 @@ final class PollingLeg {
         post.respond(200, "text/html", OK);
     }
 
-    /** Answers the parked poll with what is queued, unless the session is switching transports. */
+    /**
+     * Answers the parked poll with what is queued. Also while upgrading, as engine.io does: the
+     * message is ready now, and a client that is pausing still reads its poll's answer.
+     */
     void flush() {
-        if (parkedGet != null && session.state() != State.UPGRADING) {
+        if (parkedGet != null) {
             respond(takeParked(), session.outbound().drain());
+        }
+    }
+
+    /**
+     * The session now runs on WebSocket: a poll still parked was sent after the client switched
+     * (a client pauses polling, and waits for its open poll to be answered, before it sends the
+     * upgrade packet), so it gets 400 as any later poll does.
+     */
+    void refuseParkedAfterUpgrade() {
+        if (parkedGet != null) {
+            respondError(takeParked(), EngineError.BAD_REQUEST);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.herald.engineio.parser.PacketCodec;
 import dev.herald.engineio.parser.PacketType;
 import dev.herald.engineio.transport.SessionExecutor.Cancellable;
 import dev.herald.engineio.transport.WebSocketConnection;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class WebSocketLeg {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketLeg.class);
+    // engine.io's interval: how long an upgrading session leaves an empty poll parked, so that the
+    // upgrade packet, if already on its way, is seen before the poll is answered.
+    static final Duration POLL_CYCLE_WHILE_UPGRADING = Duration.ofMillis(100);
 
     private final EngineSession session;
     // The session's transport once it runs on WebSocket. Written on home; volatile because
@@ -32,6 +36,8 @@ final class WebSocketLeg {
     // Home only: a WebSocket with this sid that may become the transport, and its deadline.
     private WebSocketConnection probe;
     private Cancellable upgradeTimer;
+    // Home only: while upgrading, the next forced poll cycle (see forcePollCycle).
+    private Cancellable pollCycleTimer;
     // In CLOSING state over WebSocket: the connection that is sending what was queued and then its
     // close frame; the session ends when it reports closed, or is aborted at CLOSE_TIMEOUT.
     // Written on home; volatile because bufferedBytes() reads it from any thread.
@@ -176,8 +182,8 @@ final class WebSocketLeg {
             session.cancelDrainTimer();
             closeAfterQueue(connection, false);
         } else if (p.type() == PacketType.UPGRADE && (state == State.UPGRADING || state == State.OPEN)) {
-            EngineSession.cancel(upgradeTimer);
-            session.polling().answerParked(List.of(Packet.NOOP));
+            cancelUpgradeTimers();
+            session.polling().refuseParkedAfterUpgrade();
             probe = null;
             webSocket = connection;
             session.transport(EngineSession.WEBSOCKET);
@@ -201,7 +207,32 @@ final class WebSocketLeg {
             return;
         }
         session.state(State.UPGRADING);
+        schedulePollCycle(connection);
+    }
+
+    /**
+     * The client answers 3probe by pausing its polling: it waits for its open poll to be answered
+     * before it sends the upgrade packet. That poll is answered noop after a short wait, not at
+     * once: the client may have sent the upgrade packet already, followed by a poll (the protocol
+     * suite does), and frames read on another thread than the poll's may reach this loop after it.
+     * Answered at once, that poll would get 200 where the upgrade's refusal, 400, is due.
+     */
+    private void schedulePollCycle(WebSocketConnection connection) {
+        pollCycleTimer = session.home().schedule(() -> forcePollCycle(connection), POLL_CYCLE_WHILE_UPGRADING);
+    }
+
+    private void forcePollCycle(WebSocketConnection connection) {
+        if (connection != probe || session.state() != State.UPGRADING) {
+            return;
+        }
         session.polling().answerParked(List.of(Packet.NOOP));
+        schedulePollCycle(connection);
+    }
+
+    private void cancelUpgradeTimers() {
+        EngineSession.cancel(upgradeTimer);
+        EngineSession.cancel(pollCycleTimer);
+        pollCycleTimer = null;
     }
 
     private void dropProbe(WebSocketConnection connection, String why) {
@@ -209,7 +240,7 @@ final class WebSocketLeg {
             return;
         }
         log.debug("sid {}: upgrade abandoned: {}", session.id(), why);
-        EngineSession.cancel(upgradeTimer);
+        cancelUpgradeTimers();
         probe = null;
         connection.close();
         if (session.state() == State.UPGRADING) {
@@ -235,7 +266,7 @@ final class WebSocketLeg {
      * a slow consumer, is cut at once.
      */
     boolean close(boolean abort) {
-        EngineSession.cancel(upgradeTimer);
+        cancelUpgradeTimers();
         WebSocketConnection ws = webSocket;
         if (ws == null) {
             return false;
@@ -263,7 +294,7 @@ final class WebSocketLeg {
 
     /** The session ended: a closing connection that has not finished is cut, a probe closed. */
     void finish() {
-        EngineSession.cancel(upgradeTimer);
+        cancelUpgradeTimers();
         if (closingWebSocket != null) {
             // Closed already, or its peer has not taken the close frame within CLOSE_TIMEOUT.
             closingWebSocket.abort();

@@ -290,7 +290,7 @@ class EngineSessionTest {
     @Nested
     class Upgrade {
         @Test
-        void probeIsAnsweredThePendingGetGetsNoopAndUpgradeSwitchesTheTransport() {
+        void probeIsAnsweredThePendingGetGetsNoopAfterAPollCycleAndUpgradeSwitchesTheTransport() {
             EngineHarness h = new EngineHarness();
             String sid = h.handshakePolling();
             FakeEngineRequest poll = h.poll(sid);
@@ -298,20 +298,46 @@ class EngineSessionTest {
             ws.receive("2probe");
             h.loop.runPending();
             assertThat(ws.takeTexts()).containsExactly("3probe");
+            // engine.io's forced poll cycle: the empty poll waits 100 ms for an upgrade packet.
+            h.advance(WebSocketLeg.POLL_CYCLE_WHILE_UPGRADING.minus(MS));
+            assertThat(poll.isAnswered()).isFalse();
+            h.advance(MS);
             assertThat(poll.answer().text()).isEqualTo("6");
-            // Sent while upgrading: held for the new transport, not answered to a poll.
+            // Sent while upgrading to a client that still polls: it gets it now, as from engine.io.
+            FakeEngineRequest second = h.poll(sid);
             h.socket(sid).send(Message.text("during"));
             h.loop.runPending();
-            assertThat(h.poll(sid).answer().text()).isEqualTo("6");
+            assertThat(second.answer().text()).isEqualTo("4during");
+            // Sent when no poll waits: held for whichever transport asks first, here the new one.
+            h.socket(sid).send(Message.text("held"));
+            h.loop.runPending();
             ws.receive("5");
             h.loop.runPending();
             assertThat(h.socket(sid).transport()).isEqualTo("websocket");
-            assertThat(ws.takeTexts()).containsExactly("4during");
+            assertThat(ws.takeTexts()).containsExactly("4held");
             assertThat(h.events).containsExactly("upgrade websocket");
             ws.receive("4after");
             h.loop.runPending();
             assertThat(h.events).containsExactly("upgrade websocket", "message after");
             assertThat(h.poll(sid).answer().status()).isEqualTo(400);
+        }
+
+        @Test
+        void aPollStillParkedWhenTheUpgradePacketArrivesIsRefusedAsAnyLaterPoll() {
+            // The protocol suite sends 2probe and 5, then polls; the poll may be seen first.
+            EngineHarness h = new EngineHarness();
+            String sid = h.handshakePolling();
+            FakeWebSocketConnection ws = h.probe(sid);
+            FakeEngineRequest poll = h.poll(sid);
+            ws.receive("2probe");
+            ws.receive("5");
+            h.loop.runPending();
+            assertThat(poll.answer().status()).isEqualTo(400);
+            assertThat(h.socket(sid).transport()).isEqualTo("websocket");
+            h.advance(WebSocketLeg.POLL_CYCLE_WHILE_UPGRADING.multipliedBy(3));
+            h.socket(sid).send(Message.text("after"));
+            h.loop.runPending();
+            assertThat(ws.takeTexts()).containsExactly("3probe", "4after");
         }
 
         @Test
