@@ -211,7 +211,7 @@ const scenarios = {
       localStorage.setItem('server_url', url);
       localStorage.setItem('session_id', sessionId);
     }, [base.replace(/\/$/, ''), config.sessionId]);
-    // Not 'load': the page also asks for web fonts and icons from CDNs, which may not answer here.
+    // Not 'load': the page also asks Google Fonts for its font, which may not answer here.
     await page.goto(base + 'admin-ui/#/sockets/', { waitUntil: 'domcontentloaded' });
     // The Sockets page shows one namespace at a time: pick the app's (option "namespace").
     await page.click('.selector .v-select__slot', { timeout: TIMEOUT });
@@ -222,7 +222,14 @@ const scenarios = {
     // Lets the namespace menu finish fading out, for a clean screenshot.
     await page.waitForTimeout(500);
     await screenshot(page, 'admin-ui-sockets');
-    return { text: await page.evaluate(() => document.body.innerText) };
+    // The icon font comes from the app beside the page (herald-admin-ui rewrites the page's CDN link).
+    const icons = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts]
+        .filter((f) => f.family.replace(/"/g, '') === 'Material Design Icons')
+        .map((f) => f.status);
+    });
+    return { text: await page.evaluate(() => document.body.innerText), icons };
   },
 };
 

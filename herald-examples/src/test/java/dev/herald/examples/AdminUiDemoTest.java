@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,6 +200,8 @@ class AdminUiDemoTest {
                 Map.of("sessionId", session, "namespace", "/testnamespace", "expectSocket", appSocket));
 
         assertThat(run.result().path("text").asText()).contains(appSocket, "/testnamespace");
+        // Its icons from the app, not from a CDN (which this machine cannot reach).
+        assertThat(run.result().path("icons").toString()).isEqualTo("[\"loaded\"]");
         assertThat(run.screenshots()).hasSize(1);
     }
 
@@ -218,5 +221,27 @@ class AdminUiDemoTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(js.statusCode()).isEqualTo(200);
+
+        // The icon font is served beside the page, whose link to a CDN was rewritten at build time.
+        assertThat(index.body())
+                .doesNotContain("cdn.jsdelivr.net")
+                .contains("vendor/mdi/css/materialdesignicons.min.css");
+        HttpResponse<String> css = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        TestDemo.url(app) + "admin-ui/vendor/mdi/css/materialdesignicons.min.css"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.body()).contains("../fonts/materialdesignicons-webfont.woff2?v=");
+        HttpResponse<byte[]> font = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(TestDemo.url(app)
+                                        + "admin-ui/vendor/mdi/fonts/materialdesignicons-webfont.woff2?v=7.4.47"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(font.statusCode()).isEqualTo(200);
+        assertThat(font.headers().firstValue("content-type")).hasValue("font/woff2");
+        assertThat(new String(font.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("wOF2");
     }
 }

@@ -26,6 +26,8 @@ final class StaticFiles {
             Map.entry("png", "image/png"),
             Map.entry("svg", "image/svg+xml"),
             Map.entry("ico", "image/x-icon"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("woff", "font/woff"),
             Map.entry("txt", "text/plain; charset=UTF-8"));
 
     /**

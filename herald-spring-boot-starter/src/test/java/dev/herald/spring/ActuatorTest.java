@@ -84,7 +84,12 @@ class ActuatorTest {
         }
         HttpResponse<String> index = Http.get(port, "/admin-ui/");
         assertThat(index.statusCode()).isEqualTo(200);
-        assertThat(index.body()).contains("<div id=\"app\">");
+        assertThat(index.body()).contains("<div id=\"app\">", "vendor/mdi/css/materialdesignicons.min.css");
+        // The icon font the page links is served beside it (no CDN).
+        HttpResponse<String> font =
+                Http.get(port, "/admin-ui/vendor/mdi/fonts/materialdesignicons-webfont.woff2?v=7.4.47");
+        assertThat(font.statusCode()).isEqualTo(200);
+        assertThat(font.headers().firstValue("content-type")).hasValue("font/woff2");
         HttpResponse<String> redirect = Http.get(port, "/admin-ui");
         assertThat(redirect.statusCode()).isEqualTo(302);
     }
