@@ -1,5 +1,6 @@
 package dev.herald.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.socketio.Connection;
 import dev.herald.socketio.DisconnectReason;
 import dev.herald.socketio.EventArgs;
@@ -69,6 +70,18 @@ final class AdminObserver implements SocketIoObserver {
                                 .put("id", socket.id())
                                 .put("nsp", socket.namespace().name())
                                 .put("transport", transport)));
+    }
+
+    @Override
+    public void socketDataChanged(Socket socket) {
+        if (verbose) {
+            ObjectNode update = Serialized.NODES
+                    .objectNode()
+                    .put("id", socket.id())
+                    .put("nsp", socket.namespace().name());
+            update.set("data", Serialized.data(socket.data()));
+            admin.emit("socket_updated", update);
+        }
     }
 
     @Override

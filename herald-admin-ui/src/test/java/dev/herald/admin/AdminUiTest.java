@@ -38,7 +38,10 @@ class AdminUiTest {
     /** A server with the Admin UI on these options; returns its port. */
     private int server(AdminUiOptions options) {
         SocketIoServer io = SocketIoServer.create();
-        io.of("/app");
+        io.of("/app").on("name", (socket, args) -> {
+            socket.data().put("name", args.string(0));
+            socket.data().remove("name");
+        });
         AdminUi ui = AdminUi.instrument(io, options);
         NettyServer netty = NettyServer.builder()
                 .host("127.0.0.1")
@@ -96,6 +99,22 @@ class AdminUiTest {
         int port = server(AdminUiOptions.builder().noAuth().build());
         SocketIoTestClient c = admin(port, Map.of());
         assertThat(features(c)).contains("EMIT", "ALL_EVENTS");
+    }
+
+    @Test
+    void aChangeToASocketsDataIsSentAsSocketUpdatedWithTheWholeData() {
+        int port = server(AdminUiOptions.builder().noAuth().build());
+        SocketIoTestClient c = admin(port, Map.of());
+        features(c);
+        SocketIoTestClient app =
+                SocketIoTestClient.builder(port).namespace("/app").connect();
+        open.add(app);
+        app.emit("name", "ada");
+        JsonNode set = next(c, "socket_updated").arg(0);
+        assertThat(set.toString())
+                .isEqualTo("{\"id\":\"" + app.sid() + "\",\"nsp\":\"/app\",\"data\":{\"name\":\"ada\"}}");
+        JsonNode removed = next(c, "socket_updated").arg(0);
+        assertThat(removed.path("data").toString()).isEqualTo("{}");
     }
 
     @Test

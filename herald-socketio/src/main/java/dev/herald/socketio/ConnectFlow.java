@@ -175,7 +175,7 @@ final class ConnectFlow {
         socket.pid().ifPresent(pid -> byPid.put(pid, socket));
         // Before the reply: the client may send its first event as soon as it has read it.
         client.connected(nsp.name(), socket);
-        restored.ifPresent(r -> socket.data().putAll(r.session().data()));
+        restored.ifPresent(r -> socket.restoreData(r.session().data()));
         // In its rooms first, the reply next, then connected: a broadcast in between waits in the
         // socket and follows the reply, so none overtakes it and none made after it is missed.
         Set<String> rooms = restored.map(r -> r.session().rooms()).orElse(Set.of(socket.id()));

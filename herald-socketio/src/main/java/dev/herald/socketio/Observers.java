@@ -78,6 +78,10 @@ final class Observers {
         each(socket, o -> o.socketDisconnected(socket, reason));
     }
 
+    void socketDataChanged(Socket socket) {
+        each(socket, o -> o.socketDataChanged(socket));
+    }
+
     void roomJoined(Namespace nsp, String room, String socketId) {
         for (SocketIoObserver o : list) {
             call(socketId, () -> o.roomJoined(nsp, room, socketId));

@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +52,7 @@ public final class Socket {
     // socket with the same id waits for it before it joins the rooms again.
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     // Any thread: created on first use by data() (most sockets never store anything).
-    private volatile Map<String, Object> data;
+    private volatile SocketData data;
     // Set by the connect flow once the connect handlers have run; read by onClose, which keeps the
     // session at once if set, else leaves it to the disconnect flow (queued behind the handlers).
     private volatile boolean settled;
@@ -68,7 +67,7 @@ public final class Socket {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DATA = lookup.findVarHandle(Socket.class, "data", Map.class);
+            DATA = lookup.findVarHandle(Socket.class, "data", SocketData.class);
             OWN = lookup.findVarHandle(Socket.class, "own", SocketHandlers.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -131,14 +130,35 @@ public final class Socket {
         return handshake;
     }
 
-    /** Per-socket session data, thread-safe (no null values). */
+    /**
+     * Per-socket session data, thread-safe (no null values). Change it through the map's own
+     * methods ({@code put}, {@code remove}, {@code compute}...): its views are read-only, so that
+     * each change reaches the {@link SocketIoObserver}s (the Admin UI shows it, as Node's does).
+     */
     public Map<String, Object> data() {
-        Map<String, Object> d = data;
+        return dataMap();
+    }
+
+    private SocketData dataMap() {
+        SocketData d = data;
         if (d == null) {
-            DATA.compareAndSet(this, null, new ConcurrentHashMap<String, Object>());
+            DATA.compareAndSet(this, null, new SocketData(this));
             d = data;
         }
         return d;
+    }
+
+    /** A recovered socket's data, put back before anyone sees the socket. */
+    void restoreData(Map<String, Object> restored) {
+        dataMap().restore(restored);
+    }
+
+    /** Called by {@link SocketData} after each change. */
+    void dataChanged() {
+        Observers observers = nsp.server().observers();
+        if (observers.active() && connected()) {
+            observers.socketDataChanged(this);
+        }
     }
 
     /** The per-socket handlers, for registering: created on first use. */

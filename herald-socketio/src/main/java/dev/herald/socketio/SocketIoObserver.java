@@ -55,6 +55,13 @@ public interface SocketIoObserver {
     default void socketDisconnected(Socket socket, DisconnectReason reason) {}
 
     /**
+     * The application changed {@link Socket#data()} of a connected socket (a key set, replaced or
+     * removed). Called on the thread that changed it, after the change; a recovered socket's data
+     * coming back is not a change.
+     */
+    default void socketDataChanged(Socket socket) {}
+
+    /**
      * A socket of this node joined a room it was not in (its own room at the admission
      * included). Called on the thread that joined it, while the adapter's room lock is held.
      */

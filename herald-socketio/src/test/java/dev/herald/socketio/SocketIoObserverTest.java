@@ -1,6 +1,7 @@
 package dev.herald.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.netty.NettyServer;
@@ -8,6 +9,8 @@ import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -184,5 +187,41 @@ class SocketIoObserverTest {
         assertThat(seen)
                 .containsExactly(
                         "joined own room", "connected /", "left own room", "disconnected server namespace disconnect");
+    }
+
+    @Test
+    void seesEachChangeToASocketsDataOnceConnectedButNotWhatAMiddlewareStored() {
+        List<String> changes = new CopyOnWriteArrayList<>();
+        io.observe(new SocketIoObserver() {
+            @Override
+            public void socketDataChanged(Socket socket) {
+                changes.add(new TreeMap<>(socket.data()).toString());
+            }
+        });
+        io.use((socket, next) -> {
+            socket.data().put("from", "middleware");
+            next.proceed();
+        });
+        io.onCall("store", (socket, args) -> {
+            Map<String, Object> data = socket.data();
+            data.put("a", 1);
+            data.putIfAbsent("a", 2); // present: no change
+            data.computeIfAbsent("b", k -> 2);
+            data.computeIfAbsent("b", k -> 3); // present: no change
+            data.merge("a", 10, (x, y) -> (Integer) x + (Integer) y);
+            data.remove("missing"); // absent: no change
+            data.remove("from");
+            assertThatThrownBy(() -> data.keySet().remove("a")).isInstanceOf(UnsupportedOperationException.class);
+            return data.size();
+        });
+        SocketIoTestClient c = SocketIoTestClient.builder(netty.port()).connect();
+        assertThat(c.call("store", T).get(0).asInt()).isEqualTo(2);
+        assertThat(changes)
+                .containsExactly(
+                        "{a=1, from=middleware}",
+                        "{a=1, b=2, from=middleware}",
+                        "{a=11, b=2, from=middleware}",
+                        "{a=11, b=2}");
+        c.close();
     }
 }
