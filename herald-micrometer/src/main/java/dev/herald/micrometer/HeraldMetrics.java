@@ -1,5 +1,6 @@
 package dev.herald.micrometer;
 
+import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.EngineIoOptions;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.socketio.DisconnectDetails;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The meters of one Herald server: sockets connected per namespace, Engine.IO sessions per
  * transport, connections, disconnections by reason, events in and out, volatile packets dropped,
- * slow-consumer and limit closes, cluster messages dropped, handler duration and ack latency.
+ * slow-consumer and limit closes, requests refused before a session, cluster messages dropped,
+ * handler duration and ack latency.
  * {@code docs/operations.md} lists every meter with its tags.
  *
  * <pre>{@code
@@ -47,6 +49,8 @@ public final class HeraldMetrics implements MeterBinder {
     private static final String REASON = "reason";
     // The Engine.IO causes counted as limit violations: the client sent more than the server allows.
     private static final Set<String> LIMIT_CAUSES = Set.of("message too large", "parse error");
+    // Herald's own limit (Node has none): the socket then leaves as a plain forced close.
+    private static final String MAX_PENDING_EVENTS = "max pending events";
     private static final String SLOW_CONSUMER = "slow consumer";
 
     private final SocketIoServer io;
@@ -116,6 +120,22 @@ public final class HeraldMetrics implements MeterBinder {
             } else if (cause.isPresent() && LIMIT_CAUSES.contains(cause.get())) {
                 m.limitViolations(cause.get()).increment();
             }
+        }
+
+        @Override
+        public void pendingEventsExceeded(Socket socket) {
+            namespace(socket.namespace()).limitViolations(MAX_PENDING_EVENTS).increment();
+        }
+
+        @Override
+        public void connectionRefused(ConnectionError error) {
+            Counter.builder("engineio.connection.errors")
+                    .description(
+                            "Requests refused before reaching a session (Node's connection_error), by code and cause")
+                    .tag("code", Integer.toString(error.code().code()))
+                    .tag("name", error.context().getOrDefault("name", "none"))
+                    .register(registry)
+                    .increment();
         }
 
         @Override

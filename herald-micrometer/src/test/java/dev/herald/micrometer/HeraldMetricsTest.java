@@ -1,6 +1,7 @@
 package dev.herald.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.engineio.EngineIoOptions;
@@ -18,8 +19,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +41,11 @@ class HeraldMetricsTest {
     private NettyServer netty;
 
     private void start(UnaryOperator<EngineIoOptions.Builder> engine) {
-        io = SocketIoServer.create(SocketIoOptions.builder()
+        start(engine, o -> o);
+    }
+
+    private void start(UnaryOperator<EngineIoOptions.Builder> engine, UnaryOperator<SocketIoOptions.Builder> socketIo) {
+        io = SocketIoServer.create(socketIo.apply(SocketIoOptions.builder())
                 .engine(engine.apply(EngineIoOptions.builder()).build())
                 .build());
         HeraldMetrics.bind(io, registry);
@@ -150,6 +159,51 @@ class HeraldMetricsTest {
                 .isEqualTo(1);
         assertThat(value("socketio.slow.consumer.closes", "namespace", "/")).isZero();
         c.close();
+    }
+
+    @Test
+    void aClientFloodingASlowHandlerPastMaxPendingEventsIsALimitViolation() throws Exception {
+        start(o -> o, o -> o.maxPendingEvents(3));
+        CountDownLatch release = new CountDownLatch(1);
+        io.on("slow", (socket, args) -> release.await());
+        SocketIoTestClient c =
+                SocketIoTestClient.builder(netty.port()).transport("websocket").connect();
+        for (int i = 0; i < 10; i++) {
+            c.emit("slow");
+        }
+        await().atMost(T)
+                .until(() -> value("socketio.limit.violations", "namespace", "/", "reason", "max pending events") == 1);
+        release.countDown();
+        await().atMost(T)
+                .until(() -> value("socketio.disconnections", "namespace", "/", "reason", "forced close") == 1);
+        c.close();
+    }
+
+    @Test
+    void aHandshakeOverMaxSessionsPerAddressAndAnUnknownSidAreCountedAsConnectionErrors() throws Exception {
+        start(o -> o.maxSessionsPerAddress(1));
+        try (EngineIoTestClient first = EngineIoTestClient.builder(
+                        URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/"))
+                .connect()) {
+            assertThat(value("engineio.connection.errors", "code", "4", "name", "TOO_MANY_SESSIONS"))
+                    .isZero();
+            assertThatThrownBy(() -> EngineIoTestClient.builder(
+                                    URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/"))
+                            .connect())
+                    .hasMessageContaining("403");
+            assertThat(value("engineio.connection.errors", "code", "4", "name", "TOO_MANY_SESSIONS"))
+                    .isEqualTo(1);
+        }
+        // A poll for a session that does not exist, as after a restart.
+        HttpResponse<String> stale = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + netty.port()
+                                        + "/socket.io/?EIO=4&transport=polling&sid=gone"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(stale.statusCode()).isEqualTo(400);
+        assertThat(value("engineio.connection.errors", "code", "1", "name", "none"))
+                .isEqualTo(1);
     }
 
     @Test

@@ -269,6 +269,10 @@ final class Client implements EngineSocketListener {
     /** A socket's client sends events faster than its handlers finish: close the connection. */
     void overloaded(Socket socket) {
         MALFORMED.warn("more than maxPendingEvents events waiting for handlers, connection closed", engine.id());
+        Observers observers = server.observers();
+        if (observers.active()) {
+            observers.pendingEventsExceeded(socket);
+        }
         engine.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.Message;
 import dev.herald.socketio.internal.LogOnce;
 import java.time.Duration;
@@ -80,6 +81,16 @@ final class Observers {
 
     void socketDataChanged(Socket socket) {
         each(socket, o -> o.socketDataChanged(socket));
+    }
+
+    void pendingEventsExceeded(Socket socket) {
+        each(socket, o -> o.pendingEventsExceeded(socket));
+    }
+
+    void connectionRefused(ConnectionError error) {
+        for (SocketIoObserver o : list) {
+            call("-", () -> o.connectionRefused(error));
+        }
     }
 
     void roomJoined(Namespace nsp, String room, String socketId) {

@@ -1,5 +1,6 @@
 package dev.herald.socketio;
 
+import dev.herald.engineio.ConnectionError;
 import java.time.Duration;
 
 /**
@@ -60,6 +61,22 @@ public interface SocketIoObserver {
      * coming back is not a change.
      */
     default void socketDataChanged(Socket socket) {}
+
+    /**
+     * The socket's client had more than {@link SocketIoOptions#maxPendingEvents()} events waiting
+     * for its handlers: its connection is being closed, and the socket will be reported
+     * disconnected ({@code forced close}). Called on the I/O thread that read the event; must not
+     * block.
+     */
+    default void pendingEventsExceeded(Socket socket) {}
+
+    /**
+     * A request on the Engine.IO path was refused before it reached a session, as Node's
+     * {@code connection_error} reports it: a handshake over {@code maxSessionsPerAddress}, a
+     * foreign {@code Origin}, an unknown sid, a refusal of {@code allowRequest}... Called on the
+     * I/O thread that read the request; must not block.
+     */
+    default void connectionRefused(ConnectionError error) {}
 
     /**
      * A socket of this node joined a room it was not in (its own room at the admission

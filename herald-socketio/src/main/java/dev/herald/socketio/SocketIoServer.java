@@ -2,6 +2,7 @@ package dev.herald.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.engineio.CloseReason;
+import dev.herald.engineio.ConnectionError;
 import dev.herald.engineio.EngineConnectionHandler;
 import dev.herald.engineio.EngineIoServer;
 import dev.herald.engineio.EngineSocket;
@@ -71,7 +72,12 @@ public final class SocketIoServer implements AutoCloseable {
         this.scheduler = timers;
         this.threads = new HandlerThreads(options.dispatchMode(), options.connectTimeout());
         of("/");
-        this.engine = EngineIoServer.create(options.engine(), connectionHandler);
+        // The engine's connection_error reaches the observers too (metrics count refusals).
+        this.engine = EngineIoServer.create(
+                options.engine().toBuilder()
+                        .onConnectionError(this::onConnectionRefused)
+                        .build(),
+                connectionHandler);
         Json.prime();
     }
 
@@ -476,6 +482,12 @@ public final class SocketIoServer implements AutoCloseable {
 
     HandlerThreads threads() {
         return threads;
+    }
+
+    private void onConnectionRefused(ConnectionError error) {
+        if (observers.active()) {
+            observers.connectionRefused(error);
+        }
     }
 
     Observers observers() {
