@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,29 +15,41 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one page scenario of {@code src/test/node/browser.js} in headless Debian Chromium and returns
- * what the pages saw. Screenshots go to {@code target/screenshots/}.
+ * Runs one page scenario of herald-examples' {@code src/test/node/browser.js} in headless Debian
+ * Chromium and returns what the pages saw. Screenshots go to the running module's
+ * {@code target/screenshots/}.
+ *
+ * <p>Public and in herald-examples' test-jar so that herald-examples-spring's page tests drive the
+ * same scenarios against the servlet transport.
  */
-final class Browser {
+public final class Browser {
 
-    static final Path NODE_DIR = Path.of("src/test/node");
+    static final Path NODE_DIR = nodeDir();
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
+    public static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one run printed: the result line and everything else (console, page errors, screenshots). */
-    record Run(JsonNode result, List<JsonNode> lines) {
+    public record Run(JsonNode result, List<JsonNode> lines) {
 
         /** Uncaught script errors in the pages. */
-        List<String> pageErrors() {
+        public List<String> pageErrors() {
             return lines.stream()
                     .filter(l -> l.path("type").asText().equals("pageerror"))
                     .map(l -> l.path("text").asText())
                     .toList();
         }
 
+        /** Page requests answered with a status of 400 or more, as "status url". */
+        public List<String> httpErrors() {
+            return lines.stream()
+                    .filter(l -> l.path("type").asText().equals("http-error"))
+                    .map(l -> l.path("status").asInt() + " " + l.path("url").asText())
+                    .toList();
+        }
+
         /** The screenshot files written. */
-        List<Path> screenshots() {
+        public List<Path> screenshots() {
             return lines.stream()
                     .filter(l -> l.path("type").asText().equals("screenshot"))
                     .map(l -> Path.of(l.path("file").asText()))
@@ -46,8 +59,32 @@ final class Browser {
 
     private Browser() {}
 
+    /**
+     * herald-examples' {@code src/test/node}, found from where this class was loaded rather than from
+     * the working directory, which is another module's when herald-examples-spring runs it. Both
+     * {@code target/test-classes} and the test-jar sit in herald-examples' {@code target/}.
+     */
+    private static Path nodeDir() {
+        try {
+            Path loadedFrom = Path.of(Browser.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return loadedFrom.getParent().getParent().resolve("src/test/node");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs {@code scenario} against the server at {@code baseUrl}; fails with everything printed if it fails. */
-    static Run run(String scenario, String baseUrl, Map<String, ?> options) throws IOException, InterruptedException {
+    public static Run run(String scenario, String baseUrl, Map<String, ?> options)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(NODE_DIR.resolve("browser.js"))) {
+            // A test-jar from a local repository instead of the reactor's herald-examples/target/.
+            throw new IllegalStateException(
+                    "no browser.js in " + NODE_DIR + ": build herald-examples in the same reactor");
+        }
         if (!Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core"))) {
             throw new IllegalStateException(
                     "run 'npm ci --ignore-scripts' in " + NODE_DIR.toAbsolutePath() + " (./herald test does)");
