@@ -8,9 +8,11 @@ import dev.herald.engineio.ResponseHeaders;
 import dev.herald.engineio.transport.CorsPolicy;
 import dev.herald.engineio.transport.EngineError;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -132,6 +134,60 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         HttpHeaders upgradeHeaders = new DefaultHttpHeaders();
         extra.toMap().forEach(upgradeHeaders::set);
+        Optional<EventLoop> home = Optional.ofNullable(hr.query().get("sid"))
+                .flatMap(engine::executorOf)
+                .filter(NettyExecutor.class::isInstance)
+                .map(e -> ((NettyExecutor) e).loop())
+                .filter(loop -> loop != ctx.channel().eventLoop());
+        if (home.isPresent()) {
+            moveThenHandshake(ctx, req, hr, upgradeHeaders, home.get());
+            return;
+        }
+        handshake(ctx, req, hr, upgradeHeaders);
+    }
+
+    /**
+     * An upgrade of a session whose home is another loop: the channel moves there first, so that
+     * one loop owns the session and its WebSocket (its frames then need no hop between threads,
+     * and its writes join that loop's batched flushes), as ARCHITECTURE.md promises. Reads pause
+     * while it moves; what the client sends meanwhile waits in the socket.
+     */
+    private void moveThenHandshake(
+            ChannelHandlerContext ctx,
+            FullHttpRequest req,
+            HandshakeRequest hr,
+            HttpHeaders upgradeHeaders,
+            EventLoop home) {
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(false);
+        // Read after this method returns, when SimpleChannelInboundHandler has released its hold.
+        req.retain();
+        ch.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                log.debug("cannot move {} to its session's loop", ch, deregistered.cause());
+                req.release();
+                ch.close();
+                return;
+            }
+            home.register(ch).addListener(registered -> {
+                try {
+                    if (!registered.isSuccess()) {
+                        log.debug("cannot move {} to its session's loop", ch, registered.cause());
+                        ch.close();
+                        return;
+                    }
+                    handshake(ctx, req, hr, upgradeHeaders);
+                    ch.config().setAutoRead(true);
+                } finally {
+                    req.release();
+                }
+            });
+        });
+    }
+
+    private void handshake(
+            ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest hr, HttpHeaders upgradeHeaders) {
+        EngineIoServer engine = server.engine();
         int max = engine.options().maxHttpBufferSize();
         Optional<WebSocketServerExtension> deflate = PerMessageDeflate.negotiate(req.headers(), engine.options());
         deflate.ifPresent(ext ->

@@ -15,6 +15,10 @@ final class NettyExecutor implements SessionExecutor {
         this.loop = loop;
     }
 
+    EventLoop loop() {
+        return loop;
+    }
+
     @Override
     public boolean inExecutor() {
         return loop.inEventLoop();
