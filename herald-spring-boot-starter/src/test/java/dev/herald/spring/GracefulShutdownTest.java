@@ -10,24 +10,40 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Herald inside Boot's graceful shutdown ({@code server.shutdown=graceful}, Boot's default): the
- * application is started and closed by each test itself.
+ * Herald inside Boot's graceful shutdown ({@code server.shutdown=graceful}, Boot's default) on
+ * Tomcat: the application is started and closed by each test itself.
+ * {@link JettyGracefulShutdownTest} runs the same checks on Jetty.
  */
 class GracefulShutdownTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static ConfigurableApplicationContext start(String phaseTimeout) {
-        return new SpringApplicationBuilder(ChatApp.class, SlowHandler.class)
+    /** The container Boot should pick from this test run's class path (the pom's surefire runs). */
+    Class<? extends WebServer> expectedWebServer() {
+        return TomcatWebServer.class;
+    }
+
+    private ConfigurableApplicationContext start(String phaseTimeout) {
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ChatApp.class, SlowHandler.class)
                 .properties(
                         "server.port=0",
                         "server.address=127.0.0.1",
                         "server.shutdown=graceful",
                         "spring.lifecycle.timeout-per-shutdown-phase=" + phaseTimeout)
                 .run();
+        try {
+            assertThat(((WebServerApplicationContext) ctx).getWebServer()).isInstanceOf(expectedWebServer());
+            return ctx;
+        } catch (AssertionError e) {
+            ctx.close();
+            throw e;
+        }
     }
 
     private static int port(ConfigurableApplicationContext ctx) {
@@ -38,8 +54,8 @@ class GracefulShutdownTest {
     void runningHandlersFinishWithinThePhaseTimeoutAndClientsAreTold() throws Exception {
         ConfigurableApplicationContext ctx = start("3s");
         SlowHandler handler = ctx.getBean(SlowHandler.class);
-        // Polling on purpose: a parked GET would hold Tomcat's own graceful shutdown until its
-        // timeout if Herald did not stop first.
+        // Polling on purpose: a parked GET would hold the web server's own graceful shutdown until
+        // its timeout if Herald did not stop first.
         try (SocketIoTestClient a =
                         SocketIoTestClient.builder(port(ctx)).namespace("/slow").connect();
                 SocketIoTestClient b = SocketIoTestClient.builder(port(ctx))

@@ -21,11 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Import;
 
 /**
  * The README's application ({@link ChatApp}, its {@code ChatHandler} and a REST controller) in
  * embedded Tomcat on a random port: Spring MVC and Socket.IO answer on that one port.
+ * {@link JettyOnePortTest} runs the same checks on Jetty.
  */
 @SpringBootTest(
         classes = ChatApp.class,
@@ -48,6 +52,23 @@ class OnePortTest {
 
     @Autowired
     EventRecorder recorder;
+
+    @Autowired
+    WebServerApplicationContext context;
+
+    /** The container Boot should have picked from this test run's class path (the pom's surefire runs). */
+    Class<? extends WebServer> expectedWebServer() {
+        return TomcatWebServer.class;
+    }
+
+    @Test
+    void bootServesTheApplicationFromTheExpectedContainer() {
+        assertThat(context.getWebServer())
+                .as("the web server of this surefire run (run it through Maven: an IDE puts Tomcat and"
+                        + " Jetty on one class path, where Boot picks Jetty)")
+                .isInstanceOf(expectedWebServer());
+        assertThat(context.getWebServer().getPort()).isEqualTo(port);
+    }
 
     @Test
     void theRestControllerAnswersOnTheSamePort() throws Exception {
@@ -92,6 +113,26 @@ class OnePortTest {
             assertThat(got.arg(0).asText()).isEqualTo(a.sid() + ": hi");
             assertThat(got.transport()).isEqualTo(transport);
             assertThat(a.nextEvent("message", WAIT).arg(0).asText()).isEqualTo(a.sid() + ": hi");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket", "upgrade"})
+    void anEventIsAnsweredWithItsAckOverEachTransport(String transport) {
+        boolean upgrade = transport.equals("upgrade");
+        try (SocketIoTestClient c = SocketIoTestClient.builder(port)
+                .transport(upgrade ? "polling" : transport)
+                .namespace("/people")
+                .connect()) {
+            if (upgrade) {
+                // The client's polling has stopped once this returns: the ack can only come over
+                // the WebSocket.
+                c.engine().upgrade();
+                assertThat(c.engine().transport()).isEqualTo("websocket");
+            }
+            ArrayNode ack = c.call("older", WAIT, Map.of("firstName", "Grace", "age", 85));
+            assertThat(ack.get(0).get("firstName").asText()).isEqualTo("Grace");
+            assertThat(ack.get(0).get("age").asInt()).isEqualTo(86);
         }
     }
 
