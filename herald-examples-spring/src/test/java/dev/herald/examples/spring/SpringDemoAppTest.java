@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -38,15 +37,8 @@ class SpringDemoAppTest {
 
     @BeforeAll
     static void start() {
-        app = new SpringApplicationBuilder(SpringDemoApp.class).run(SpringDemoApp.bootArguments(new String[] {
-            "--server.port=0",
-            "--server.address=127.0.0.1",
-            "--demo.tutorial-work=" + TUTORIAL_WORK.toMillis() + "ms",
-            "--demo.progress-job=500ms",
-            "--admin-password",
-            "s3cret"
-        }));
-        port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+        app = TestApp.start(TUTORIAL_WORK, Duration.ofMillis(500), "--admin-password", "s3cret");
+        port = TestApp.port(app);
     }
 
     @AfterAll

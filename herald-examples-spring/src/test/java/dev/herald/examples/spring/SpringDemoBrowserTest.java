@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,13 +35,8 @@ class SpringDemoBrowserTest {
 
     @BeforeAll
     static void start() {
-        app = new SpringApplicationBuilder(SpringDemoApp.class).run(SpringDemoApp.bootArguments(new String[] {
-            "--server.port=0",
-            "--server.address=127.0.0.1",
-            "--demo.tutorial-work=" + TUTORIAL_WORK.toMillis() + "ms",
-            "--demo.progress-job=" + PROGRESS_JOB.toMillis() + "ms"
-        }));
-        url = "http://127.0.0.1:" + app.getEnvironment().getRequiredProperty("local.server.port") + "/";
+        app = TestApp.start(TUTORIAL_WORK, PROGRESS_JOB);
+        url = "http://127.0.0.1:" + TestApp.port(app) + "/";
     }
 
     @AfterAll
