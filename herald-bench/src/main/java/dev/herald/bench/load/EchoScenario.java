@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 /**
  * {@code --clients} clients each keep {@code --pipeline} echo requests in flight: every
  * {@code 42<id>["echo","<32 chars>"]} is answered by the server with {@code 43<id>["<32 chars>"]},
- * and each ack sends the next request. After a warm-up, counts acks per second and the latency
+ * and each ack sends the next request. {@code --transport polling} connects each client over
+ * polling and upgrades it, as a browser does, before the echo runs on the upgraded WebSocket. After a warm-up, counts acks per second and the latency
  * from send to ack.
  */
 final class EchoScenario extends Scenario implements SioClient.Listener {
@@ -39,7 +40,11 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         pipeline = options.integer("pipeline", 1);
         Duration warmup = options.seconds("warmup", 2);
         Duration duration = options.seconds("duration", 5);
-        out.put("clients", n).put("pipeline", pipeline).put("duration_s", duration.toMillis() / 1e3, 3);
+        String transport = options.string("transport", "websocket");
+        out.put("clients", n)
+                .put("pipeline", pipeline)
+                .put("transport", transport)
+                .put("duration_s", duration.toMillis() / 1e3, 3);
         if (pipeline < 1 || pipeline > 1024) {
             throw new IllegalArgumentException("--pipeline must be 1..1024");
         }
@@ -50,7 +55,7 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         checked = new boolean[n];
 
         Fleet fleet = new Fleet(connector, n, this);
-        Ramp ramp = fleet.connect(options.integer("window", 200), options.seconds("timeout", 60))
+        Ramp ramp = fleet.connect(options.integer("window", 200), options.seconds("timeout", 60), transport)
                 .get(options.seconds("timeout", 60).toSeconds() + 30, TimeUnit.SECONDS);
         putRamp(out, ramp);
 

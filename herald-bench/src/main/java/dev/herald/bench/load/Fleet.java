@@ -27,9 +27,29 @@ final class Fleet implements SioClient.Listener {
         this.clients = new SioClient[n];
     }
 
-    /** Opens every client, {@code window} at a time; completes on the event loop. */
+    /** Opens every client over WebSocket, {@code window} at a time; completes on the event loop. */
     CompletableFuture<Ramp> connect(int window, Duration timeout) {
-        ramp = new Ramp(connector.loop(), clients.length, window, i -> clients[i] = connector.open(i, "", this));
+        return connect(window, timeout, "websocket");
+    }
+
+    /**
+     * As {@link #connect(int, Duration)}; with {@code "polling"} each client connects over polling
+     * and then upgrades, as a browser does, and runs on the upgraded WebSocket.
+     */
+    CompletableFuture<Ramp> connect(int window, Duration timeout, String transport) {
+        boolean upgrade = switch (transport) {
+            case "websocket" -> false;
+            case "polling" -> true;
+            default -> throw new IllegalArgumentException("--transport must be websocket or polling");
+        };
+        ramp = new Ramp(connector.loop(), clients.length, window, i -> {
+            if (upgrade) {
+                clients[i] = new SioClient(i, this);
+                new PollingUpgrade(connector, i, ramp, clients[i]).start();
+            } else {
+                clients[i] = connector.open(i, "", this);
+            }
+        });
         return ramp.start(timeout);
     }
 

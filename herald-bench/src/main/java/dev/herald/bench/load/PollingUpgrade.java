@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
  * One client of the polling storm, as a browser connects: {@code GET} the polling handshake,
  * {@code POST 40}, {@code GET} the {@code 40{"sid"...}} answer, then open a WebSocket with the sid
  * and upgrade: {@code 2probe}, {@code 3probe}, {@code 5}. Reports success or failure once to the
- * ramp, then closes both connections. Runs on the generator's event loop, which owns its state.
+ * ramp, then closes both connections; or, with a client to keep, closes the polling connection and
+ * hands the upgraded WebSocket to that client (the upgraded-path echo), which reports its success.
+ * Runs on the generator's event loop, which owns its state.
  */
 final class PollingUpgrade {
     private enum Step {
@@ -53,11 +55,18 @@ final class PollingUpgrade {
     private String lastQuery;
     private String lastBody;
     private Channel ws;
+    /** The client that takes the WebSocket once upgraded; null when both connections close then. */
+    private final SioClient keep;
 
     PollingUpgrade(Connector connector, int index, Ramp ramp) {
+        this(connector, index, ramp, null);
+    }
+
+    PollingUpgrade(Connector connector, int index, Ramp ramp, SioClient keep) {
         this.connector = connector;
         this.index = index;
         this.ramp = ramp;
+        this.keep = keep;
     }
 
     void start() {
@@ -190,6 +199,13 @@ final class PollingUpgrade {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
                         if (frame instanceof TextWebSocketFrame t && "3probe".equals(t.text())) {
+                            if (keep != null) {
+                                // The client reads what follows 5, so it takes the pipeline first.
+                                ctx.pipeline().replace(this, "sio", keep);
+                                ctx.writeAndFlush(new TextWebSocketFrame("5"));
+                                handOver();
+                                return;
+                            }
                             ctx.writeAndFlush(new TextWebSocketFrame("5")).addListener(w -> {
                                 if (w.isSuccess()) {
                                     succeed();
@@ -216,6 +232,12 @@ final class PollingUpgrade {
                 fail(done.cause());
             }
         });
+    }
+
+    private void handOver() {
+        step = Step.DONE;
+        Connector.closeQuietly(http);
+        keep.adoptUpgraded(ws);
     }
 
     private void succeed() {

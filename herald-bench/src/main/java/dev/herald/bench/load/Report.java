@@ -205,7 +205,9 @@ public final class Report {
         String scenario = str(run, "scenario");
         String clients = str(run, "clients");
         return switch (scenario) {
-            case "echo" -> "echo: " + clients + " clients × pipeline " + str(run, "pipeline");
+            case "echo" ->
+                "echo: " + clients + " clients × pipeline " + str(run, "pipeline")
+                        + ("polling".equals(run.get("transport")) ? ", upgraded from polling" : "");
             case "storm" -> "storm: " + clients + " connects over " + str(run, "transport");
             case "broadcast" -> "broadcast: " + clients + " receivers, " + str(run, "rounds") + " rounds";
             case "jitter" ->

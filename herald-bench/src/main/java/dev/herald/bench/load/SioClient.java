@@ -106,6 +106,16 @@ final class SioClient extends SimpleChannelInboundHandler<WebSocketFrame> {
         this.channel = channel;
     }
 
+    /**
+     * Takes over a WebSocket that {@link PollingUpgrade} upgraded, whose namespace connect was
+     * answered over polling: the client is connected from now on.
+     */
+    void adoptUpgraded(Channel upgraded) {
+        channel = upgraded;
+        connected = true;
+        listener.connected(this);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
