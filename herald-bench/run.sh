@@ -6,7 +6,7 @@
 #                       [--reps 3] [--idle 10000,19000] [--echo-clients 100] [--pipelines 1,8]
 #                       [--broadcast 10000] [--rounds 30] [--storm 10000] [--duration 10] [--warmup 10]
 #                       [--jitter-clients 200] [--jitter-duration 60] [--drop 1.5,4] [--parked 1000]
-#                       [--no-build]
+#                       [--payload BYTES] [--deflate] [--echo-upgraded] [--no-build]
 #
 # Each run starts its server fresh, pinned to CPU 0 (taskset -c 0); the load generator runs pinned
 # to CPU 1. Every JVM server gets the same flags ($SERVER_JVM_FLAGS). Results: one JSON line per run
@@ -23,6 +23,20 @@
 # 20 ms while each one's TCP connection is dropped every --drop MIN,MAX seconds and reopened with
 # connection state recovery; herald and node only, both started with --recovery (the others have
 # no recovery and are skipped).
+#
+# --payload BYTES: echo and broadcast send a JSON argument of that size (varying records, from a
+# fixed seed) instead of the 32-character string (echo) or nothing (broadcast); netty-socketio,
+# which passes on only the first argument, is skipped in broadcast then. --deflate (payload 2048
+# unless given): in echo and broadcast, herald and node run twice, as they are and started with
+# --per-message-deflate (labels herald+deflate, node+deflate), their clients offering
+# permessage-deflate; a server that does not accept it stops the whole run. The other servers run
+# without deflate only. The tables add the server's CPU µs and the bytes on the wire per ack or
+# delivery, and ×off, a +deflate row's ratio to the same server without.
+#
+# --echo-upgraded: every echo runs once more with each client connected over polling and then
+# upgraded (a handshake GET, POST 40, GET 40{...}, then 2probe/3probe/5 on a WebSocket), as
+# browsers connect, and echoing on the upgraded WebSocket (its own table, "upgraded from polling");
+# not for the raw servers, which speak WebSocket only.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,9 +58,13 @@ JITTER_CLIENTS=200
 JITTER_DURATION=60
 DROP=1.5,4
 PARKED=1000
+PAYLOAD=""
+DEFLATE=0
+ECHO_UPGRADED=0
 BUILD=1
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+# The comment block at the top, up to the first line that is not a comment.
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit "${1:-0}"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -69,6 +87,9 @@ while [ $# -gt 0 ]; do
     --jitter-duration) JITTER_DURATION=$2; shift ;;
     --drop) DROP=$2; shift ;;
     --parked) PARKED=$2; shift ;;
+    --payload) PAYLOAD=$2; shift ;;
+    --deflate) DEFLATE=1 ;;
+    --echo-upgraded) ECHO_UPGRADED=1 ;;
     --no-build) BUILD=0 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
@@ -84,6 +105,11 @@ done
 for s in "${scenario_list[@]}"; do
   case "$s" in idle|echo|broadcast|storm|jitter) ;; *) die "unknown scenario '$s' (idle, echo, broadcast, storm, jitter)" ;; esac
 done
+[ "$DEFLATE" = 0 ] || [ -n "$PAYLOAD" ] || PAYLOAD=2048
+[ -z "$PAYLOAD" ] || [[ "$PAYLOAD" =~ ^[0-9]+$ && "$PAYLOAD" -ge 16 ]] || die "--payload must be a number of bytes, 16 or more"
+# The generator arguments for echo and broadcast with a payload.
+PAYLOAD_ARGS=()
+[ -z "$PAYLOAD" ] || PAYLOAD_ARGS=(--payload "$PAYLOAD")
 
 # --- tools -------------------------------------------------------------------------------------
 # The JDK ./herald itself would use: JAVA_HOME if it is a JDK 21+, else the newest under /usr/lib/jvm.
@@ -174,16 +200,23 @@ start_server() {
   done
 }
 
-# run_one SERVER SCENARIO GENERATOR-ARGS...: fresh server, one generator run, server stopped.
+# run_one LABEL SCENARIO GENERATOR-ARGS...: fresh server, one generator run, server stopped.
+# LABEL is a server name, or SERVER+deflate: that server started with --per-message-deflate and
+# the generator offering permessage-deflate.
 run_one() {
-  local server=$1 scenario=$2; shift 2
+  local label=$1 scenario=$2; shift 2
+  local server=${label%%+*}
   RUN=$((RUN + 1))
-  local log="$OUT/logs/run$RUN-$server-$scenario.server.log"
-  local genlog="$OUT/logs/run$RUN-$server-$scenario.generator.log"
+  local log="$OUT/logs/run$RUN-$label-$scenario.server.log"
+  local genlog="$OUT/logs/run$RUN-$label-$scenario.generator.log"
   # Ports above the kernel's ephemeral range (32768-60999), where no outgoing connection of the
   # machine can hold them; a port taken anyway (another program's server) moves on to the next.
-  local port try flags=""
+  local port try flags="" genflags=()
   [ "$scenario" = jitter ] && flags="--recovery"
+  if [ "$label" = "$server+deflate" ]; then
+    flags="--per-message-deflate"
+    genflags=(--deflate)
+  fi
   for try in 1 2 3; do
     port=$((61000 + (RUN * 3 + try) % 4500))
     start_server "$server" "$port" "$log" "$flags" && break
@@ -192,19 +225,24 @@ run_one() {
   done
   [ -n "$SERVER_PID" ] || die "$server found no free port (see $log)"
   port=$(sed -n 's/^LISTENING \([0-9]*\).*/\1/p' "$log" | head -n 1)
-  say "run $RUN: $server $scenario $*"
+  say "run $RUN: $label $scenario $* ${genflags[*]}"
   local line
   # Source addresses shift by 4 per run: 5000 clients per address, so a 19 000-client run uses
   # four, and the next run does not meet the ports this one left in TIME_WAIT.
   line=$(timeout 900 taskset -c 1 java $GEN_JVM_FLAGS -cp "$BENCH_CP" dev.herald.bench.load.LoadGenerator \
-      --scenario "$scenario" --port "$port" --label "$server" --server-pid "$SERVER_PID" \
+      --scenario "$scenario" --port "$port" --label "$label" --server-pid "$SERVER_PID" \
       --server-gc "$(server_gc "$server")" --source-offset $(( (RUN * 4) % 248 )) --timeout 300 "$@" \
-      2>"$genlog" | tail -n 1) || true
+      "${genflags[@]}" 2>"$genlog" | tail -n 1) || true
   local alive=1
   kill -0 "$SERVER_PID" 2>/dev/null || alive=0
   cleanup
   if [[ "$line" != "{"* ]]; then
-    line="{\"scenario\":\"$scenario\",\"label\":\"$server\",\"ok\":false,\"error\":\"generator printed no result; see $genlog\"}"
+    line="{\"scenario\":\"$scenario\",\"label\":\"$label\",\"ok\":false,\"error\":\"generator printed no result; see $genlog\"}"
+  fi
+  # Without deflate the +deflate rows would measure plain frames: no table is better than that.
+  if [[ "$line" == *"did not accept permessage-deflate"* ]]; then
+    echo "$line" >> "$RESULTS"
+    die "$label did not accept permessage-deflate (see $genlog and $log)"
   fi
   if [ $alive = 0 ]; then # the server died during the run: not a result
     line="${line%\}},\"server_died\":true}"
@@ -212,6 +250,16 @@ run_one() {
   fi
   echo "$line" >> "$RESULTS"
   echo "$line" >&2
+}
+
+# The labels a server runs under in echo and broadcast: with --deflate, herald and node also
+# with permessage-deflate.
+labels() {
+  if [ "$DEFLATE" = 1 ] && { [ "$1" = herald ] || [ "$1" = node ]; }; then
+    echo "$1 $1+deflate"
+  else
+    echo "$1"
+  fi
 }
 
 for rep in $(seq 1 "$REPS"); do
@@ -226,11 +274,25 @@ for rep in $(seq 1 "$REPS"); do
         echo)
           IFS=, read -r -a pipes <<< "$PIPELINES"
           for p in "${pipes[@]}"; do
-            run_one "$server" echo --clients "$ECHO_CLIENTS" --pipeline "$p" \
-                --warmup "$WARMUP" --duration "$DURATION"
+            for label in $(labels "$server"); do
+              run_one "$label" echo --clients "$ECHO_CLIENTS" --pipeline "$p" \
+                  --warmup "$WARMUP" --duration "$DURATION" "${PAYLOAD_ARGS[@]}"
+            done
+            # --echo-upgraded: the same echo after a polling handshake and an upgrade, as browsers
+            # connect (not the raw servers, which speak WebSocket only).
+            if [ "$ECHO_UPGRADED" = 1 ] && [[ "$server" != raw* ]]; then
+              run_one "$server" echo --clients "$ECHO_CLIENTS" --pipeline "$p" --transport polling \
+                  --warmup "$WARMUP" --duration "$DURATION" "${PAYLOAD_ARGS[@]}"
+            fi
           done ;;
         broadcast)
-          run_one "$server" broadcast --clients "$BROADCAST_CLIENTS" --rounds "$ROUNDS" ;;
+          if [ "$server" = netty-socketio ] && [ -n "$PAYLOAD" ]; then
+            say "broadcast: skipping netty-socketio with --payload (it passes on only the first argument)"
+            continue
+          fi
+          for label in $(labels "$server"); do
+            run_one "$label" broadcast --clients "$BROADCAST_CLIENTS" --rounds "$ROUNDS" "${PAYLOAD_ARGS[@]}"
+          done ;;
         storm)
           run_one "$server" storm --clients "$STORM_CLIENTS" --transport websocket
           # The raw Netty server speaks WebSocket only: no polling storm for it.
@@ -255,6 +317,7 @@ done
   echo "· servers on CPU 0, generator on CPU 1 · $REPS repetition(s) · JVM servers: \`$SERVER_JVM_FLAGS\`"
   echo "· $(java -version 2>&1 | head -n 1) · node $(node --version)"
   echo "· load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ -z "$PAYLOAD" ] || echo "· echo and broadcast payload: $PAYLOAD bytes$([ "$DEFLATE" = 1 ] && echo ", herald and node also with permessage-deflate (+deflate)")"
   java -cp "$BENCH_CP" dev.herald.bench.load.Report "$RESULTS" --servers "$SERVERS"
 } > "$OUT/results.md"
 cat "$OUT/results.md"

@@ -1,8 +1,13 @@
 // The benchmark app on Node's reference server, socket.io 4.8.x:
 //   "echo"  acks its arguments; "join" puts the socket in room "all" (and acks, if asked);
 //   "bcast" emits "tick" with the same arguments to room "all".
-// Usage: node --expose-gc server.js [--port N] [--recovery]   (or PORT=N; 0, the default, picks a free port)
+// Usage: node --expose-gc server.js [--port N] [--recovery] [--per-message-deflate]
+//        (or PORT=N; 0, the default, picks a free port)
 // --recovery turns connectionStateRecovery on (2-minute window, middlewares skipped), for the jitter scenario.
+// --per-message-deflate accepts a client's permessage-deflate offer, threshold 1024 as Herald's, for the
+// deflate runs of echo and broadcast. (engine.io hands the threshold to ws, which applies it only when the
+// server keeps no deflate context between messages; with the context kept, as negotiated here, ws
+// compresses every message, pings included.)
 // Prints "LISTENING <port>" once bound. SIGUSR2 runs a full GC, so that the load generator can
 // read the resident memory of live data only, as it does with jcmd GC.run on the JVM servers.
 "use strict";
@@ -19,6 +24,9 @@ const httpServer = http.createServer();
 const options = { serveClient: false };
 if (process.argv.includes("--recovery")) {
   options.connectionStateRecovery = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true };
+}
+if (process.argv.includes("--per-message-deflate")) {
+  options.perMessageDeflate = { threshold: 1024 };
 }
 const io = new Server(httpServer, options);
 

@@ -29,19 +29,22 @@ import java.util.concurrent.CountDownLatch;
  * which is how run.sh knows it is ready. {@code --recovery} turns connection state recovery on
  * with Node's defaults (2-minute window, middlewares skipped), for the jitter scenario;
  * {@code --log-recovery} logs the adapter's session keeping and restoring to stderr;
- * {@code --io-threads N} sets the number of Netty event loops (default: Netty's, 2 × cores).
+ * {@code --io-threads N} sets the number of Netty event loops (default: Netty's, 2 × cores);
+ * {@code --per-message-deflate} accepts a client's {@code permessage-deflate} offer (Herald's
+ * default threshold, 1024 bytes), for the deflate runs of echo and broadcast.
  */
 public final class BenchServer {
     private BenchServer() {}
 
     private static final String USAGE =
-            "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--io-threads N] [--io-transport nio|epoll|io-uring] [--servlet tomcat|jetty]";
+            "usage: BenchServer [--port N] [--recovery] [--log-recovery] [--per-message-deflate] [--io-threads N] [--io-transport nio|epoll|io-uring] [--servlet tomcat|jetty]";
 
     /** The command line: a fixed set of options, so a typo never starts a server that is not the one asked for. */
     record Flags(
             int port,
             boolean recovery,
             boolean logRecovery,
+            boolean perMessageDeflate,
             int ioThreads,
             IoTransport io,
             Optional<Transport> servlet) {
@@ -51,12 +54,14 @@ public final class BenchServer {
             int ioThreads = 0;
             boolean recovery = false;
             boolean logRecovery = false;
+            boolean perMessageDeflate = false;
             Optional<Transport> servlet = Optional.empty();
             IoTransport io = IoTransport.NIO;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--recovery" -> recovery = true;
                     case "--log-recovery" -> logRecovery = true;
+                    case "--per-message-deflate" -> perMessageDeflate = true;
                     case "--port" -> port = number(args, ++i, "--port", 0, 65535);
                     case "--io-threads" -> ioThreads = number(args, ++i, "--io-threads", 1, 1024);
                     case "--io-transport" -> {
@@ -82,7 +87,13 @@ public final class BenchServer {
                 }
             }
             return new Flags(
-                    port >= 0 ? port : ServerArgs.port(new String[0]), recovery, logRecovery, ioThreads, io, servlet);
+                    port >= 0 ? port : ServerArgs.port(new String[0]),
+                    recovery,
+                    logRecovery,
+                    perMessageDeflate,
+                    ioThreads,
+                    io,
+                    servlet);
         }
 
         private static int number(String[] args, int i, String option, int min, int max) {
@@ -120,7 +131,7 @@ public final class BenchServer {
                             "127.0.0.1",
                             flags.port(),
                             "/socket.io/",
-                            engine(app(flags.recovery(), flags.logRecovery())),
+                            engine(app(flags.recovery(), flags.logRecovery()), flags.perMessageDeflate()),
                             CorsOptions.sameOriginOnly());
             System.err.println("BenchServer on " + running.transport().label());
             ServerArgs.announce(running.port());
@@ -128,7 +139,13 @@ public final class BenchServer {
             new CountDownLatch(1).await();
             return;
         }
-        NettyServer server = start(flags.port(), flags.recovery(), flags.logRecovery(), flags.ioThreads(), flags.io());
+        NettyServer server = start(
+                flags.port(),
+                flags.recovery(),
+                flags.logRecovery(),
+                flags.ioThreads(),
+                flags.io(),
+                flags.perMessageDeflate());
         ServerArgs.announce(server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         new CountDownLatch(1).await();
@@ -156,19 +173,29 @@ public final class BenchServer {
 
     /** As {@link #start(int, boolean, boolean, int)}, on this I/O transport. */
     public static NettyServer start(int port, boolean recovery, boolean logRecovery, int ioThreads, IoTransport io) {
+        return start(port, recovery, logRecovery, ioThreads, io, false);
+    }
+
+    /**
+     * As {@link #start(int, boolean, boolean, int, IoTransport)}; {@code perMessageDeflate} accepts
+     * a client's {@code permessage-deflate} offer.
+     */
+    public static NettyServer start(
+            int port, boolean recovery, boolean logRecovery, int ioThreads, IoTransport io, boolean perMessageDeflate) {
         return NettyServer.builder()
                 .ioTransport(io)
                 .host("127.0.0.1")
                 .port(port)
-                .engine(engine(app(recovery, logRecovery)))
+                .engine(engine(app(recovery, logRecovery), perMessageDeflate))
                 .serveClient(false)
                 .ioThreads(ioThreads)
                 .build()
                 .start();
     }
 
-    private static EngineIoServer engine(SocketIoServer io) {
-        return EngineIoServer.create(EngineIoOptions.defaults(), io.connectionHandler());
+    private static EngineIoServer engine(SocketIoServer io, boolean perMessageDeflate) {
+        return EngineIoServer.create(
+                EngineIoOptions.builder().perMessageDeflate(perMessageDeflate).build(), io.connectionHandler());
     }
 
     /** The benchmark app: echo, join, bcast. */

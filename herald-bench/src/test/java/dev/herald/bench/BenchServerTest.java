@@ -18,6 +18,7 @@ class BenchServerTest {
             "3001",
             "--recovery",
             "--log-recovery",
+            "--per-message-deflate",
             "--io-threads",
             "2",
             "--io-transport",
@@ -26,8 +27,8 @@ class BenchServerTest {
             "jetty"
         });
         assertThat(flags)
-                .isEqualTo(
-                        new BenchServer.Flags(3001, true, true, 2, IoTransport.IO_URING, Optional.of(Transport.JETTY)));
+                .isEqualTo(new BenchServer.Flags(
+                        3001, true, true, true, 2, IoTransport.IO_URING, Optional.of(Transport.JETTY)));
     }
 
     @Test

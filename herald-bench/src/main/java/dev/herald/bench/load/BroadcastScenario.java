@@ -9,10 +9,17 @@ import org.HdrHistogram.Histogram;
 /**
  * {@code --clients} receivers emit {@code join} (with an ack, so we know the server put them in
  * room {@code all}); one more client, the trigger, emits {@code ["bcast",<round>]} and the server
- * emits {@code ["tick",<round>]} to the room. Measures, per round, the time from the trigger to
- * the first and to the last delivery; rounds run one after the other.
+ * emits {@code ["tick",<round>]} to the room; with {@code --payload BYTES} both carry a
+ * {@link Payload} of that size after the round. Measures, per round, the time from the trigger to
+ * the first and to the last delivery (rounds run one after the other), and the server's CPU and
+ * the bytes on the wire per delivery over the measured rounds.
  */
 final class BroadcastScenario extends Scenario implements SioClient.Listener {
+    private static final String TICK = "42[\"tick\",";
+
+    /** The payloads sent in turn, by round; empty without {@code --payload}. Set before any client opens. */
+    private String[] arguments = {};
+
     // All fields below are owned by the generator's event loop.
     private final CompletableFuture<Void> allJoined = new CompletableFuture<>();
     private int receivers;
@@ -21,6 +28,10 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
     private TickRounds rounds;
     /** The generator's and the server's CPU meters, started after the warm-up rounds. */
     private final CpuMeter[] cpu = new CpuMeter[2];
+    /** Bytes on the wire when the measured rounds start and when they are over. */
+    private final WireBytes.Count[] wire = new WireBytes.Count[2];
+    /** Ticks whose length is not that of what the trigger sent: the server dropped or changed arguments. */
+    private long badTicks;
 
     BroadcastScenario(Connector connector, Options options, ServerProbe server) {
         super(connector, options, server);
@@ -32,22 +43,28 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
         rounds = new TickRounds(connector.loop(), receivers, options, new TickRounds.Hooks() {
             @Override
             public void trigger(int round) {
-                trigger.send(Frames.ascii(trigger.channel().alloc(), "42[\"bcast\"," + round + "]"));
+                trigger.send(Frames.ascii(trigger.channel().alloc(), "42[\"bcast\"," + round + suffix(round)));
             }
 
             @Override
             public void measuring() {
+                wire[0] = connector.wire().count();
                 cpu[0] = CpuMeter.self().start();
                 cpu[1] = server.cpu();
             }
         });
         Duration timeout = options.seconds("timeout", 120);
         out.put("clients", receivers).put("rounds", rounds.rounds());
+        if (options.has("payload")) {
+            arguments = Payload.variants(options.integer("payload", 0));
+            out.put("payload_bytes", arguments[0].length());
+        }
 
         Fleet fleet = new Fleet(connector, receivers + 1, this);
         Ramp ramp =
                 fleet.connect(options.integer("window", 200), timeout).get(timeout.toSeconds() + 30, TimeUnit.SECONDS);
         putRamp(out, ramp);
+        requireDeflate(out);
         if (ramp.succeededCount() < receivers + 1) {
             fleet.closeAll(Duration.ofSeconds(30)).get();
             out.put("ok", false);
@@ -59,6 +76,8 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
         rounds.done().get(rounds.bound(), TimeUnit.MILLISECONDS);
         double generatorCpu = cpu[0].fraction();
         double serverCpu = cpu[1].fraction();
+        double serverCpuSeconds = cpu[1].seconds();
+        onLoop(() -> wire[1] = connector.wire().count());
         int dropped = onLoop(fleet::droppedCount);
         fleet.closeAll(Duration.ofSeconds(30)).get();
 
@@ -72,9 +91,16 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
                 .put("incomplete_rounds", rounds.incompleteRounds())
                 .put("missing", rounds.missing())
                 .put("late", rounds.late())
+                .put("bad_ticks", onLoop(() -> badTicks))
                 .put("dropped", dropped);
         putCpu(out, generatorCpu, serverCpu);
-        out.put("ok", ramp.succeededCount() == receivers + 1 && rounds.incompleteRounds() == 0 && dropped == 0);
+        putPerMessage(out, "delivery", serverCpuSeconds, wire[1].since(wire[0]), rounds.measuredDeliveries());
+        out.put(
+                "ok",
+                ramp.succeededCount() == receivers + 1
+                        && rounds.incompleteRounds() == 0
+                        && dropped == 0
+                        && onLoop(() -> badTicks) == 0);
     }
 
     @Override
@@ -98,7 +124,31 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
 
     @Override
     public void event(SioClient client, ByteBuf frame) {
+        if (Frames.startsWith(frame, TICK)) {
+            long round = Frames.number(frame, TICK.length());
+            if (round < 0 || frame.readableBytes() != TICK.length() + digits(round) + suffixLength(round)) {
+                badTicks++;
+            }
+        }
         rounds.onEvent(client, frame);
+    }
+
+    /** What follows the round number in {@code bcast} and {@code tick}: {@code ]}, or {@code ,<payload>]}. */
+    private String suffix(long round) {
+        return arguments.length == 0 ? "]" : "," + arguments[(int) (round % arguments.length)] + "]";
+    }
+
+    private int suffixLength(long round) {
+        return arguments.length == 0 ? 1 : arguments[(int) (round % arguments.length)].length() + 2;
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            d++;
+        }
+        return d;
     }
 
     @Override

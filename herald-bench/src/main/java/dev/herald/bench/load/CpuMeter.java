@@ -47,6 +47,15 @@ final class CpuMeter {
         return (ticks - startTicks) / TICKS_PER_SECOND / wall;
     }
 
+    /**
+     * CPU seconds used since {@link #start()} (to 1/100 s), or -1 if the process could not be
+     * read: what a stretch of work cost, whatever its wall time.
+     */
+    double seconds() {
+        long ticks = ticks();
+        return ticks < 0 || startTicks < 0 ? -1 : (ticks - startTicks) / TICKS_PER_SECOND;
+    }
+
     /** utime + stime, fields 14 and 15; the command name before them may contain spaces. */
     private long ticks() {
         if (stat == null) {

@@ -8,14 +8,19 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code --clients} clients each keep {@code --pipeline} echo requests in flight: every
- * {@code 42<id>["echo","<32 chars>"]} is answered by the server with {@code 43<id>["<32 chars>"]},
- * and each ack sends the next request. {@code --transport polling} connects each client over
- * polling and upgrades it, as a browser does, before the echo runs on the upgraded WebSocket. After a warm-up, counts acks per second and the latency
- * from send to ack.
+ * {@code 42<id>["echo",<argument>]} is answered by the server with {@code 43<id>[<argument>]},
+ * and each ack sends the next request. The argument is a 32-character string, or with
+ * {@code --payload BYTES} a {@link Payload} of that size. {@code --transport polling} connects
+ * each client over polling and upgrades it, as a browser does, before the echo runs on the
+ * upgraded WebSocket. After a warm-up, counts acks per second, the latency from send to ack, and
+ * the server's CPU and the bytes on the wire per ack.
  */
 final class EchoScenario extends Scenario implements SioClient.Listener {
-    /** 32 bytes, as the brief of the benchmark says. */
-    static final String PAYLOAD = "0123456789abcdefghijklmnopqrstuv";
+    /** 32 bytes, as the brief of the benchmark says; as JSON, with its quotes. */
+    static final String PAYLOAD = "\"0123456789abcdefghijklmnopqrstuv\"";
+
+    /** The arguments sent in turn, chosen by request id; set in {@link #run} before any client opens. */
+    private String[] arguments = {PAYLOAD};
 
     // All fields below are owned by the generator's event loop.
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -48,6 +53,10 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         if (pipeline < 1 || pipeline > 1024) {
             throw new IllegalArgumentException("--pipeline must be 1..1024");
         }
+        if (options.has("payload")) {
+            arguments = Payload.variants(options.integer("payload", 0));
+            out.put("payload_bytes", arguments[0].length());
+        }
         int ring = Integer.highestOneBit(pipeline * 4 - 1) << 1;
         mask = ring - 1;
         sentAt = new long[n][ring];
@@ -58,6 +67,7 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         Ramp ramp = fleet.connect(options.integer("window", 200), options.seconds("timeout", 60), transport)
                 .get(options.seconds("timeout", 60).toSeconds() + 30, TimeUnit.SECONDS);
         putRamp(out, ramp);
+        requireDeflate(out);
 
         onLoop(() -> {
             for (int i = 0; i < n; i++) {
@@ -71,10 +81,12 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
             return null;
         });
         sleep(warmup);
+        WireBytes.Count[] wire = new WireBytes.Count[2];
         CpuMeter[] cpu = onLoop(() -> {
             latency.reset();
             acks = 0;
             measuring = true;
+            wire[0] = connector.wire().count();
             return new CpuMeter[] {CpuMeter.self().start(), server.cpu()};
         });
         long start = System.nanoTime();
@@ -82,11 +94,13 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         long measured = onLoop(() -> {
             measuring = false;
             stopping = true;
+            wire[1] = connector.wire().count();
             return acks;
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         double generatorCpu = cpu[0].fraction();
         double serverCpu = cpu[1].fraction();
+        double serverCpuSeconds = cpu[1].seconds();
         Histogram h = onLoop(latency::copy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (onLoop(() -> outstanding) > 0 && System.nanoTime() < deadline) {
@@ -104,6 +118,7 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
                 .put("bad_acks", onLoop(() -> badAcks))
                 .put("dropped", dropped);
         putCpu(out, generatorCpu, serverCpu);
+        putPerMessage(out, "ack", serverCpuSeconds, wire[1].since(wire[0]), measured);
         out.put("ok", ramp.succeededCount() == n && dropped == 0 && badAcks == 0 && measured > 0);
     }
 
@@ -111,7 +126,7 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         long id = ++nextId[c.index];
         sentAt[c.index][(int) (id & mask)] = System.nanoTime();
         outstanding++;
-        c.send(Frames.echo(c.channel().alloc(), id, PAYLOAD));
+        c.send(Frames.echo(c.channel().alloc(), id, argument(id)));
     }
 
     @Override
@@ -135,14 +150,19 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
         }
     }
 
+    private String argument(long id) {
+        return arguments[(int) (id % arguments.length)];
+    }
+
     /** Checks the length of every ack, and the whole text of each client's first. */
     private boolean valid(SioClient c, long id, ByteBuf frame) {
-        if (frame.readableBytes() != 2 + digits(id) + 2 + PAYLOAD.length() + 2) {
+        String argument = argument(id);
+        if (frame.readableBytes() != 2 + digits(id) + 1 + argument.length() + 1) {
             return false;
         }
         if (!checked[c.index]) {
             checked[c.index] = true;
-            return frame.toString(StandardCharsets.UTF_8).equals(Frames.echoAck(id, PAYLOAD));
+            return frame.toString(StandardCharsets.UTF_8).equals(Frames.echoAck(id, argument));
         }
         return true;
     }

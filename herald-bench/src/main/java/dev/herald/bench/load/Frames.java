@@ -56,20 +56,20 @@ final class Frames {
         return startsWith(buf, "43") ? number(buf, 2) : -1;
     }
 
-    /** The frame {@code 42<id>["echo","<payload>"]}. */
-    static ByteBuf echo(ByteBufAllocator alloc, long id, String payload) {
-        ByteBuf buf = alloc.buffer(16 + payload.length());
+    /** The frame {@code 42<id>["echo",<argument>]}; {@code argument} is JSON text (ASCII). */
+    static ByteBuf echo(ByteBufAllocator alloc, long id, String argument) {
+        ByteBuf buf = alloc.buffer(16 + argument.length());
         ByteBufUtil.writeAscii(buf, "42");
         ByteBufUtil.writeAscii(buf, Long.toString(id));
-        ByteBufUtil.writeAscii(buf, "[\"echo\",\"");
-        ByteBufUtil.writeAscii(buf, payload);
-        ByteBufUtil.writeAscii(buf, "\"]");
+        ByteBufUtil.writeAscii(buf, "[\"echo\",");
+        ByteBufUtil.writeAscii(buf, argument);
+        buf.writeByte(']');
         return buf;
     }
 
-    /** The ack the reference app answers to {@link #echo}: {@code 43<id>["<payload>"]}. */
-    static String echoAck(long id, String payload) {
-        return "43" + id + "[\"" + payload + "\"]";
+    /** The ack the reference app answers to {@link #echo}: {@code 43<id>[<argument>]}. */
+    static String echoAck(long id, String argument) {
+        return "43" + id + "[" + argument + "]";
     }
 
     /**

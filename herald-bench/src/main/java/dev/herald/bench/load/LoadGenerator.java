@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  *     idle:      --clients 1000 --warmup-clients 250 --window 200 --hold 2
  *     echo:      --clients 100 --pipeline 1 --warmup 2 --duration 5
  *     broadcast: --clients 1000 --rounds 30 --warmup-rounds 10 --gap 0.05 --round-timeout 10
+ *     echo and broadcast: --payload BYTES (default: a 32-character string for echo, nothing for
+ *                broadcast) --deflate (every client offers permessage-deflate; the run fails if
+ *                the server does not accept it)
  *     storm:     --clients 2000 --warmup-clients 500 (n/4, at most 2000) --window 100
  *                --transport websocket|polling
  *     soak:      --cycles 200000 --window 100 --polling-every 4 --timeout 1800
@@ -27,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It is meant to run pinned to one core ({@code taskset -c 1}); it reports the share of that
  * core it used, and {@code "saturated": true} when that is 90 % or more, because then the numbers
- * measure the generator rather than the server.
+ * measure the generator rather than the server. Echo and broadcast also report the server's CPU
+ * and the bytes on the wire (TCP payload, each way) per ack or delivery over the measured part.
  */
 public final class LoadGenerator {
     private LoadGenerator() {}
@@ -50,13 +54,18 @@ public final class LoadGenerator {
                 .put("generator_transport", Transports.name());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandler());
         try {
+            boolean deflate = Boolean.parseBoolean(options.string("deflate", "false"));
+            if ((deflate || options.has("payload")) && !scenario.equals("echo") && !scenario.equals("broadcast")) {
+                throw new IllegalArgumentException("--deflate and --payload are for echo and broadcast only");
+            }
             Connector connector = new Connector(
                     group.next(),
                     options.string("host", "127.0.0.1"),
                     options.integer("port", 3000),
                     options.integer("per-source", 5000),
                     options.integer("source-offset", 0),
-                    (int) options.seconds("connect-timeout", 15).toMillis());
+                    (int) options.seconds("connect-timeout", 15).toMillis(),
+                    deflate);
             ServerProbe server = new ServerProbe(options.integer("server-pid", 0), options.string("server-gc", "none"));
             Scenario s = switch (scenario) {
                 case "idle" -> new IdleScenario(connector, options, server);

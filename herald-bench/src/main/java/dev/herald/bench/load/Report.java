@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Turns the generator's JSON lines into the markdown tables of {@code run.sh}: per scenario
  * variant, one row per server with the median and the min–max of each metric over the
- * repetitions, and its ratio to Node's and to raw Netty's median.
+ * repetitions, and its ratio to Node's and to raw Netty's median. A label with a suffix
+ * ({@code herald+deflate}) is the same server run another way: its ratios are to the references
+ * run the same way ({@code node+deflate}), and {@code ×off} is its ratio to the plain label's.
  *
  * <p>A run where the generator was saturated, or that did not complete ({@code "ok": false}), is
  * refused: it counts in the runs column but not in any number. The one exception is memory per
@@ -35,14 +37,21 @@ public final class Report {
                             new Metric("acks_per_s", "acks/s", true),
                             new Metric("p50_us", "p50 (µs)", true),
                             new Metric("p99_us", "p99 (µs)", true),
-                            new Metric("p999_us", "p99.9 (µs)", true)),
+                            new Metric("p999_us", "p99.9 (µs)", true),
+                            // What one message costs does not depend on how fast they came.
+                            new Metric("server_cpu_us_per_ack", "server CPU µs/ack", false),
+                            new Metric("wire_bytes_in_per_msg", "wire B in/ack", false),
+                            new Metric("wire_bytes_out_per_msg", "wire B out/ack", false)),
             "broadcast",
                     List.of(
                             new Metric("first_p50_ms", "first p50 (ms)", true),
                             new Metric("first_p99_ms", "first p99 (ms)", true),
                             new Metric("last_p50_ms", "last p50 (ms)", true),
                             new Metric("last_p99_ms", "last p99 (ms)", true),
-                            new Metric("deliveries_per_s", "deliveries/s", true)),
+                            new Metric("deliveries_per_s", "deliveries/s", true),
+                            new Metric("server_cpu_us_per_delivery", "server CPU µs/delivery", false),
+                            new Metric("wire_bytes_in_per_msg", "wire B in/delivery", false),
+                            new Metric("wire_bytes_out_per_msg", "wire B out/delivery", false)),
             "storm",
                     List.of(
                             new Metric("connects_per_s", "connects/s", true),
@@ -132,7 +141,12 @@ public final class Report {
                 + "CPU-second (connects/s over the server's CPU share) are kept from a saturated run, "
                 + "since the generator's speed does not change them. Load: the machine's median "
                 + "one-minute load average at the end of the runs; on 2 CPUs, above 2 means other work "
-                + "shared the cores.\n");
+                + "shared the cores. Server CPU per ack or delivery: the server's CPU time over the "
+                + "measured part over the acks or deliveries in it (kept from a saturated run too); wire B "
+                + "in/out: the TCP payload the clients read/wrote in that part, per ack or delivery. A "
+                + "label such as herald+deflate is that server with permessage-deflate negotiated: its ×N, "
+                + "×R and ×B are against node+deflate and so on, and ×off is its median over the same "
+                + "server's without deflate.\n");
         return md.toString();
     }
 
@@ -146,16 +160,27 @@ public final class Report {
                     .append(num(v[v.length - 1]))
                     .append(')');
         }
+        int plus = server.indexOf('+');
+        String way = plus < 0 ? "" : server.substring(plus);
         for (String[] ref : new String[][] {{"node", "N"}, {"raw", "R"}, {"raw-batched", "B"}}) {
-            List<Map<String, Object>> refRuns = servers.get(ref[0]);
-            if (refRuns != null && !server.equals(ref[0])) {
-                double[] r = values(refRuns, m);
-                if (r.length > 0 && median(r) != 0) {
-                    c.append(String.format(Locale.ROOT, " ·%.2f×%s", median / median(r), ref[1]));
-                }
-            }
+            ratio(c, median, servers.get(ref[0] + way), m, server.equals(ref[0] + way), ref[1]);
+        }
+        if (plus > 0) {
+            ratio(c, median, servers.get(server.substring(0, plus)), m, false, "off");
         }
         return c.toString();
+    }
+
+    /** Appends {@code ·<median over the reference's>×<tag>}, when the reference has a non-zero median. */
+    private static void ratio(
+            StringBuilder c, double median, List<Map<String, Object>> refRuns, Metric m, boolean self, String tag) {
+        if (refRuns == null || self) {
+            return;
+        }
+        double[] r = values(refRuns, m);
+        if (r.length > 0 && median(r) != 0) {
+            c.append(String.format(Locale.ROOT, " ·%.2f×%s", median / median(r), tag));
+        }
     }
 
     /** The sorted values of a metric over the runs kept for it. */
@@ -204,12 +229,13 @@ public final class Report {
     static String variant(Map<String, Object> run) {
         String scenario = str(run, "scenario");
         String clients = str(run, "clients");
+        String payload = run.containsKey("payload_bytes") ? ", " + str(run, "payload_bytes") + " B payload" : "";
         return switch (scenario) {
             case "echo" ->
-                "echo: " + clients + " clients × pipeline " + str(run, "pipeline")
+                "echo: " + clients + " clients × pipeline " + str(run, "pipeline") + payload
                         + ("polling".equals(run.get("transport")) ? ", upgraded from polling" : "");
             case "storm" -> "storm: " + clients + " connects over " + str(run, "transport");
-            case "broadcast" -> "broadcast: " + clients + " receivers, " + str(run, "rounds") + " rounds";
+            case "broadcast" -> "broadcast: " + clients + " receivers, " + str(run, "rounds") + " rounds" + payload;
             case "jitter" ->
                 "jitter: " + clients + " receivers, a tick every " + str(run, "tick_ms")
                         + " ms for " + str(run, "duration_s") + " s, each transport dropped every "
@@ -218,9 +244,11 @@ public final class Report {
         };
     }
 
+    /** The server's place in {@code order}; {@code herald+deflate} right after {@code herald}. */
     private static int rank(List<String> order, String server) {
-        int i = order.indexOf(server);
-        return i < 0 ? order.size() : i;
+        int plus = server.indexOf('+');
+        int i = order.indexOf(plus < 0 ? server : server.substring(0, plus));
+        return 2 * (i < 0 ? order.size() : i) + (plus < 0 ? 0 : 1);
     }
 
     private static String str(Map<String, Object> run, String key) {

@@ -39,6 +39,36 @@ abstract class Scenario {
         out.put("generator_cpu", generator, 3).put("server_cpu", server, 3).put("saturated", generator >= SATURATED);
     }
 
+    /**
+     * Puts what one message cost over the measured window: the server's CPU in µs and the bytes
+     * on the wire each way (in: read by the clients, out: written by them), per ack or delivery.
+     * {@code serverCpuSeconds} below 0 (unknown server) puts no CPU figure.
+     */
+    static void putPerMessage(JsonLine out, String unit, double serverCpuSeconds, WireBytes.Count wire, long messages) {
+        out.put("wire_bytes_in", wire.in()).put("wire_bytes_out", wire.out());
+        if (messages <= 0) {
+            return;
+        }
+        if (serverCpuSeconds >= 0) {
+            out.put("server_cpu_us_per_" + unit, serverCpuSeconds * 1e6 / messages, 2);
+        }
+        out.put("wire_bytes_in_per_msg", (double) wire.in() / messages, 1)
+                .put("wire_bytes_out_per_msg", (double) wire.out() / messages, 1);
+    }
+
+    /**
+     * Puts whether the clients offered deflate and fails the run, loudly, when deflate was asked
+     * for and a server answered a handshake without it: the numbers would be those of plain frames.
+     */
+    void requireDeflate(JsonLine out) throws Exception {
+        out.put("deflate", connector.deflate());
+        String refusal = onLoop(connector::deflateRefusal);
+        if (!refusal.isEmpty()) {
+            throw new IllegalStateException("--deflate: the server did not accept permessage-deflate"
+                    + " (its handshake answered Sec-WebSocket-Extensions: " + refusal + ")");
+        }
+    }
+
     /** Puts how the connection ramp went. */
     static void putRamp(JsonLine out, Ramp ramp) {
         out.put("connected", ramp.succeededCount())

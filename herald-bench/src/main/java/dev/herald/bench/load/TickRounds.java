@@ -160,6 +160,11 @@ final class TickRounds {
         return measuredNanos > 0 ? measuredDeliveries / (measuredNanos / 1e9) : 0;
     }
 
+    /** Deliveries in the measured rounds that completed. */
+    long measuredDeliveries() {
+        return measuredDeliveries;
+    }
+
     int incompleteRounds() {
         return incompleteRounds;
     }

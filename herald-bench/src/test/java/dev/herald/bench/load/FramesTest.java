@@ -16,9 +16,19 @@ class FramesTest {
 
     @Test
     void echoFrameIsAnEventWithAnAckIdAndThePayload() {
-        ByteBuf frame = Frames.echo(alloc, 17, "abc");
+        ByteBuf frame = Frames.echo(alloc, 17, "\"abc\"");
         try {
             assertThat(frame.toString(StandardCharsets.UTF_8)).isEqualTo("4217[\"echo\",\"abc\"]");
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void echoFrameCarriesAnyJsonArgumentAsItIs() {
+        ByteBuf frame = Frames.echo(alloc, 3, "[{\"id\":1}]");
+        try {
+            assertThat(frame.toString(StandardCharsets.UTF_8)).isEqualTo("423[\"echo\",[{\"id\":1}]]");
         } finally {
             frame.release();
         }
@@ -56,7 +66,7 @@ class FramesTest {
 
     @Test
     void echoAckIsWhatTheReferenceAppAnswers() {
-        assertThat(Frames.echoAck(9, "abc")).isEqualTo("439[\"abc\"]");
+        assertThat(Frames.echoAck(9, "\"abc\"")).isEqualTo("439[\"abc\"]");
     }
 
     @Test

@@ -92,6 +92,43 @@ class ReportTest {
         assertThat(Report.markdown(List.of(failed), List.of())).contains("| node | 1, 1 failed | — | — |");
     }
 
+    private static Map<String, Object> deflate(String server, double cpu, double in) {
+        return FlatJson.parse(new JsonLine()
+                .put("scenario", "broadcast")
+                .put("label", server)
+                .put("clients", 2000)
+                .put("rounds", 20)
+                .put("payload_bytes", 2048)
+                .put("server_cpu_us_per_delivery", cpu, 2)
+                .put("wire_bytes_in_per_msg", in, 1)
+                .put("saturated", true)
+                .put("ok", true)
+                .toString());
+    }
+
+    @Test
+    void aDeflateRunIsComparedWithTheSameServerWithoutAndWithTheReferenceWithDeflate() {
+        String md = Report.markdown(
+                List.of(
+                        deflate("node+deflate", 30, 500),
+                        deflate("herald+deflate", 20, 400),
+                        deflate("node", 10, 2000),
+                        deflate("herald", 5, 2000)),
+                List.of("herald", "node"));
+
+        assertThat(md).contains("### broadcast: 2000 receivers, 20 rounds, 2048 B payload");
+        // first p50/p99, last p50/p99, deliveries/s (refused: saturated), CPU, wire in, wire out (none)
+        assertThat(md).contains("| herald | 1, 1 saturated | — | — | — | — | — | 5.00 ·0.50×N | 2 000 ·1.00×N | — |");
+        assertThat(md)
+                .contains(
+                        "| herald+deflate | 1, 1 saturated | — | — | — | — | — | 20.0 ·0.67×N ·4.00×off | 400 ·0.80×N ·0.20×off | — |");
+        assertThat(md)
+                .contains("| node+deflate | 1, 1 saturated | — | — | — | — | — | 30.0 ·3.00×off | 500 ·0.25×off | — |");
+        assertThat(md.indexOf("| herald |")).isLessThan(md.indexOf("| herald+deflate |"));
+        assertThat(md.indexOf("| herald+deflate |")).isLessThan(md.indexOf("| node |"));
+        assertThat(md.indexOf("| node |")).isLessThan(md.indexOf("| node+deflate |"));
+    }
+
     @Test
     void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertThat(Report.median(new double[] {1, 2, 4, 10})).isEqualTo(3.0);
