@@ -126,7 +126,7 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
     public void event(SioClient client, ByteBuf frame) {
         if (Frames.startsWith(frame, TICK)) {
             long round = Frames.number(frame, TICK.length());
-            if (round < 0 || frame.readableBytes() != TICK.length() + digits(round) + suffixLength(round)) {
+            if (round < 0 || frame.readableBytes() != TICK.length() + Frames.digits(round) + suffixLength(round)) {
                 badTicks++;
             }
         }
@@ -140,15 +140,6 @@ final class BroadcastScenario extends Scenario implements SioClient.Listener {
 
     private int suffixLength(long round) {
         return arguments.length == 0 ? 1 : arguments[(int) (round % arguments.length)].length() + 2;
-    }
-
-    private static int digits(long v) {
-        int d = 1;
-        while (v >= 10) {
-            v /= 10;
-            d++;
-        }
-        return d;
     }
 
     @Override

@@ -157,7 +157,7 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
     /** Checks the length of every ack, and the whole text of each client's first. */
     private boolean valid(SioClient c, long id, ByteBuf frame) {
         String argument = argument(id);
-        if (frame.readableBytes() != 2 + digits(id) + 1 + argument.length() + 1) {
+        if (frame.readableBytes() != 2 + Frames.digits(id) + 1 + argument.length() + 1) {
             return false;
         }
         if (!checked[c.index]) {
@@ -165,15 +165,6 @@ final class EchoScenario extends Scenario implements SioClient.Listener {
             return frame.toString(StandardCharsets.UTF_8).equals(Frames.echoAck(id, argument));
         }
         return true;
-    }
-
-    private static int digits(long v) {
-        int d = 1;
-        while (v >= 10) {
-            v /= 10;
-            d++;
-        }
-        return d;
     }
 
     @Override

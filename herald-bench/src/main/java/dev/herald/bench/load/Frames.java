@@ -115,4 +115,14 @@ final class Frames {
     static ByteBuf ascii(ByteBufAllocator alloc, String text) {
         return ByteBufUtil.writeAscii(alloc, text);
     }
+
+    /** How many decimal digits a non-negative number is written with: the length checks of acks and ticks. */
+    static int digits(long v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            d++;
+        }
+        return d;
+    }
 }
