@@ -140,12 +140,23 @@ final class SocketData extends AbstractMap<String, Object> implements Concurrent
 
     @Override
     public Object computeIfPresent(String key, BiFunction<? super String, ? super Object, ?> remappingFunction) {
-        return changed(map.computeIfPresent(key, remappingFunction));
+        boolean[] present = {false};
+        Object v = map.computeIfPresent(key, (k, old) -> {
+            present[0] = true;
+            return remappingFunction.apply(k, old);
+        });
+        return present[0] ? changed(v) : v;
     }
 
     @Override
     public Object compute(String key, BiFunction<? super String, ? super Object, ?> remappingFunction) {
-        return changed(map.compute(key, remappingFunction));
+        boolean[] present = {false};
+        Object v = map.compute(key, (k, old) -> {
+            present[0] = old != null;
+            return remappingFunction.apply(k, old);
+        });
+        // Absent and still absent: nothing changed.
+        return present[0] || v != null ? changed(v) : v;
     }
 
     @Override

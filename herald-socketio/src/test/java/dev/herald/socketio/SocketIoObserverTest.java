@@ -210,6 +210,8 @@ class SocketIoObserverTest {
             data.computeIfAbsent("b", k -> 3); // present: no change
             data.merge("a", 10, (x, y) -> (Integer) x + (Integer) y);
             data.remove("missing"); // absent: no change
+            data.computeIfPresent("missing", (k, v) -> 1); // absent: no change
+            data.compute("missing", (k, v) -> null); // absent and still absent: no change
             data.remove("from");
             assertThatThrownBy(() -> data.keySet().remove("a")).isInstanceOf(UnsupportedOperationException.class);
             return data.size();
