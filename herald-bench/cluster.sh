@@ -43,7 +43,10 @@ done
 # The JDK ./herald itself would use: JAVA_HOME if it is a JDK 21+, else the newest under /usr/lib/jvm.
 JAVA_HOME=$("$ROOT/herald" jdk) || die "no JDK 21+ found; set JAVA_HOME"
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# JDK 24+ only: JDK 21 refuses the flag.
+if java --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 for t in taskset redis-server mvn python3; do command -v $t >/dev/null || die "$t is needed"; done
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: the servers on CPU 0, the generator on CPU 1"
 

@@ -116,7 +116,12 @@ PAYLOAD_ARGS=()
 JAVA_HOME=$("$ROOT/herald" jdk) || die "no JDK 21+ found; set JAVA_HOME"
 [ -x "$JAVA_HOME/bin/jcmd" ] || die "$JAVA_HOME has no jcmd, which the idle and soak readings need; set JAVA_HOME"
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# JDK 24+ only: JDK 21 refuses the flag (Maven's libraries call sun.misc.Unsafe; see below for Netty).
+UNSAFE_FLAGS=""
+if java --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  UNSAFE_FLAGS="--sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false"
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 for t in taskset node npm mvn; do command -v $t >/dev/null || die "$t is needed"; done
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: the server on CPU 0, the generator on CPU 1"
 
@@ -126,7 +131,7 @@ for t in taskset node npm mvn; do command -v $t >/dev/null || die "$t is needed"
 # up, so idle RSS shows memory held for connections rather than how much heap G1 kept committed.
 # Netty 4.2 leaves sun.misc.Unsafe alone on JDK 24+ unless told, and then allocates direct
 # buffers the slow way; the two Unsafe flags give every JVM server (Netty 4.1 too) its fast path.
-SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-"-Xms64m -Xmx2g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false"}
+SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-"-Xms64m -Xmx2g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 $UNSAFE_FLAGS"}
 GEN_JVM_FLAGS=${GEN_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"}
 
 # --- build -------------------------------------------------------------------------------------
