@@ -182,8 +182,11 @@ class HeraldMetricsTest {
     @Test
     void aHandshakeOverMaxSessionsPerAddressAndAnUnknownSidAreCountedAsConnectionErrors() throws Exception {
         start(o -> o.maxSessionsPerAddress(1));
+        // No poll loop: a poll still on its way when the session closes would be one more unknown sid.
         try (EngineIoTestClient first = EngineIoTestClient.builder(
                         URI.create("http://127.0.0.1:" + netty.port() + "/socket.io/"))
+                .transport("polling")
+                .autoPoll(false)
                 .connect()) {
             assertThat(value("engineio.connection.errors", "code", "4", "name", "TOO_MANY_SESSIONS"))
                     .isZero();
@@ -195,6 +198,7 @@ class HeraldMetricsTest {
                     .isEqualTo(1);
         }
         // A poll for a session that does not exist, as after a restart.
+        double unknownBefore = value("engineio.connection.errors", "code", "1", "name", "none");
         HttpResponse<String> stale = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + netty.port()
@@ -203,7 +207,7 @@ class HeraldMetricsTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(stale.statusCode()).isEqualTo(400);
         assertThat(value("engineio.connection.errors", "code", "1", "name", "none"))
-                .isEqualTo(1);
+                .isEqualTo(unknownBefore + 1);
     }
 
     @Test
