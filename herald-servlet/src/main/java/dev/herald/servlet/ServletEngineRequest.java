@@ -85,6 +85,20 @@ final class ServletEngineRequest implements EngineRequest, AsyncListener {
         if (!responded.compareAndSet(false, true)) {
             return;
         }
+        // On a container thread, never on the session's loop: Tomcat serves the write listener
+        // a non-container thread registers on that very thread, and then the next request
+        // pipelined on the connection too, so the loop would run the application's servlets and
+        // re-enter the engine in the middle of its own task (a handshake's answer, before the
+        // session was announced, lost the CONNECT posted right behind it).
+        try {
+            async.start(() -> write(status, contentType, content, headers));
+        } catch (IllegalStateException e) {
+            // The request ended under us (the client left, the container stopped).
+            log.debug("cannot answer {} {}", method, request.url(), e);
+        }
+    }
+
+    private void write(int status, String contentType, byte[] content, Map<String, List<String>> headers) {
         HttpServletResponse res = (HttpServletResponse) async.getResponse();
         try {
             res.setStatus(status);
@@ -104,7 +118,6 @@ final class ServletEngineRequest implements EngineRequest, AsyncListener {
             });
             write(async, res.getOutputStream(), content);
         } catch (IOException | RuntimeException e) {
-            // The request ended under us (the client left, the container stopped).
             log.debug("cannot answer {} {}", method, request.url(), e);
             complete(async);
         }

@@ -9,6 +9,7 @@ import dev.herald.spring.app.ChatApp;
 import dev.herald.testing.ReceivedEvent;
 import dev.herald.testing.SocketIoTestClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,8 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The README's application ({@link ChatApp}, its {@code ChatHandler} and a REST controller) in
@@ -39,7 +42,12 @@ import org.springframework.context.annotation.Import;
             "herald.ping-timeout=4s",
             "spring.jackson.property-naming-strategy=SNAKE_CASE"
         })
-@Import({EventRecorder.class, JsonBeside.PersonController.class, JsonBeside.PersonHandler.class})
+@Import({
+    EventRecorder.class,
+    JsonBeside.PersonController.class,
+    JsonBeside.PersonHandler.class,
+    OnePortTest.ThreadController.class
+})
 class OnePortTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -217,5 +225,47 @@ class OnePortTest {
     @Test
     void theHandlerBeanWasRegisteredOnTheServerBean() {
         assertThat(io.namespace("/chat")).isPresent();
+    }
+
+    /**
+     * The loops that own Herald's sessions never run the application's requests. A container may
+     * serve a request pipelined behind a poll on whichever thread answers that poll (Tomcat does
+     * when a thread outside its pool registers the write listener): that put MVC controllers on
+     * Herald's loops and re-entered the engine in the middle of a handshake, where a CONNECT
+     * posted right behind it was lost (about one polling client in twenty).
+     */
+    @Test
+    void aRequestPipelinedBehindAPollIsServedByTheContainerNotByHeraldsLoop() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            raw.setSoTimeout((int) WAIT.toMillis());
+            String head = " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n";
+            // One write: the second request waits in the container's buffer while the poll is answered.
+            raw.getOutputStream()
+                    .write(("GET /socket.io/?EIO=4&transport=polling" + head + "GET /thread" + head)
+                            .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder answers = new StringBuilder();
+            byte[] chunk = new byte[4096];
+            while (!answers.toString().matches("(?s).*served on [^;]*;.*")) {
+                int n = raw.getInputStream().read(chunk);
+                assertThat(n).as("answers so far: %s", answers).isPositive();
+                answers.append(new String(chunk, 0, n, StandardCharsets.US_ASCII));
+            }
+            assertThat(answers.toString()).contains("0{\"sid\":");
+            assertThat(answers.substring(answers.indexOf("served on ")))
+                    .as("the thread that served the pipelined request")
+                    .doesNotContain(LOOP_THREAD);
+        }
+    }
+
+    /** The name of herald-servlet's loop threads ({@code herald-servlet-0}, ...). */
+    private static final String LOOP_THREAD = "herald-servlet-";
+
+    /** Says which thread serves it. */
+    @RestController
+    static class ThreadController {
+        @GetMapping("/thread")
+        String thread() {
+            return "served on " + Thread.currentThread().getName() + ";";
+        }
     }
 }

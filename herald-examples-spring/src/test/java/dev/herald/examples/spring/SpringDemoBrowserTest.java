@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,9 +24,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * herald-servlet in embedded Tomcat, on one free port.
  */
 @Timeout(120)
-@Disabled("Off in ./herald test until a defect of herald-servlet is fixed (issue #14): about one page in"
-        + " 25 upgrades to WebSocket but never gets its namespace's CONNECT reply. Run it with"
-        + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition to reproduce.")
 class SpringDemoBrowserTest {
 
     // Half the real 5 s: still 100 ms between the page's 25 steps, so bunched arrivals would show.
